@@ -1,0 +1,83 @@
+package dev.stackwatch.api;
+
+import dev.stackwatch.api.Payloads.DataList;
+import dev.stackwatch.api.Payloads.RouteBody;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The API's route table: registers every route, 405 for a known path with the wrong method, 404 for the rest. */
+public final class ApiRoutes {
+    /** v0.2-era LlamaStack clients call the OpenAI-compatible routes under this prefix. */
+    static final String OPENAI_PREFIX = "/v1/openai";
+
+    private final List<ApiRoute> routes;
+    private final List<String> providerTypes;
+    private final JsonResponses responses;
+
+    public ApiRoutes(InferenceHandlers inference, CatalogHandlers catalog, List<String> providerTypes,
+                     JsonResponses responses) {
+        this.providerTypes = List.copyOf(providerTypes);
+        this.responses = responses;
+        List<ApiRoute> table = new ArrayList<>(List.of(
+                ApiRoute.get("/v1/health", catalog::health),
+                ApiRoute.get("/v1/version", catalog::version),
+                ApiRoute.get("/v1/providers", catalog::providers),
+                ApiRoute.get("/v1/providers/{provider_id}", catalog::provider),
+                ApiRoute.get("/v1/inspect/routes", this::inspect)));
+        List<ApiRoute> openAi = List.of(
+                ApiRoute.inference(Method.GET, "/v1/models", catalog::models),
+                ApiRoute.inference(Method.GET, "/v1/models/{model_id}", catalog::model),
+                ApiRoute.inference(Method.POST, "/v1/chat/completions", inference::chat),
+                ApiRoute.inference(Method.POST, "/v1/completions", inference::completions),
+                ApiRoute.inference(Method.POST, "/v1/embeddings", inference::embeddings));
+        table.addAll(openAi);
+        for (ApiRoute r : openAi) {
+            table.add(ApiRoute.inference(r.method(), OPENAI_PREFIX + r.template(), r.handler()));
+        }
+        this.routes = List.copyOf(table);
+    }
+
+    public List<ApiRoute> routes() {
+        return routes;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        for (ApiRoute r : routes) {
+            String template = r.template();
+            routing.route(r.method(), r.pattern(), (req, res) -> {
+                req.context().register(new MatchedRoute(template));
+                r.handler().handle(req, res);
+            });
+        }
+        Map<String, List<ApiRoute>> byPattern = routes.stream()
+                .collect(Collectors.groupingBy(ApiRoute::pattern, LinkedHashMap::new, Collectors.toList()));
+        byPattern.forEach((pattern, sameRoute) -> {
+            String template = sameRoute.getFirst().template();
+            String allowed = sameRoute.stream().map(r -> r.method().text()).collect(Collectors.joining(", "));
+            routing.any(pattern, (req, res) -> {
+                req.context().register(new MatchedRoute(template));
+                throw new ApiException(405, "invalid_request_error", "method_not_allowed", "method "
+                        + req.prologue().method().text() + " is not allowed on " + template + " (allowed: " + allowed
+                        + ")", null, Map.of("Allow", allowed));
+            });
+        });
+        routing.any((req, res) -> {
+            throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
+                    + req.path().path() + "; see GET /v1/inspect/routes");
+        });
+    }
+
+    private void inspect(ServerRequest req, ServerResponse res) {
+        List<RouteBody> body = routes.stream()
+                .map(r -> new RouteBody(r.template(), r.method().text(), r.inference() ? providerTypes : List.of()))
+                .toList();
+        responses.send(res, new DataList<>(null, body));
+    }
+}

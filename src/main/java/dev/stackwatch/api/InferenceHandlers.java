@@ -1,0 +1,131 @@
+package dev.stackwatch.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.api.Payloads.EmbeddingData;
+import dev.stackwatch.api.Payloads.EmbeddingList;
+import dev.stackwatch.api.Payloads.EmbeddingUsage;
+import dev.stackwatch.inference.ClientDisconnectedException;
+import dev.stackwatch.inference.Completion;
+import dev.stackwatch.inference.Embeddings;
+import dev.stackwatch.inference.ModelCatalog;
+import dev.stackwatch.inference.ModelType;
+import dev.stackwatch.inference.RoutedModel;
+import dev.stackwatch.inference.TokenSink;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** POST /v1/chat/completions, /v1/completions and /v1/embeddings. */
+public final class InferenceHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceHandlers.class);
+
+    private final ModelCatalog catalog;
+    private final JsonBodyReader reader;
+    private final ObjectMapper json;
+    private final JsonResponses responses;
+    private final RequestParser parser = new RequestParser();
+
+    public InferenceHandlers(ModelCatalog catalog, JsonBodyReader reader, ObjectMapper json) {
+        this.catalog = catalog;
+        this.reader = reader;
+        this.json = json;
+        this.responses = new JsonResponses(json);
+    }
+
+    public void chat(ServerRequest req, ServerResponse res) {
+        GenerationInput in = parser.chat(reader.read(req));
+        generate(res, in, new ChatFormat("chatcmpl-" + randomId(), nowSeconds(), in.model()));
+    }
+
+    public void completions(ServerRequest req, ServerResponse res) {
+        GenerationInput in = parser.completion(reader.read(req));
+        generate(res, in, new CompletionFormat("cmpl-" + randomId(), nowSeconds(), in.model()));
+    }
+
+    public void embeddings(ServerRequest req, ServerResponse res) {
+        EmbeddingInput in = parser.embeddings(reader.read(req));
+        RoutedModel routed = route(in.model(), ModelType.EMBEDDING);
+        Embeddings result = routed.provider().embed(in.toRequest(routed.model()));
+        List<EmbeddingData> data = new ArrayList<>(result.vectors().size());
+        for (int i = 0; i < result.vectors().size(); i++) {
+            float[] v = result.vectors().get(i);
+            data.add(new EmbeddingData("embedding", in.base64() ? base64(v) : v, i));
+        }
+        responses.send(res, new EmbeddingList("list", data, in.model(),
+                new EmbeddingUsage(result.promptTokens(), result.promptTokens())));
+    }
+
+    private void generate(ServerResponse res, GenerationInput in, ResponseFormat format) {
+        RoutedModel routed = route(in.model(), ModelType.LLM);
+        var request = in.toRequest(routed.model());
+        if (!in.stream()) {
+            responses.send(res, format.whole(routed.provider().generate(request, TokenSink.DISCARD)));
+            return;
+        }
+        try (SseStream sse = new SseStream(res, json)) {
+            boolean[] first = {true};
+            Completion completion;
+            try {
+                completion = routed.provider().generate(request, token -> {
+                    sse.send(format.delta(token, first[0]));
+                    first[0] = false;
+                });
+            } catch (ClientDisconnectedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (!sse.started()) {
+                    throw e;
+                }
+                ApiException error = ApiErrors.toApi(e);
+                if (error.status() == 500 && error.code().equals("internal_error")) {
+                    LOG.error("unexpected error while streaming", e);
+                }
+                sse.send(ErrorBody.of(error.getMessage(), error.type(), error.code(), null));
+                return;
+            }
+            if (first[0]) {
+                sse.send(format.delta("", true));
+            }
+            sse.send(format.finish(completion.finishReason()));
+            if (in.includeUsage()) {
+                sse.send(format.usage(completion.usage()));
+            }
+            sse.done();
+        }
+    }
+
+    private RoutedModel route(String modelId, ModelType required) {
+        RoutedModel routed = catalog.route(modelId);
+        if (routed.model().type() != required) {
+            throw ApiException.invalid("model", "'" + modelId + "' is " + (required == ModelType.LLM
+                    ? "an embedding model; use /v1/embeddings" : "not an embedding model; use /v1/chat/completions"));
+        }
+        return routed;
+    }
+
+    private static String base64(float[] vector) {
+        ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : vector) {
+            buffer.putFloat(f);
+        }
+        return Base64.getEncoder().encodeToString(buffer.array());
+    }
+
+    private static String randomId() {
+        byte[] bytes = new byte[12];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.stackwatch.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+
+/** The one JSON configuration of the wire: snake_case records, absent nulls, bounded nesting. */
+public final class Json {
+    /** Deeper JSON than this is refused before it is built into a tree. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    private Json() {
+    }
+
+    public static ObjectMapper newMapper() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                .build();
+        ObjectMapper mapper = new ObjectMapper(factory);
+        mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return mapper;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.stackwatch.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.ClientDisconnectedException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes Server-Sent Events. Nothing is committed until the first event, so a failure before the first token still gets
+ * a proper HTTP status. A failed write means the client is gone and surfaces as {@link ClientDisconnectedException}.
+ */
+final class SseStream implements AutoCloseable {
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerResponse res;
+    private final ObjectMapper json;
+    private OutputStream out;
+
+    SseStream(ServerResponse res, ObjectMapper json) {
+        this.res = res;
+        this.json = json;
+    }
+
+    boolean started() {
+        return out != null;
+    }
+
+    void send(Object event) {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise SSE event", e);
+        }
+        write(DATA, payload, END);
+    }
+
+    void done() {
+        write(DONE);
+    }
+
+    private void write(byte[]... parts) {
+        try {
+            if (out == null) {
+                res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+                res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+                res.header("X-Accel-Buffering", "no");
+                out = res.outputStream();
+            }
+            for (byte[] part : parts) {
+                out.write(part);
+            }
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new ClientDisconnectedException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            // the client is gone; there is nobody left to tell
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.stackwatch.cli;
+
+import dev.stackwatch.config.ConfigException;
+import java.util.Arrays;
+import java.util.Map;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Sub-command dispatch and the exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad configuration. */
+public final class Cli {
+    private static final String USAGE = """
+            usage: java -jar stackwatch.jar [command] [options]
+              serve      the inference server (default)
+              simulate   the simulator alone, as an OpenAI-compatible upstream
+            run 'java -jar stackwatch.jar COMMAND --help' for a command's options""";
+
+    private Cli() {
+    }
+
+    public static int run(String[] argv, Map<String, String> env) {
+        // Helidon logs through java.util.logging; send it to SLF4J so every line has one format.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        boolean named = argv.length > 0 && !argv[0].startsWith("-");
+        String command = named ? argv[0] : "serve";
+        String[] rest = named ? Arrays.copyOfRange(argv, 1, argv.length) : argv;
+        try {
+            return switch (command) {
+                case "serve" -> ServeCommand.run(rest, env);
+                case "simulate" -> SimulateCommand.run(rest);
+                case "help" -> {
+                    System.out.println(USAGE);
+                    yield 0;
+                }
+                default -> throw new Args.UsageException("unknown command '" + command + "'");
+            };
+        } catch (ConfigException e) {
+            System.err.println("stackwatch: configuration error: " + e.getMessage());
+            return 2;
+        } catch (Args.UsageException e) {
+            System.err.println("stackwatch: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("stackwatch: cannot start: " + describe(e));
+            return 1;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.stackwatch.cli;
+
+import dev.stackwatch.BuildInfo;
+import dev.stackwatch.config.ConfigLoader;
+import dev.stackwatch.config.RunConfig;
+import dev.stackwatch.server.StackwatchServer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code stackwatch [serve] [--config FILE]}: the server. Config from --config, LLAMA_STACK_CONFIG, or built in. */
+final class ServeCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    static final String USAGE = """
+            usage: java -jar stackwatch.jar [serve] [--config FILE]
+              --config FILE   LlamaStack run.yaml (default: $LLAMA_STACK_CONFIG, else the built-in simulator config)
+            environment: LLS_PORT, MANAGEMENT_PORT, LOG_LEVEL (debug|info|warn|error), LOG_FORMAT (json|text), OTEL_*""";
+
+    private ServeCommand() {
+    }
+
+    static int run(String[] argv, Map<String, String> env) throws InterruptedException {
+        Args args = new Args(argv, Set.of("config", "help"));
+        if (args.has("help")) {
+            System.out.println(USAGE);
+            return 0;
+        }
+        long start = System.nanoTime();
+        ConfigLoader loader = new ConfigLoader(env, LOG::warn);
+        String path = args.get("config", env.get("LLAMA_STACK_CONFIG"));
+        RunConfig config = path == null || path.isBlank() ? loader.loadDefault() : loader.load(Path.of(path));
+
+        StackwatchServer server = StackwatchServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        LOG.info("Stackwatch {} serving the API on port {} and management on port {} (config: {}) after {} ms",
+                BuildInfo.load().version(), server.port(), server.managementPort(), config.source(),
+                (System.nanoTime() - start) / 1_000_000);
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.stackwatch.config;
+
+/**
+ * A configuration problem that stops start-up. The message always names the source (file or environment variable)
+ * and the field, so one line on stderr tells an operator exactly what to fix.
+ */
+public final class ConfigException extends RuntimeException {
+    private final String source;
+    private final String field;
+
+    public ConfigException(String source, String field, String problem) {
+        super(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem);
+        this.source = source;
+        this.field = field;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.stackwatch.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.stackwatch.inference.ModelType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Reads a LlamaStack {@code run.yaml} (or the built-in default), substitutes {@code ${env.*}} references, validates it
+ * and applies the {@code LLS_PORT} / {@code MANAGEMENT_PORT} overrides the LlamaStack operator relies on.
+ */
+public final class ConfigLoader {
+    public static final String BUILT_IN = "<built-in default config>";
+    private static final String DEFAULT_RESOURCE = "/default-run.yaml";
+    private static final Set<String> ROOT_KEYS = Set.of("version", "image_name", "distro_name", "apis", "providers",
+            "registered_resources", "models", "server");
+    private static final Set<String> PROVIDER_KEYS = Set.of("provider_id", "provider_type", "config", "module");
+    private static final Set<String> MODEL_KEYS = Set.of("model_id", "provider_id", "provider_model_id", "model_type",
+            "metadata");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "management_port", "max_request_body_bytes");
+
+    private final Map<String, String> env;
+    private final Consumer<String> warnings;
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+    public ConfigLoader(Map<String, String> env, Consumer<String> warnings) {
+        this.env = env;
+        this.warnings = warnings;
+    }
+
+    public RunConfig load(Path file) {
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, "", "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(source, "", "cannot read file: " + e.getMessage());
+        }
+        return parse(text, source);
+    }
+
+    public RunConfig loadDefault() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), BUILT_IN);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
+        }
+    }
+
+    public RunConfig parse(String text, String source) {
+        JsonNode tree;
+        try {
+            tree = yaml.readTree(text);
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            throw new ConfigException(source, "", "invalid YAML" + where + ": " + e.getOriginalMessage());
+        }
+        return fromTree(tree, source);
+    }
+
+    /** Validates an already-parsed configuration tree (also used to build configuration from the command line). */
+    public RunConfig fromTree(JsonNode tree, String source) {
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new ConfigException(source, "", "file is empty");
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException(source, "", "must be a YAML mapping at the top level");
+        }
+        ConfigNode root = new ConfigNode(source, "", new EnvSubstitution(env, source).apply(tree, ""), warnings);
+        root.warnUnknownKeys(ROOT_KEYS);
+
+        int version = root.integer("version", 2, 1, 99);
+        String imageName = root.text("image_name", "stackwatch");
+        List<ProviderConfig> providers = providers(root);
+        List<ModelConfig> models = models(root, providers);
+        ServerConfig server = server(root.child("server"));
+        return new RunConfig(source, version, imageName, providers, models, applyEnvPorts(server));
+    }
+
+    private List<ProviderConfig> providers(ConfigNode root) {
+        ConfigNode all = root.child("providers");
+        if (all.isMissing()) {
+            throw all.error("is required (at least one inference provider)");
+        }
+        for (var it = all.raw().fieldNames(); it.hasNext(); ) {
+            String api = it.next();
+            if (!api.equals("inference")) {
+                all.child(api).warn("the '" + api + "' API is not served by Stackwatch; ignored");
+            }
+        }
+        List<ConfigNode> entries = all.list("inference");
+        if (entries.isEmpty()) {
+            throw all.child("inference").error("is required (at least one inference provider)");
+        }
+        List<ProviderConfig> providers = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigNode entry : entries) {
+            entry.warnUnknownKeys(PROVIDER_KEYS);
+            String id = entry.requiredText("provider_id");
+            if (!ids.add(id)) {
+                throw entry.child("provider_id").error("duplicate provider id '" + id + "'");
+            }
+            String type = entry.requiredText("provider_type");
+            providers.add(new ProviderConfig(id, type, entry));
+        }
+        return List.copyOf(providers);
+    }
+
+    private List<ModelConfig> models(ConfigNode root, List<ProviderConfig> providers) {
+        List<ConfigNode> entries = new ArrayList<>(root.child("registered_resources").list("models"));
+        entries.addAll(root.list("models"));
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
+        Set<String> providerIds = new HashSet<>();
+        providers.forEach(p -> providerIds.add(p.providerId()));
+        for (ConfigNode entry : entries) {
+            entry.warnUnknownKeys(MODEL_KEYS);
+            String id = entry.requiredText("model_id");
+            if (models.containsKey(id)) {
+                throw entry.child("model_id").error("duplicate model id '" + id + "'");
+            }
+            String providerId = entry.text("provider_id").orElseGet(() -> soleProvider(entry, providers));
+            if (!providerIds.contains(providerId)) {
+                throw entry.child("provider_id").error("no provider '" + providerId + "' (providers: "
+                        + String.join(", ", providerIds.stream().sorted().toList()) + ")");
+            }
+            String typeText = entry.text("model_type", "llm").toLowerCase(Locale.ROOT);
+            ModelType type = ModelType.parse(typeText)
+                    .orElseThrow(() -> entry.child("model_type").error("'" + typeText + "' is not one of llm, embedding"));
+            ConfigNode metadata = entry.child("metadata");
+            if (!metadata.isMissing() && !metadata.raw().isObject()) {
+                throw metadata.error("must be a mapping");
+            }
+            models.put(id, new ModelConfig(id, providerId, entry.text("provider_model_id", id), type, metadata));
+        }
+        return List.copyOf(models.values());
+    }
+
+    private static String soleProvider(ConfigNode entry, List<ProviderConfig> providers) {
+        if (providers.size() == 1) {
+            return providers.getFirst().providerId();
+        }
+        throw entry.child("provider_id").error("is required when more than one provider is configured");
+    }
+
+    private static ServerConfig server(ConfigNode server) {
+        server.warnUnknownKeys(SERVER_KEYS);
+        return new ServerConfig(
+                server.text("host", "0.0.0.0"),
+                server.integer("port", ServerConfig.DEFAULT_PORT, 0, 65535),
+                server.integer("management_port", ServerConfig.DEFAULT_MANAGEMENT_PORT, 0, 65535),
+                server.longValue("max_request_body_bytes", ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024,
+                        1024L * 1024 * 1024));
+    }
+
+    private ServerConfig applyEnvPorts(ServerConfig server) {
+        int port = envPort("LLS_PORT", server.port());
+        int management = envPort("MANAGEMENT_PORT", server.managementPort());
+        return server.withPorts(port, management);
+    }
+
+    private int envPort(String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the variable's name
+        }
+        throw new ConfigException("environment", name, "'" + value + "' is not a valid port (0..65535)");
+    }
+}

@@ -1,0 +1,11 @@
+package dev.stackwatch.config;
+
+/**
+ * One entry of {@code providers.inference}. The provider's own {@code config} block is read by its factory through
+ * {@link #config()}; {@link #entry()} lets errors point at any field of the entry.
+ */
+public record ProviderConfig(String providerId, String providerType, ConfigNode entry) {
+    public ConfigNode config() {
+        return entry.child("config");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.stackwatch.inference;
+
+import java.time.Duration;
+
+/**
+ * Watches provider calls from outside. Telemetry (metrics, spans, log fields) implements this; providers and handlers
+ * never call telemetry themselves. {@link ObservedProvider} is the one decorator that drives observers.
+ */
+public interface InferenceObserver {
+
+    /** A provider call is about to start; the returned call receives what happens to it. */
+    Call start(CallInfo info);
+
+    /** A model finished loading, successfully ({@code failure} null) or not. */
+    default void modelLoaded(Model model, String providerType, Duration took, Throwable failure) {
+    }
+
+    /** What is known about a call when it starts. {@code generation} is null for embeddings. */
+    record CallInfo(Operation operation, Model model, String providerType, boolean stream,
+                    GenerationRequest generation, EmbeddingRequest embedding) {}
+
+    /** The life of one call. Exactly one of {@link #completed}, {@link #embedded} or {@link #failed} ends it. */
+    interface Call {
+        /** A streamed piece of text reached the client; {@code index} counts from 0. */
+        default void token(int index, long nanoTime) {
+        }
+
+        default void completed(Completion completion) {
+        }
+
+        default void embedded(Embeddings embeddings) {
+        }
+
+        /** {@link ClientDisconnectedException} means the client cancelled; anything else is a provider failure. */
+        default void failed(Throwable failure) {
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.stackwatch.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A backend that serves models. Implementations are plain blocking code (they run on virtual threads) and contain no
+ * telemetry: a decorator around every provider measures them.
+ */
+public interface InferenceProvider extends AutoCloseable {
+    String id();
+
+    /** LlamaStack provider type, e.g. {@code inline::simulator} or {@code remote::vllm}. */
+    String type();
+
+    /** The provider's configuration with secrets masked, as shown by {@code /v1/providers}. */
+    JsonNode describeConfig();
+
+    /** Makes a model serviceable (weights loaded, upstream reachable); returns once it is. */
+    void load(Model model);
+
+    /**
+     * Generates text. For streamed requests every piece of text goes to {@code sink} as soon as it exists; the returned
+     * {@link Completion} always carries the whole text and the token counts.
+     */
+    Completion generate(GenerationRequest request, TokenSink sink);
+
+    Embeddings embed(EmbeddingRequest request);
+
+    /** A quick check of whether the provider can serve now; called in the background, never on a probe's path. */
+    ProviderHealth checkHealth();
+
+    @Override
+    default void close() {
+    }
+}

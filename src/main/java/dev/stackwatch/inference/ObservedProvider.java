@@ -1,0 +1,111 @@
+package dev.stackwatch.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decorator around every provider: tells each {@link InferenceObserver} when a call starts, each token, and how
+ * it ended. Like an OkHttp interceptor it calls the wrapped provider exactly once and changes nothing it passes on.
+ */
+public final class ObservedProvider implements InferenceProvider {
+    private final InferenceProvider delegate;
+    private final List<InferenceObserver> observers;
+
+    public ObservedProvider(InferenceProvider delegate, List<InferenceObserver> observers) {
+        this.delegate = delegate;
+        this.observers = List.copyOf(observers);
+    }
+
+    /** The provider itself, for callers that need its own type (e.g. its circuit state). */
+    public InferenceProvider delegate() {
+        return delegate;
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public JsonNode describeConfig() {
+        return delegate.describeConfig();
+    }
+
+    @Override
+    public void load(Model model) {
+        long start = System.nanoTime();
+        try {
+            delegate.load(model);
+        } catch (RuntimeException e) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            observers.forEach(o -> o.modelLoaded(model, delegate.type(), took, e));
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        observers.forEach(o -> o.modelLoaded(model, delegate.type(), took, null));
+    }
+
+    @Override
+    public Completion generate(GenerationRequest request, TokenSink sink) {
+        List<InferenceObserver.Call> calls = start(new InferenceObserver.CallInfo(request.operation(), request.model(),
+                delegate.type(), request.stream(), request, null));
+        int[] index = {0};
+        TokenSink observed = calls.isEmpty() ? sink : text -> {
+            sink.token(text);
+            long now = System.nanoTime();
+            int i = index[0]++;
+            for (InferenceObserver.Call c : calls) {
+                c.token(i, now);
+            }
+        };
+        Completion completion;
+        try {
+            completion = delegate.generate(request, observed);
+        } catch (RuntimeException e) {
+            calls.forEach(c -> c.failed(e));
+            throw e;
+        }
+        calls.forEach(c -> c.completed(completion));
+        return completion;
+    }
+
+    @Override
+    public Embeddings embed(EmbeddingRequest request) {
+        List<InferenceObserver.Call> calls = start(new InferenceObserver.CallInfo(Operation.EMBEDDINGS, request.model(),
+                delegate.type(), false, null, request));
+        Embeddings result;
+        try {
+            result = delegate.embed(request);
+        } catch (RuntimeException e) {
+            calls.forEach(c -> c.failed(e));
+            throw e;
+        }
+        calls.forEach(c -> c.embedded(result));
+        return result;
+    }
+
+    @Override
+    public ProviderHealth checkHealth() {
+        return delegate.checkHealth();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private List<InferenceObserver.Call> start(InferenceObserver.CallInfo info) {
+        List<InferenceObserver.Call> calls = new ArrayList<>(observers.size());
+        for (InferenceObserver o : observers) {
+            calls.add(o.start(info));
+        }
+        return calls;
+    }
+}

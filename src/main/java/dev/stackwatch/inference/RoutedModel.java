@@ -1,0 +1,4 @@
+package dev.stackwatch.inference;
+
+/** A model together with the provider that serves it. */
+public record RoutedModel(Model model, InferenceProvider provider) {}

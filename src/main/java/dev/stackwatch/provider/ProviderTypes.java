@@ -1,0 +1,32 @@
+package dev.stackwatch.provider;
+
+import dev.stackwatch.config.ModelConfig;
+import dev.stackwatch.config.ProviderConfig;
+import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.provider.simulator.SimulatorProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The provider types Stackwatch knows, by their LlamaStack {@code provider_type} names. */
+public final class ProviderTypes {
+    private final Map<String, ProviderFactory> factories;
+
+    public ProviderTypes(Map<String, ProviderFactory> factories) {
+        this.factories = new TreeMap<>(factories);
+    }
+
+    public static ProviderTypes builtIn() {
+        return new ProviderTypes(Map.of(SimulatorProvider.TYPE, SimulatorProvider::create));
+    }
+
+    public InferenceProvider create(ProviderConfig config, List<ModelConfig> models) {
+        ProviderFactory factory = factories.get(config.providerType());
+        if (factory == null) {
+            throw config.entry().child("provider_type").error("unknown provider type '" + config.providerType()
+                    + "' (known: " + String.join(", ", factories.keySet()) + ")");
+        }
+        List<ModelConfig> routed = models.stream().filter(m -> m.providerId().equals(config.providerId())).toList();
+        return factory.create(config, routed);
+    }
+}
