@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * The decorator around every provider: tells each {@link InferenceObserver} when a call starts, each token, and how
  * it ended. Like an OkHttp interceptor it calls the wrapped provider exactly once and changes nothing it passes on.
+ * Observers start in list order and end in reverse order, like nested scopes: an observer that opens a trace span
+ * first still has it current while later observers record (which is how metric exemplars get their trace id).
  */
 public final class ObservedProvider implements InferenceProvider {
     private final InferenceProvider delegate;
@@ -69,10 +71,10 @@ public final class ObservedProvider implements InferenceProvider {
         try {
             completion = delegate.generate(request, observed);
         } catch (RuntimeException e) {
-            calls.forEach(c -> c.failed(e));
+            calls.reversed().forEach(c -> c.failed(e));
             throw e;
         }
-        calls.forEach(c -> c.completed(completion));
+        calls.reversed().forEach(c -> c.completed(completion));
         return completion;
     }
 
@@ -84,10 +86,10 @@ public final class ObservedProvider implements InferenceProvider {
         try {
             result = delegate.embed(request);
         } catch (RuntimeException e) {
-            calls.forEach(c -> c.failed(e));
+            calls.reversed().forEach(c -> c.failed(e));
             throw e;
         }
-        calls.forEach(c -> c.embedded(result));
+        calls.reversed().forEach(c -> c.embedded(result));
         return result;
     }
 
