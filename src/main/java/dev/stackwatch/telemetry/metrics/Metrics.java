@@ -137,10 +137,11 @@ public final class Metrics {
     }
 
     public void requestFinished(String method, String endpoint, int status, long nanos) {
-        requestsInFlight.dec();
         String m = METHODS.contains(method) ? method : OTHER;
         requests.labelValues(m, endpoint, Integer.toString(status)).inc();
         requestDuration.labelValues(m, endpoint).observe(seconds(nanos));
+        // Last, so that a scrape seeing nothing in flight also sees every finished request counted.
+        requestsInFlight.dec();
     }
 
     public void connectionOpened() {

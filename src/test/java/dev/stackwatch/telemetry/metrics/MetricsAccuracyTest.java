@@ -3,17 +3,15 @@ package dev.stackwatch.telemetry.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
-import dev.stackwatch.testing.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The latency histograms tell the truth: against a simulator with known delays (100 ms to the first token, then 20 ms
@@ -41,28 +39,20 @@ class MetricsAccuracyTest {
     static final double PER_REQUEST_SLACK = 0.050;
     static final double PER_SLEEP_SLACK = 0.025;
 
-    static StackwatchServer server;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(CONFIG);
 
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(CONFIG);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void serverSumsAgreeWithClientClocksAndConfiguredDelays() throws Exception {
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             send(client, true); // warm-up: class loading and JIT are not what is being measured
-            Scrape before = Scrape.of(server.managementPort());
+            Scrape before = server.scrape();
             double clientSeconds = 0;
             for (int i = 0; i < REQUESTS; i++) {
                 clientSeconds += send(client, i % 2 == 0);
             }
-            Scrape after = Scrape.of(server.managementPort());
+            Scrape after = server.scrape();
 
             Map<String, String> chat = Map.of("endpoint", "/v1/chat/completions");
             assertEquals(REQUESTS, delta(before, after, "llamastack_request_duration_seconds_count", chat));

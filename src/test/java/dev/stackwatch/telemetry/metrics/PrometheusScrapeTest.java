@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.PrometheusServer;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +17,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real Prometheus scrapes a running Stackwatch under traffic and the dashboards' kind of queries return data: once
@@ -25,14 +26,14 @@ import org.junit.jupiter.api.Test;
 class PrometheusScrapeTest {
     static final Duration BUDGET = Duration.ofSeconds(40);
 
-    static StackwatchServer server;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.FAST_SIMULATOR);
     static PrometheusServer classic;
     static PrometheusServer nativeHistograms;
     static HttpClient client;
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServers.start(TestServers.FAST_SIMULATOR);
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         classic = PrometheusServer.start(server.managementPort());
         nativeHistograms = PrometheusServer.start(server.managementPort(), "native-histograms");
@@ -40,7 +41,7 @@ class PrometheusScrapeTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {nativeHistograms, classic, client, server}) {
+        for (AutoCloseable c : new AutoCloseable[] {nativeHistograms, classic, client}) {
             try {
                 if (c != null) {
                     c.close();
