@@ -154,7 +154,7 @@ public final class Metrics {
 
     public void modelLoaded(Model model, Duration took) {
         modelLoadTime.labelValues(modelLabel(model.id()), providerLabel(model.id()))
-                .set(took.toNanos() / 1e9);
+                .set(seconds(took.toNanos()));
     }
 
     /** The series one provider call records into; looked up once per call. */
