@@ -62,12 +62,16 @@ public final class StackwatchServer implements AutoCloseable {
     }
 
     public static StackwatchServer start(RunConfig config) {
+        return start(config, ProviderTypes.builtIn());
+    }
+
+    /** With other provider types than the built-in ones (tests add providers that probe real sockets). */
+    public static StackwatchServer start(RunConfig config, ProviderTypes types) {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
 
         List<InferenceObserver> observers = List.of();
-        ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> providers = config.inferenceProviders().stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
                 .toList();
