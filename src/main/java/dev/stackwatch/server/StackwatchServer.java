@@ -23,6 +23,7 @@ import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.List;
 
@@ -44,6 +45,11 @@ public final class StackwatchServer implements AutoCloseable {
     }
 
     public static StackwatchServer start(RunConfig config) {
+        return start(config, List.of());
+    }
+
+    /** {@code apiFilters} run before the API routes; the standalone simulator adds its fault injection this way. */
+    public static StackwatchServer start(RunConfig config, List<Filter> apiFilters) {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
@@ -64,6 +70,7 @@ public final class StackwatchServer implements AutoCloseable {
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
 
         HttpRouting.Builder apiRouting = HttpRouting.builder();
+        apiFilters.forEach(apiRouting::addFilter);
         new ApiErrors(json).register(apiRouting);
         HttpRouting.Builder managementRouting = HttpRouting.builder();
         new HealthEndpoints(responses).register(managementRouting);
