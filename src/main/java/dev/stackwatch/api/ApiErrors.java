@@ -12,6 +12,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +52,17 @@ public final class ApiErrors {
                     "model", e.state() instanceof ModelState.Loading
                             ? Map.of("Retry-After", LOADING_RETRY_AFTER) : Map.of());
             case ProviderException e -> new ApiException(e.kind().status(), e.kind().type(), e.kind().code(),
-                    "provider '" + e.providerId() + "': " + e.getMessage(), null, Map.of());
+                    "provider '" + e.providerId() + "': " + e.getMessage(), null, e.retryAfter()
+                            .map(d -> Map.of("Retry-After", retryAfterSeconds(d))).orElse(Map.of()));
             case DrainDeadlineException e -> new ApiException(503, "server_error", "server_draining", e.getMessage(),
                     null, Map.of("Connection", "close"));
             default -> new ApiException(500, "server_error", "internal_error", "internal server error", null, Map.of());
         };
+    }
+
+    /** Retry-After takes whole seconds; rounding up keeps clients from coming back too early. */
+    private static String retryAfterSeconds(Duration d) {
+        return Long.toString(Math.max(1, (d.toMillis() + 999) / 1000));
     }
 
     public void send(ServerResponse res, ApiException e) {

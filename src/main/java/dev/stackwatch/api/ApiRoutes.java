@@ -2,6 +2,8 @@ package dev.stackwatch.api;
 
 import dev.stackwatch.api.Payloads.DataList;
 import dev.stackwatch.api.Payloads.RouteBody;
+import dev.stackwatch.inference.UpstreamHeaders;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -53,6 +55,7 @@ public final class ApiRoutes {
             String template = r.template();
             routing.route(r.method(), r.pattern(), (req, res) -> {
                 req.context().register(new MatchedRoute(template));
+                registerUpstreamHeaders(req);
                 r.handler().handle(req, res);
             });
         }
@@ -72,6 +75,14 @@ public final class ApiRoutes {
             throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
                     + req.path().path() + "; see GET /v1/inspect/routes");
         });
+    }
+
+    /** Trace context for upstream calls; a tracing filter that ran first may have put one there already, and wins. */
+    private static void registerUpstreamHeaders(ServerRequest req) {
+        if (req.context().get(UpstreamHeaders.class).isEmpty()) {
+            req.context().register(UpstreamHeaders.from(name -> req.headers().first(HeaderNames.create(name))
+                    .orElse(null)));
+        }
     }
 
     private void inspect(ServerRequest req, ServerResponse res) {

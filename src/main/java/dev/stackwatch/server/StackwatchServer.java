@@ -28,6 +28,7 @@ import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.server.lifecycle.Lifecycle;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
 import java.util.List;
@@ -62,16 +63,17 @@ public final class StackwatchServer implements AutoCloseable {
     }
 
     public static StackwatchServer start(RunConfig config) {
-        return start(config, ProviderTypes.builtIn());
+        return start(config, List.of());
     }
 
-    /** With other provider types than the built-in ones (tests add providers that probe real sockets). */
-    public static StackwatchServer start(RunConfig config, ProviderTypes types) {
+    /** {@code apiFilters} run before the API routes; the standalone simulator adds its fault injection this way. */
+    public static StackwatchServer start(RunConfig config, List<Filter> apiFilters) {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
 
         List<InferenceObserver> observers = List.of();
+        ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> providers = config.inferenceProviders().stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
                 .toList();
@@ -89,20 +91,22 @@ public final class StackwatchServer implements AutoCloseable {
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
 
-        HttpRouting.Builder apiRouting = HttpRouting.builder();
-        new ApiErrors(json).register(apiRouting);
-        HttpRouting.Builder managementRouting = HttpRouting.builder();
-        HealthEndpoints probes = new HealthEndpoints(health, responses);
-        probes.register(managementRouting);
-
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
         boolean sharedManagement = hasManagement && !separateManagement;
+
+        HttpRouting.Builder apiRouting = HttpRouting.builder();
+        // First filter: a draining server refuses before anything else runs, and counts every request it admits.
+        apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? HealthEndpoints.PATHS : Set.of()));
+        apiFilters.forEach(apiRouting::addFilter);
+        new ApiErrors(json).register(apiRouting);
+        HttpRouting.Builder managementRouting = HttpRouting.builder();
+        HealthEndpoints probes = new HealthEndpoints(health, responses);
+        probes.register(managementRouting);
         if (sharedManagement) {
             probes.register(apiRouting);
         }
-        apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? HealthEndpoints.PATHS : Set.of()));
         api.register(apiRouting);
 
         WebServerConfig.Builder builder = WebServer.builder()
