@@ -30,6 +30,8 @@ public final class DrainFilter implements Filter {
             chain.proceed();
             return;
         }
+        // An error response is written by the routing's error handler after this returns; Helidon's listener shutdown
+        // grace period (500 ms) covers that write when the drain ends right after.
         try (InFlight request = lifecycle.admit().orElseThrow(DrainFilter::refused)) {
             req.context().register(request);
             chain.proceed();

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,14 @@ class GracefulShutdownTest {
                     }
                 }));
             }
+            // Non-streamed requests that outlive the deadline too: they must get an explicit 503, not a dropped connection.
+            List<CompletableFuture<HttpResponse<String>>> whole = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                CompletableFuture<HttpResponse<String>> response = new CompletableFuture<>();
+                Thread.ofVirtual().start(() -> response.complete(post(apiPort, """
+                        {"model":"long","messages":[{"role":"user","content":"hi"}]}""", Duration.ofSeconds(30))));
+                whole.add(response);
+            }
             assertTrue(streaming.await(30, TimeUnit.SECONDS), "all streams to get their first token; " + tail(log));
 
             long signalled = System.nanoTime();
@@ -106,7 +115,7 @@ class GracefulShutdownTest {
             long readinessFailedMs = millisSince(signalled);
 
             HttpResponse<String> refused = post(apiPort, """
-                    {"model":"short","messages":[{"role":"user","content":"hi"}]}""");
+                    {"model":"short","messages":[{"role":"user","content":"hi"}]}""", Duration.ofSeconds(5));
             assertEquals(503, refused.statusCode(), refused.body());
             assertEquals("server_draining", json.readTree(refused.body()).path("error").path("code").asText());
             assertEquals("close", refused.headers().firstValue("Connection").orElse(null));
@@ -117,6 +126,14 @@ class GracefulShutdownTest {
             assertEquals(0, server.exitValue(), tail(log));
             for (Thread t : clients) {
                 assertTrue(t.join(Duration.ofSeconds(10)), "a client to finish");
+            }
+
+            for (CompletableFuture<HttpResponse<String>> w : whole) {
+                HttpResponse<String> r = w.get(10, TimeUnit.SECONDS);
+                assertEquals(503, r.statusCode(), r.body());
+                JsonNode error = json.readTree(r.body()).path("error");
+                assertEquals("server_draining", error.path("code").asText(), r.body());
+                assertTrue(error.path("message").asText().contains("did not finish within the drain timeout"), r.body());
             }
 
             int complete = 0;
@@ -136,8 +153,8 @@ class GracefulShutdownTest {
                 }
             }
             System.out.printf("SIGTERM: readiness 503 after %d ms; exit 0 after %d ms (drain timeout %d ms); "
-                    + "%d streams complete, %d ended with an SSE error event%n",
-                    readinessFailedMs, exitedMs, DRAIN_TIMEOUT_MS, complete, errors);
+                    + "%d streams complete, %d ended with an SSE error event, %d non-streamed requests got 503%n",
+                    readinessFailedMs, exitedMs, DRAIN_TIMEOUT_MS, complete, errors, whole.size());
             assertEquals(STREAMS, outcomes.size());
             assertEquals(STREAMS / 2, complete, "every short stream completes");
             assertEquals(STREAMS / 2, errors, "every long stream ends with an error event");
@@ -189,9 +206,9 @@ class GracefulShutdownTest {
                 .timeout(Duration.ofSeconds(5)).build());
     }
 
-    private HttpResponse<String> post(int port, String body) {
+    private HttpResponse<String> post(int port, String body, Duration timeout) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
