@@ -105,8 +105,14 @@ class GracefulShutdownTest {
             List<CompletableFuture<HttpResponse<String>>> whole = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 CompletableFuture<HttpResponse<String>> response = new CompletableFuture<>();
-                Thread.ofVirtual().start(() -> response.complete(post(apiPort, """
-                        {"model":"long","messages":[{"role":"user","content":"hi"}]}""", Duration.ofSeconds(30))));
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        response.complete(post(apiPort, """
+                                {"model":"long","messages":[{"role":"user","content":"hi"}]}""", Duration.ofSeconds(30)));
+                    } catch (RuntimeException e) {
+                        response.completeExceptionally(e);
+                    }
+                });
                 whole.add(response);
             }
             assertTrue(streaming.await(30, TimeUnit.SECONDS), "all streams to get their first token; " + tail(log));
