@@ -147,11 +147,6 @@ public final class StackwatchServer implements AutoCloseable {
         return catalog;
     }
 
-    /** Probes' view of the server; the metrics layer reads readiness and provider health from it. */
-    public HealthMonitor health() {
-        return health;
-    }
-
     /**
      * Graceful stop: readiness fails and new API requests are refused at once, running ones get the drain timeout to
      * finish, streams still open then end with an SSE error event, and only then do the listeners close.

@@ -22,7 +22,7 @@ public final class InFlight implements AutoCloseable {
     }
 
     /** Whether the drain deadline ended this request. */
-    public boolean cancelled() {
+    boolean cancelled() {
         return cancelled;
     }
 
