@@ -3,6 +3,7 @@ package dev.stackwatch.api;
 import dev.stackwatch.api.Payloads.DataList;
 import dev.stackwatch.api.Payloads.RouteBody;
 import dev.stackwatch.inference.UpstreamHeaders;
+import io.helidon.common.context.Contexts;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
@@ -56,7 +57,8 @@ public final class ApiRoutes {
             routing.route(r.method(), r.pattern(), (req, res) -> {
                 req.context().register(new MatchedRoute(template));
                 registerUpstreamHeaders(req);
-                r.handler().handle(req, res);
+                // Makes the request context current on this thread, so providers can read its UpstreamHeaders.
+                Contexts.runInContext(req.context(), () -> handle(r, req, res));
             });
         }
         Map<String, List<ApiRoute>> byPattern = routes.stream()
@@ -75,6 +77,17 @@ public final class ApiRoutes {
             throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
                     + req.path().path() + "; see GET /v1/inspect/routes");
         });
+    }
+
+    /** Helidon handlers may throw checked exceptions; runInContext takes a Runnable, so they travel unchecked. */
+    private static void handle(ApiRoute route, ServerRequest req, ServerResponse res) {
+        try {
+            route.handler().handle(req, res);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Trace context for upstream calls; a tracing filter that ran first may have put one there already, and wins. */

@@ -35,7 +35,7 @@ final class SimulateCommand {
               --error-rate F        fraction of requests that fail with 500 (default 0)
               --load-time-ms N      model load time at start-up (default 0)
               --fault F             network fault for every request: none, slow-first-token, stall-mid-stream,
-                                    http-500, http-502, http-503, reset-mid-stream, malformed-sse (default none);
+                                    http-400, http-500, http-502, http-503, reset-mid-stream, malformed-sse (default none);
                                     a request may pick its own with the X-Simulator-Fault header
               --fault-delay-ms N    how long slow-first-token and stall-mid-stream wait (default 30000)""";
     private static final Map<String, String> SETTINGS = Map.of(

@@ -127,6 +127,7 @@ public final class HttpUpstream implements AutoCloseable {
 
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        settings.headers().forEach(b::header);
         if (settings.bearerToken() != null && !settings.bearerToken().isBlank()) {
             b.header("Authorization", "Bearer " + settings.bearerToken());
         }

@@ -8,7 +8,7 @@ public final class RemoteConfigKeys {
     private static final Set<String> SHARED = Set.of("tls_verify", "connect_timeout_ms", "first_byte_timeout_ms",
             "idle_timeout_ms", "load_timeout_ms", "max_retries", "retry_backoff_ms", "retry_budget_ratio",
             "circuit_failure_threshold", "circuit_open_ms", "max_concurrency", "max_queue", "queue_timeout_ms",
-            "discover_models", "discover_interval_ms");
+            "discover_models", "discover_interval_ms", "headers");
 
     private RemoteConfigKeys() {
     }

@@ -49,27 +49,32 @@ public final class UpstreamGuard implements UpstreamStatus {
         this.budget = new RetryBudget(settings.retryBudgetRatio());
     }
 
+    /**
+     * Runs {@code attempt}, retrying as described above. The breaker sees one outcome per call, not per attempt, so
+     * its threshold counts failed client requests.
+     */
     public <T> T call(Attempt<T> attempt) {
         bulkhead.acquire();
         try {
+            breaker.acquire();
             budget.deposit();
             for (int retry = 0; ; retry++) {
-                breaker.acquire();
                 Progress progress = new Progress();
                 try {
                     T result = attempt.run(progress);
                     breaker.success();
                     return result;
                 } catch (UpstreamFailure f) {
+                    if (f.retryable() && !progress.begun() && retry < settings.maxRetries() && budget.withdraw()) {
+                        backoff(retry);
+                        continue;
+                    }
                     if (f.tripsBreaker()) {
                         breaker.failure(f.getMessage());
                     } else {
                         breaker.success();
                     }
-                    if (!f.retryable() || progress.begun() || retry >= settings.maxRetries() || !budget.withdraw()) {
-                        throw f.toProviderException(providerId);
-                    }
-                    backoff(retry);
+                    throw f.toProviderException(providerId);
                 } catch (RuntimeException e) {
                     breaker.neutral();
                     throw e;
@@ -88,6 +93,7 @@ public final class UpstreamGuard implements UpstreamStatus {
             Thread.sleep(Duration.ofNanos(delay));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            breaker.neutral();
             throw new ProviderException(ProviderException.Kind.UNAVAILABLE, providerId, "interrupted before retrying");
         }
     }

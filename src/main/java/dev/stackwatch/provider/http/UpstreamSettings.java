@@ -3,14 +3,17 @@ package dev.stackwatch.provider.http;
 import dev.stackwatch.config.ConfigNode;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How to reach one upstream and how long to wait for it. The three timeouts are separate because they catch different
  * failures: an unreachable host ({@code connect_timeout_ms}), a stuck or overloaded model before it answers
  * ({@code first_byte_timeout_ms}) and a stream that stalls half-way ({@code idle_timeout_ms}).
  */
-public record UpstreamSettings(URI baseUrl, String bearerToken, TlsVerify tls, Duration connectTimeout,
-                               Duration firstByteTimeout, Duration idleTimeout, Duration loadTimeout) {
+public record UpstreamSettings(URI baseUrl, String bearerToken, Map<String, String> headers, TlsVerify tls,
+                               Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+                               Duration loadTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(60);
@@ -33,11 +36,26 @@ public record UpstreamSettings(URI baseUrl, String bearerToken, TlsVerify tls, D
                 || base.getHost() == null) {
             throw config.child(urlKey).error("'" + url + "' must be an http:// or https:// URL");
         }
-        return new UpstreamSettings(base, config.text(tokenKey).orElse(null), TlsVerify.read(config, "tls_verify"),
+        return new UpstreamSettings(base, config.text(tokenKey).orElse(null), headers(config),
+                TlsVerify.read(config, "tls_verify"),
                 positive(config, "connect_timeout_ms", DEFAULT_CONNECT_TIMEOUT),
                 positive(config, "first_byte_timeout_ms", DEFAULT_FIRST_BYTE_TIMEOUT),
                 positive(config, "idle_timeout_ms", DEFAULT_IDLE_TIMEOUT),
                 positive(config, "load_timeout_ms", DEFAULT_LOAD_TIMEOUT));
+    }
+
+    /** {@code headers}: fixed extra headers for every upstream request (gateways that want an org or route header). */
+    private static Map<String, String> headers(ConfigNode config) {
+        ConfigNode node = config.child("headers");
+        if (node.isMissing()) {
+            return Map.of();
+        }
+        if (!node.raw().isObject()) {
+            throw node.error("must be a mapping of header name to value");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        node.raw().fieldNames().forEachRemaining(name -> headers.put(name, node.requiredText(name)));
+        return Map.copyOf(headers);
     }
 
     private static Duration positive(ConfigNode config, String key, Duration fallback) {

@@ -27,14 +27,14 @@ public final class FaultInjectionFilter implements Filter {
     static final int EVENTS_BEFORE_FAULT = 2;
 
     public enum Fault {
-        NONE, SLOW_FIRST_TOKEN, STALL_MID_STREAM, HTTP_500, HTTP_502, HTTP_503, RESET_MID_STREAM, MALFORMED_SSE;
+        NONE, SLOW_FIRST_TOKEN, STALL_MID_STREAM, HTTP_400, HTTP_500, HTTP_502, HTTP_503, RESET_MID_STREAM, MALFORMED_SSE;
 
         public static Fault parse(String text) {
             try {
                 return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown fault '" + text + "' (known: none, slow-first-token, "
-                        + "stall-mid-stream, http-500, http-502, http-503, reset-mid-stream, malformed-sse)");
+                        + "stall-mid-stream, http-400, http-500, http-502, http-503, reset-mid-stream, malformed-sse)");
             }
         }
     }
@@ -64,9 +64,9 @@ public final class FaultInjectionFilter implements Filter {
         }
         switch (fault) {
             case NONE -> chain.proceed();
-            case HTTP_500, HTTP_502, HTTP_503 -> {
+            case HTTP_400, HTTP_500, HTTP_502, HTTP_503 -> {
                 int status = Integer.parseInt(fault.name().substring(5));
-                throw new ApiException(status, "server_error", "simulated_fault", "simulated HTTP " + status
+                throw new ApiException(status, status < 500 ? "invalid_request_error" : "server_error", "simulated_fault", "simulated HTTP " + status
                         + " (" + FAULT_HEADER + ")", null, Map.of());
             }
             case SLOW_FIRST_TOKEN -> {
