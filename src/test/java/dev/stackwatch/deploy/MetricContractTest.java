@@ -1,0 +1,158 @@
+package dev.stackwatch.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every metric name that the rules, dashboards and HPA query exists in Stackwatch's metric contract (or is a
+ * standard Kubernetes/Prometheus metric): a renamed metric breaks this test, not a silent dashboard.
+ * The list below is the contract from the metrics work (issue "metrics"); once docs/metrics.md exists on main, this
+ * test should read the names from there instead.
+ */
+class MetricContractTest {
+    /** Stackwatch's own metrics (name -> type). Histograms/summaries also expose _bucket/_sum/_count. */
+    static final Map<String, String> CONTRACT = new TreeMap<>(Map.ofEntries(
+            Map.entry("llamastack_requests_total", "counter"),
+            Map.entry("llamastack_request_duration_seconds", "histogram"),
+            Map.entry("llamastack_active_connections", "gauge"),
+            Map.entry("llamastack_requests_in_flight", "gauge"),
+            Map.entry("llamastack_model_load_time_seconds", "gauge"),
+            Map.entry("llamastack_inference_latency_seconds", "histogram"),
+            Map.entry("llamastack_time_to_first_token_seconds", "histogram"),
+            Map.entry("llamastack_inter_token_latency_seconds", "histogram"),
+            Map.entry("llamastack_tokens_total", "counter"),
+            Map.entry("llamastack_inference_requests_total", "counter"),
+            Map.entry("llamastack_provider_errors_total", "counter"),
+            Map.entry("llamastack_provider_health", "gauge"),
+            Map.entry("llamastack_ready", "gauge"),
+            Map.entry("llamastack_model_ready", "gauge"),
+            Map.entry("llamastack_build_info", "gauge"),
+            Map.entry("llamastack_circuit_state", "gauge"),
+            Map.entry("process_cpu_seconds_total", "counter"),
+            Map.entry("process_resident_memory_bytes", "gauge"),
+            Map.entry("jvm_memory_used_bytes", "gauge"),
+            Map.entry("jvm_memory_max_bytes", "gauge"),
+            Map.entry("jvm_gc_collection_seconds", "summary")));
+    /** Not Stackwatch's: Prometheus itself, cAdvisor and kube-state-metrics (the seed's resource metrics). */
+    static final Set<String> EXTERNAL = Set.of("up", "container_memory_working_set_bytes", "container_spec_memory_limit_bytes",
+            "container_cpu_usage_seconds_total", "kube_pod_container_status_restarts_total");
+
+    private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right", "and", "or",
+            "unless", "bool", "offset", "inf", "nan");
+
+    /** Metric names in a PromQL expression: identifiers that are not functions, keywords, labels or durations. */
+    static Set<String> metricNames(String expr) {
+        String s = expr.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")           // string literals
+                .replaceAll("\\{[^}]*}", "{}")                                     // label matchers
+                .replaceAll("\\[[^]]*]", "[]")                                     // ranges
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ") // grouping labels
+                .replaceAll("\\$\\w+", " ");
+        Set<String> out = new TreeSet<>();
+        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?").matcher(s);
+        while (m.find()) {
+            String name = m.group(1);
+            if (m.group(2) == null && !KEYWORDS.contains(name.toLowerCase())) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    static String family(String name) {
+        for (String suffix : List.of("_bucket", "_sum", "_count")) {
+            if (name.endsWith(suffix)) {
+                String base = name.substring(0, name.length() - suffix.length());
+                String type = CONTRACT.get(base);
+                if ("histogram".equals(type) || ("summary".equals(type) && !suffix.equals("_bucket"))) {
+                    return base;
+                }
+            }
+        }
+        return name;
+    }
+
+    /** Every PromQL expression the kit ships, with where it comes from. */
+    static Map<String, String> allExpressions() {
+        Map<String, String> exprs = new TreeMap<>();
+        for (Path f : Repo.files(Repo.RULES_DIR, ".yml")) {
+            for (JsonNode g : Repo.yaml(f).path("groups")) {
+                for (JsonNode r : g.path("rules")) {
+                    exprs.put(f.getFileName() + ":" + r.path(r.has("alert") ? "alert" : "record").asText() + "#" + exprs.size(), r.path("expr").asText());
+                }
+            }
+        }
+        for (Path f : Repo.files(Repo.DASHBOARDS_DIR, ".json")) {
+            JsonNode d = Repo.json(f);
+            for (JsonNode p : d.path("panels")) {
+                for (JsonNode t : p.path("targets")) {
+                    exprs.put(f.getFileName() + ":" + p.path("title").asText() + ":" + t.path("refId").asText(), t.path("expr").asText());
+                }
+            }
+            for (JsonNode v : d.path("templating").path("list")) {
+                if (v.path("type").asText().equals("query")) {
+                    String q = v.path("query").path("query").asText().replaceAll("^label_values\\((.*),\\s*\\w+\\)$", "$1");
+                    exprs.put(f.getFileName() + ":$" + v.path("name").asText(), q);
+                }
+            }
+        }
+        JsonNode adapter = Repo.yaml(Repo.DEPLOY.resolve("kubernetes/prometheus-adapter/values.yaml"));
+        adapter.path("rules").path("custom").forEach(r -> exprs.put("prometheus-adapter:" + r.path("name").path("as").asText(), r.path("seriesQuery").asText()));
+        return exprs;
+    }
+
+    @Test
+    void extractorFindsMetricsNotFunctionsOrLabels() {
+        assertEquals(Set.of("llamastack_requests_total"),
+                metricNames("sum by (namespace, instance) (rate(llamastack_requests_total{status=~\"5..\", x=\"a b\"}[5m])) > 0.1"));
+        assertEquals(Set.of("a_bucket", "b"), metricNames("histogram_quantile(0.95, sum by (le) (rate(a_bucket[$__rate_interval]))) / on (x) b"));
+    }
+
+    @Test
+    void everyQueriedMetricIsInTheContract() {
+        Set<String> recorded = new TreeSet<>();
+        for (Path f : Repo.files(Repo.RULES_DIR, ".yml")) {
+            Repo.yaml(f).path("groups").forEach(g -> g.path("rules").forEach(r -> {
+                if (r.has("record")) {
+                    recorded.add(r.path("record").asText());
+                }
+            }));
+        }
+        Map<String, String> exprs = allExpressions();
+        assertTrue(exprs.size() > 50, "expected rules, panels and variables, found " + exprs.size());
+        List<String> unknown = new ArrayList<>();
+        Set<String> used = new TreeSet<>();
+        exprs.forEach((where, expr) -> {
+            for (String name : metricNames(expr)) {
+                String fam = family(name);
+                used.add(fam);
+                if (!CONTRACT.containsKey(fam) && !EXTERNAL.contains(fam) && !recorded.contains(fam)) {
+                    unknown.add(where + ": " + name);
+                }
+            }
+        });
+        assertEquals(List.of(), unknown, "metrics outside the contract");
+        // The kit covers the contract: every Stackwatch metric is shown or alerted on somewhere.
+        Set<String> unused = new TreeSet<>(CONTRACT.keySet());
+        unused.removeAll(used);
+        assertEquals(Set.of(), unused, "contract metrics no rule or panel uses");
+    }
+
+    @Test
+    void hpaMetricIsAContractGauge() {
+        JsonNode hpa = Repo.yaml(Repo.DEPLOY.resolve("kubernetes/base/hpa.yaml"));
+        String metric = hpa.path("spec").path("metrics").get(0).path("pods").path("metric").path("name").asText();
+        assertEquals("gauge", CONTRACT.get(metric), metric);
+    }
+}
