@@ -109,6 +109,7 @@ for (const { name, docs } of sets) {
     check(['debug', 'info', 'warn', 'error'].includes(env.LOG_LEVEL), 'LOG_LEVEL must be one of debug|info|warn|error');
     for (const k of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG']) check(env[k], `env ${k} missing`);
     check(env.OTEL_SERVICE_NAME === 'llamastack', 'OTEL_SERVICE_NAME must be llamastack');
+    if (name === 'dev') check(env.LOG_LEVEL === 'debug' && dep.spec.replicas === 1, 'dev overlay: one replica with LOG_LEVEL=debug');
     const tmp = (c.volumeMounts || []).find((m) => m.mountPath === '/tmp');
     check(tmp && spec.volumes.find((v) => v.name === tmp.name)?.emptyDir, '/tmp must be an emptyDir (read-only root filesystem)');
     // LLAMA_STACK_CONFIG must point at a key of a ConfigMap that is mounted and present in the bundle.
