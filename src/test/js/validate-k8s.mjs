@@ -13,6 +13,21 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ServiceMonitor, PodMonitor, PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 
+// Where the TypeScript interface of each kind lives (for --emit-ts: unknown fields are caught by tsc's
+// excess-property checks, which the JSON-schema validation above does not do: Kubernetes schemas allow extra fields).
+const TYPES = {
+  'v1/ConfigMap': ['IConfigMap', 'kubernetes-models/v1/ConfigMap'],
+  'v1/Service': ['IService', 'kubernetes-models/v1/Service'],
+  'v1/ServiceAccount': ['IServiceAccount', 'kubernetes-models/v1/ServiceAccount'],
+  'apps/v1/Deployment': ['IDeployment', 'kubernetes-models/apps/v1/Deployment'],
+  'policy/v1/PodDisruptionBudget': ['IPodDisruptionBudget', 'kubernetes-models/policy/v1/PodDisruptionBudget'],
+  'networking.k8s.io/v1/NetworkPolicy': ['INetworkPolicy', 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'],
+  'autoscaling/v2/HorizontalPodAutoscaler': ['IHorizontalPodAutoscaler', 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'],
+  'monitoring.coreos.com/v1/ServiceMonitor': ['IServiceMonitor', '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'],
+  'monitoring.coreos.com/v1/PodMonitor': ['IPodMonitor', '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor'],
+  'monitoring.coreos.com/v1/PrometheusRule': ['IPrometheusRule', '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule'],
+};
+
 const MODELS = {
   'v1/ConfigMap': ConfigMap,
   'v1/Service': Service,
@@ -29,9 +44,11 @@ const MODELS = {
 const problems = [];
 const args = process.argv.slice(2);
 let adapterFile = null;
+let emitTs = null;
 const sets = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--adapter') adapterFile = args[++i];
+  else if (args[i] === '--emit-ts') emitTs = args[++i];
   else {
     const [name, file] = args[i].split('=');
     sets.push({ name, docs: yaml.loadAll(fs.readFileSync(file, 'utf8')).filter(Boolean) });
@@ -184,6 +201,22 @@ for (const { name, docs } of sets) {
     check(configMaps.some((x) => x.metadata.labels?.grafana_dashboard === '1'), 'kube-prometheus-stack overlay must ship the dashboard ConfigMap');
     check(byKind(docs, 'PrometheusRule').length === 1, 'kube-prometheus-stack overlay must ship the PrometheusRule');
   }
+}
+
+if (emitTs) {
+  const imports = new Set();
+  let body = '';
+  let n = 0;
+  for (const { name, docs } of sets) {
+    for (const doc of docs) {
+      const t = TYPES[`${doc.apiVersion}/${doc.kind}`];
+      if (!t) continue;
+      imports.add(`import type { ${t[0]} } from '${t[1]}';`);
+      body += `// ${name}: ${doc.kind} ${doc.metadata?.name}\nexport const k${n++} = ${JSON.stringify(doc, null, 2)} satisfies ${t[0]};\n\n`;
+    }
+  }
+  fs.writeFileSync(emitTs, [...imports].sort().join('\n') + '\n\n' + body);
+  console.log(`wrote ${emitTs} (${n} objects)`);
 }
 
 if (problems.length) {

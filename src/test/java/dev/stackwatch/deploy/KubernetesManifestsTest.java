@@ -53,10 +53,38 @@ class KubernetesManifestsTest {
             cmd.add(e.getKey() + "=" + out);
         }
         cmd.addAll(List.of("--adapter", Repo.DEPLOY.resolve("kubernetes/prometheus-adapter/values.yaml").toString()));
+        cmd.addAll(List.of("--emit-ts", "build/k8s.check.ts"));
         Repo.Result r = Repo.run(Repo.JS_DIR, cmd);
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("all " + BUNDLES.size() + " bundle(s) valid"), r.output());
         assertTrue(r.output().contains("ok kube-prometheus-stack: monitoring.coreos.com/v1/ServiceMonitor"), r.output());
+        // Unknown fields (typos) pass JSON-schema validation; the TypeScript interfaces of the same packages reject them.
+        Repo.Result tsc = tsc();
+        assertEquals(0, tsc.exitCode(), "unknown or mistyped fields:\n" + tsc.output());
+    }
+
+    private static Repo.Result tsc() {
+        return Repo.run(Repo.JS_DIR, 120, Map.of(), List.of("node", "node_modules/typescript/bin/tsc", "--noEmit", "--strict", "-p", "tsconfig.k8s.json"));
+    }
+
+    /** A misspelt field, which the Kubernetes JSON schemas allow, is caught by the typed check. */
+    @Test
+    void typedCheckRejectsAMisspeltField(@TempDir Path tmp) throws IOException {
+        Path kubectl = ExternalTools.require("kubectl");
+        Repo.requireNodeModules();
+        String typo = kustomize(kubectl, "deploy/kubernetes/base").replace("sizeLimit:", "sizelimit:");
+        Path f = tmp.resolve("typo.yaml");
+        Files.writeString(f, typo);
+        Path ts = Repo.JS_DIR.resolve("build/k8s-typo.check.ts");
+        try {
+            Repo.Result r = Repo.run(Repo.JS_DIR, List.of("node", "validate-k8s.mjs", "typo=" + f, "--emit-ts", "build/k8s-typo.check.ts"));
+            assertEquals(0, r.exitCode(), "JSON schema accepts unknown fields: " + r.output());
+            Repo.Result t = tsc();
+            assertNotEquals(0, t.exitCode(), t.output());
+            assertTrue(t.output().contains("sizelimit"), t.output());
+        } finally {
+            Files.deleteIfExists(ts);
+        }
     }
 
     /** The validator is not a rubber stamp: a Deployment with a broken probe and a string replica count fails. */
