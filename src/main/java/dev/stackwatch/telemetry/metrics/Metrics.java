@@ -137,10 +137,11 @@ public final class Metrics {
     }
 
     public void requestFinished(String method, String endpoint, int status, long nanos) {
-        requestsInFlight.dec();
         String m = METHODS.contains(method) ? method : OTHER;
         requests.labelValues(m, endpoint, Integer.toString(status)).inc();
         requestDuration.labelValues(m, endpoint).observe(seconds(nanos));
+        // Last, so that a scrape seeing nothing in flight also sees every finished request counted.
+        requestsInFlight.dec();
     }
 
     public void connectionOpened() {
@@ -153,7 +154,7 @@ public final class Metrics {
 
     public void modelLoaded(Model model, Duration took) {
         modelLoadTime.labelValues(modelLabel(model.id()), providerLabel(model.id()))
-                .set(took.toNanos() / 1e9);
+                .set(seconds(took.toNanos()));
     }
 
     /** The series one provider call records into; looked up once per call. */

@@ -7,6 +7,7 @@ import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.ExternalTools;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
 import java.io.IOException;
@@ -18,17 +19,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /metrics: the format follows the Accept header, promtool accepts the text, and it also works on a shared port. */
 class MetricsEndpointTest {
-    static StackwatchServer server;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.FAST_SIMULATOR);
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServers.start(TestServers.FAST_SIMULATOR);
+    static void traffic() throws Exception {
         // Traffic first, so that every kind of series (histograms included) is in what promtool checks.
         try (HttpClient client = client()) {
             client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
@@ -37,11 +38,6 @@ class MetricsEndpointTest {
                             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                     .build(), HttpResponse.BodyHandlers.discarding());
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

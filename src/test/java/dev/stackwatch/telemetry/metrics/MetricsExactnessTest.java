@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
 import java.io.IOException;
@@ -28,9 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every counter equals what the clients saw, to the unit: a burst of concurrent requests of every kind (ok, streamed,
@@ -45,22 +44,14 @@ class MetricsExactnessTest {
             """;
     static final int EACH = 5;
 
-    static StackwatchServer server;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(CONFIG);
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one client saw. {@code usage} is null when the response carried none. */
     record Seen(String endpoint, int status, String model, String operation, boolean stream, String finishReason,
                 JsonNode usage) {}
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(CONFIG);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void countersEqualWhatClientsSaw() throws Exception {
@@ -84,7 +75,7 @@ class MetricsExactnessTest {
 
         // The hung-up stream ends on the server only when its next write fails: poll, bounded, for it to finish.
         Scrape scrape = Polling.awaitValue(Duration.ofSeconds(10), "every request to finish", () -> {
-            Scrape s = Scrape.of(server.managementPort());
+            Scrape s = server.scrape();
             return s.sum("llamastack_requests_in_flight") == 0
                     && s.sum("llamastack_inference_requests_total", Map.of("outcome", "cancelled")) == 1 ? s : null;
         });
@@ -151,7 +142,7 @@ class MetricsExactnessTest {
 
     @Test
     void unmatchedPathsAreLabelledOther() throws Exception {
-        double before = Scrape.of(server.managementPort()).sum("llamastack_requests_total",
+        double before = server.scrape().sum("llamastack_requests_total",
                 Map.of("method", "GET", "endpoint", "other", "status", "404"));
         try (HttpClient client = client()) {
             for (String path : List.of("/nope", "/v1/secret-user-text-1", "/v1/secret-user-text-2")) {
@@ -159,7 +150,7 @@ class MetricsExactnessTest {
                         HttpResponse.BodyHandlers.discarding()).statusCode());
             }
         }
-        Scrape scrape = Scrape.of(server.managementPort());
+        Scrape scrape = server.scrape();
         assertEquals(before + 3, scrape.sum("llamastack_requests_total",
                 Map.of("method", "GET", "endpoint", "other", "status", "404")));
         assertTrue(scrape.text().lines().noneMatch(l -> l.contains("secret-user-text")), "raw paths never become labels");
@@ -167,17 +158,17 @@ class MetricsExactnessTest {
 
     @Test
     void activeConnectionsFollowOpenSockets() throws IOException {
-        double before = Scrape.of(server.managementPort()).sum("llamastack_active_connections");
+        double before = server.scrape().sum("llamastack_active_connections");
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertTrue(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).endsWith("200"));
             Polling.await(Duration.ofSeconds(5), "the open socket to be counted", () ->
-                    Scrape.of(server.managementPort()).sum("llamastack_active_connections") == before + 1);
+                    server.scrape().sum("llamastack_active_connections") == before + 1);
         }
         Polling.await(Duration.ofSeconds(5), "the closed socket to be uncounted", () ->
-                Scrape.of(server.managementPort()).sum("llamastack_active_connections") == before);
+                server.scrape().sum("llamastack_active_connections") == before);
     }
 
     private Seen chat(String model, boolean stream) throws Exception {
