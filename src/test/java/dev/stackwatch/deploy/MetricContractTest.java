@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every metric name that the rules, dashboards and HPA query exists in Stackwatch's metric contract (or is a
  * standard Kubernetes/Prometheus metric): a renamed metric breaks this test, not a silent dashboard.
- * The list below is the contract from the metrics work (issue "metrics"); once docs/metrics.md exists on main, this
- * test should read the names from there instead.
+ * The list below is the contract the kit is built against; it is checked against the running server's /metrics
+ * (names and types) and against docs/metrics.md, so a change on either side fails here.
  */
 class MetricContractTest {
     /** Stackwatch's own metrics (name -> type). Histograms/summaries also expose _bucket/_sum/_count. */
@@ -192,13 +192,15 @@ class MetricContractTest {
         }
     }
 
-    /** When docs/metrics.md exists (the metrics work's reference), every contract name must be documented there. */
+    /** docs/metrics.md (the metrics work's reference; skipped where it does not exist yet) documents every llamastack_ name used here. */
     @Test
     void contractMatchesDocsMetricsMdWhenPresent() throws Exception {
         Path doc = Repo.ROOT.resolve("docs/metrics.md");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(doc), "docs/metrics.md not on this branch yet");
         String text = java.nio.file.Files.readString(doc);
-        List<String> missing = CONTRACT.keySet().stream().filter(n -> !NOT_EXPOSED_YET.contains(n) && !text.contains(n)).toList();
+        // Stackwatch's own names; the JVM/process families come from client_java and are listed there only in part.
+        List<String> missing = CONTRACT.keySet().stream()
+                .filter(n -> n.startsWith("llamastack_") && !NOT_EXPOSED_YET.contains(n) && !text.contains(n)).toList();
         assertEquals(List.of(), missing, "contract metrics not in docs/metrics.md");
     }
 
