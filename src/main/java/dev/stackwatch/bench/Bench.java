@@ -45,8 +45,7 @@ public final class Bench {
             String endpoint = options.chatUrl().getPath();
             long responses = report.totals().responses();
             PromSnapshot after = scraper.scrapeWhen(s -> MetricsComparison.serverRequests(before, s, endpoint) >= responses);
-            return new BenchReport(report.setup(), report.totals(), report.ttft(), report.interToken(),
-                    report.endToEnd(), MetricsComparison.of(report, before, after, endpoint, options.model()));
+            return report.withComparison(MetricsComparison.of(report, before, after, endpoint, options.model()));
         }
     }
 

@@ -7,6 +7,11 @@ import org.HdrHistogram.Histogram;
 public record BenchReport(Setup setup, Totals totals, Latency ttft, Latency interToken, Latency endToEnd,
                           MetricsComparison comparison) {
 
+    /** This report with the client-vs-server comparison added. */
+    public BenchReport withComparison(MetricsComparison c) {
+        return new BenchReport(setup, totals, ttft, interToken, endToEnd, c);
+    }
+
     /** The options that shaped the load, echoed so a JSON file stands on its own. */
     public record Setup(String url, String model, String mode, int concurrency, double rate, boolean stream,
                         String promptTokens, String maxTokens) {}

@@ -16,6 +16,7 @@ public record MetricsComparison(List<Row> rows) {
     static final String TTFT = "llamastack_time_to_first_token_seconds";
     static final String INTER_TOKEN = "llamastack_inter_token_latency_seconds";
     static final String INFERENCE = "llamastack_inference_latency_seconds";
+    static final String REQUEST_DURATION = "llamastack_request_duration_seconds";
     private static final double[] QUANTILES = {0.5, 0.9, 0.95, 0.99};
 
     public MetricsComparison {
@@ -58,7 +59,11 @@ public record MetricsComparison(List<Row> rows) {
             quantiles(rows, "ttft", report.ttft(), histogram(before, after, TTFT, byModel));
             quantiles(rows, "inter-token", report.interToken(), histogram(before, after, INTER_TOKEN, byModel));
         }
-        quantiles(rows, "e2e", report.endToEnd(), histogram(before, after, INFERENCE, byModel));
+        // The HTTP duration is the server's closest view of the client's end-to-end time; the provider's time inside
+        // it shows how much of that the model itself took.
+        quantiles(rows, "e2e http", report.endToEnd(),
+                histogram(before, after, REQUEST_DURATION, Map.of("method", "POST", "endpoint", endpoint)));
+        quantiles(rows, "e2e provider", report.endToEnd(), histogram(before, after, INFERENCE, byModel));
         return new MetricsComparison(rows);
     }
 
