@@ -1,6 +1,7 @@
 package dev.stackwatch.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.prom.PromSnapshot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;

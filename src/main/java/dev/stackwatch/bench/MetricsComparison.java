@@ -1,6 +1,8 @@
 package dev.stackwatch.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.stackwatch.prom.BucketHistogram;
+import dev.stackwatch.prom.PromSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

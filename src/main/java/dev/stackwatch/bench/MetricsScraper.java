@@ -1,5 +1,6 @@
 package dev.stackwatch.bench;
 
+import dev.stackwatch.prom.PromSnapshot;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

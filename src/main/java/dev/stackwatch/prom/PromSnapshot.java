@@ -1,4 +1,4 @@
-package dev.stackwatch.bench;
+package dev.stackwatch.prom;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.stackwatch.bench;
+package dev.stackwatch.prom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.stackwatch.bench;
+package dev.stackwatch.prom;
 
 import java.util.Map;
 
@@ -9,7 +9,7 @@ public record PromSample(String name, Map<String, String> labels, double value) 
     }
 
     /** True when every label in {@code wanted} is present here with the same value. */
-    boolean matches(Map<String, String> wanted) {
+    public boolean matches(Map<String, String> wanted) {
         return wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 }
