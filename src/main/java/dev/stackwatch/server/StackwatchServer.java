@@ -14,6 +14,12 @@ import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
+import dev.stackwatch.console.ConsoleEndpoints;
+import dev.stackwatch.console.ConsoleSampler;
+import dev.stackwatch.console.ErrorRecordingObserver;
+import dev.stackwatch.console.HttpErrorFilter;
+import dev.stackwatch.console.RecentErrors;
+import dev.stackwatch.console.RegistryText;
 import dev.stackwatch.health.HealthEndpoints;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.InferenceProvider;
@@ -40,6 +46,8 @@ import java.util.List;
  */
 public final class StackwatchServer implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
+    /** Enough for the console's "last errors" table; older ones are in the logs. */
+    private static final int RECENT_ERRORS = 50;
 
     private final WebServer web;
     private final ModelCatalog catalog;
@@ -58,7 +66,8 @@ public final class StackwatchServer implements AutoCloseable {
 
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
-        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics));
+        RecentErrors recentErrors = new RecentErrors(RECENT_ERRORS);
+        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics), new ErrorRecordingObserver(recentErrors));
         ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> providers = config.inferenceProviders().stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
@@ -78,11 +87,15 @@ public final class StackwatchServer implements AutoCloseable {
 
         HttpRouting.Builder apiRouting = HttpRouting.builder();
         apiRouting.addFilter(new HttpMetricsFilter(metrics));
+        apiRouting.addFilter(new HttpErrorFilter(recentErrors));
         new ApiErrors(json).register(apiRouting);
         HttpRouting.Builder managementRouting = HttpRouting.builder();
         new HealthEndpoints(responses).register(managementRouting);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
         metricsEndpoint.register(managementRouting);
+        ConsoleEndpoints console = new ConsoleEndpoints(
+                new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
+        console.register(managementRouting);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -90,6 +103,7 @@ public final class StackwatchServer implements AutoCloseable {
         if (hasManagement && !separateManagement) {
             new HealthEndpoints(responses).register(apiRouting);
             metricsEndpoint.register(apiRouting);
+            console.register(apiRouting);
         }
         api.register(apiRouting);
 
