@@ -31,12 +31,13 @@ public final class Bench {
             BenchStats stats = new BenchStats();
             LoadDriver driver = new LoadDriver(options, new ChatRequester(http, json, options), stats);
             long start = System.nanoTime();
-            if (options.progress()) {
-                try (ProgressLine ignored = new ProgressLine(progressOut, stats, start)) {
-                    driver.run(start);
-                }
-            } else {
+            ProgressLine progress = options.progress() ? new ProgressLine(progressOut, stats, start) : null;
+            try {
                 driver.run(start);
+            } finally {
+                if (progress != null) {
+                    progress.close();
+                }
             }
             BenchReport report = new BenchReport(setup(), stats.totals(start), stats.ttft(), stats.interToken(),
                     stats.endToEnd(), null);

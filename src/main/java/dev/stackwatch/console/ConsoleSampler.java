@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,19 +26,26 @@ public final class ConsoleSampler {
 
     private final Supplier<String> exposition;
     private final RecentErrors errors;
+    private final LongSupplier nanoClock;
     private final Deque<ConsoleView.Point> history = new ArrayDeque<>();
     private PromSnapshot last;
     private long lastNanos;
 
     /** {@code exposition} renders the registry in the Prometheus text format, exactly as /metrics would. */
     public ConsoleSampler(Supplier<String> exposition, RecentErrors errors) {
+        this(exposition, errors, System::nanoTime);
+    }
+
+    /** With a clock of the caller's, so tests can step time instead of waiting for it. */
+    ConsoleSampler(Supplier<String> exposition, RecentErrors errors, LongSupplier nanoClock) {
         this.exposition = exposition;
         this.errors = errors;
+        this.nanoClock = nanoClock;
     }
 
     public synchronized ConsoleView view() {
         PromSnapshot now = PromSnapshot.of(exposition.get());
-        long nanos = System.nanoTime();
+        long nanos = nanoClock.getAsLong();
         if (last == null || nanos - lastNanos >= MIN_INTERVAL_NANOS) {
             if (last != null) {
                 history.addLast(point(last, now, (nanos - lastNanos) / 1e9));
