@@ -71,7 +71,7 @@ final class BenchCommand {
             return new BenchOptions(
                     URI.create(args.get("url", "http://127.0.0.1:8321/v1")),
                     args.get("model", null),
-                    rate ? 0 : positive("concurrency", args.get("concurrency", "8")),
+                    args.has("concurrency") ? positive("concurrency", args.get("concurrency", "")) : rate ? 0 : 8,
                     rate ? Double.parseDouble(args.get("rate", "")) : 0,
                     flag(args, "stream"),
                     duration == null ? null : DurationText.parse(duration),
