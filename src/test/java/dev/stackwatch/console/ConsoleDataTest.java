@@ -60,6 +60,7 @@ class ConsoleDataTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("<script src=\"/console/console.js\">"));
+            assertEquals(ConsoleEndpoints.POLICY, page.headers().firstValue("content-security-policy").orElse(""));
             assertFalse(page.body().matches("(?s).*(https?:)?//[a-z0-9.-]+\\.(com|net|org|io)/.*"),
                     "no external resources");
         }
