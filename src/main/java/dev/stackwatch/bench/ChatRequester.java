@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /** Sends one chat completion (streamed or not) and times it; never throws for a failed request, it reports it. */
-final class ChatRequester {
+final class ChatRequester implements RequestSender {
     private static final String DATA = "data:";
 
     private final HttpClient http;
@@ -38,7 +38,8 @@ final class ChatRequester {
         this.timeout = options.timeout();
     }
 
-    Outcome send(long intendedNanos, String prompt, int maxTokens) {
+    @Override
+    public Outcome send(long intendedNanos, String prompt, int maxTokens) {
         try {
             HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
                     .header("Content-Type", "application/json")

@@ -13,11 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class LoadDriver {
     private final BenchOptions options;
-    private final ChatRequester requester;
+    private final RequestSender requester;
     private final BenchStats stats;
     private final AtomicLong tickets = new AtomicLong();
 
-    LoadDriver(BenchOptions options, ChatRequester requester, BenchStats stats) {
+    LoadDriver(BenchOptions options, RequestSender requester, BenchStats stats) {
         this.options = options;
         this.requester = requester;
         this.stats = stats;

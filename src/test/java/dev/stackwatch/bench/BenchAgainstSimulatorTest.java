@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The benchmark against the real server and its simulator with known, jitter-free latencies: 50 ms to the first
  * token, 10 ms between tokens, exactly 20 tokens, so end-to-end is 50 + 19 x 10 = 240 ms of injected time.
  * Lower bounds are tight (1 ms under the injected value: a measurement below it would be wrong, not fast). Upper
- * bounds are loose (+150 ms, 2 shared CPUs) because they catch wrong origins and units, not slowness.
+ * bounds are loose because they catch wrong origins and units, not slowness: +150 ms for medians, +1 s for the tail
+ * quantiles, which a shared, loaded CI machine stretches (a p95 of 419 ms for 240 ms injected has been seen).
  */
 class BenchAgainstSimulatorTest {
     static final String KNOWN_LATENCIES = """
@@ -34,7 +35,8 @@ class BenchAgainstSimulatorTest {
               models:
               - {model_id: sim-chat, provider_id: simulator, model_type: llm}
             """;
-    private static final double SLACK_MS = 150;
+    private static final double MEDIAN_SLACK_MS = 150;
+    private static final double TAIL_SLACK_MS = 1000;
 
     private static StackwatchServer server;
 
@@ -59,9 +61,9 @@ class BenchAgainstSimulatorTest {
                 StandardCharsets.UTF_8));
     }
 
-    private static void assertAround(double injectedMs, double actualMs, String what) {
-        assertTrue(actualMs >= injectedMs - 1 && actualMs <= injectedMs + SLACK_MS,
-                what + " = " + actualMs + " ms, injected " + injectedMs + " ms");
+    private static void assertAround(double injectedMs, double actualMs, double slackMs, String what) {
+        assertTrue(actualMs >= injectedMs - 1 && actualMs <= injectedMs + slackMs,
+                what + " = " + actualMs + " ms, injected " + injectedMs + " ms, allowed +" + slackMs + " ms");
     }
 
     @Test
@@ -74,8 +76,9 @@ class BenchAgainstSimulatorTest {
         assertEquals(24, r.ttft().count());
         assertEquals(24 * 19, r.interToken().count(), "19 gaps between 20 tokens per request");
         for (double q : new double[] {0.5, 0.9, 0.95, 0.99}) {
-            assertAround(50, r.ttft().quantile(q), "ttft p" + q);
-            assertAround(240, r.endToEnd().quantile(q), "e2e p" + q);
+            double slack = q == 0.5 ? MEDIAN_SLACK_MS : TAIL_SLACK_MS;
+            assertAround(50, r.ttft().quantile(q), slack, "ttft p" + q);
+            assertAround(240, r.endToEnd().quantile(q), slack, "e2e p" + q);
         }
         // Single gaps can be short when two tokens arrive in one read, so only the median is held to 10 ms.
         assertTrue(r.interToken().p50() >= 9 && r.interToken().p50() <= 10 + 40, "itl p50 " + r.interToken().p50());
@@ -92,7 +95,7 @@ class BenchAgainstSimulatorTest {
         assertEquals(120, r.totals().outputTokens());
         assertEquals(0, r.ttft().count());
         assertEquals(0, r.interToken().count());
-        assertAround(240, r.endToEnd().p50(), "e2e p50");
+        assertAround(240, r.endToEnd().p50(), MEDIAN_SLACK_MS, "e2e p50");
     }
 
     @Test
