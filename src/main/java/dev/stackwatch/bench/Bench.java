@@ -21,6 +21,7 @@ public final class Bench {
 
     /** Runs the load; progress goes to {@code progressOut} when the options ask for it. */
     public BenchReport run(PrintStream progressOut) throws IOException, InterruptedException {
+        // HTTP/1.1 as most LLM clients use it: one connection per request in flight, no h2c upgrade round trip.
         try (ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
              HttpClient http = HttpClient.newBuilder().executor(io).version(HttpClient.Version.HTTP_1_1)
                      .connectTimeout(Duration.ofSeconds(10)).build()) {

@@ -50,7 +50,8 @@ final class ChatRequester implements RequestSender {
                     in.transferTo(OutputStream.nullOutputStream());
                     return Outcome.failed(intendedNanos, response.statusCode(), "http_" + response.statusCode());
                 }
-                return stream ? readStream(intendedNanos, in) : readWhole(intendedNanos, in);
+                int status = response.statusCode();
+                return stream ? readStream(intendedNanos, status, in) : readWhole(intendedNanos, status, in);
             }
         } catch (HttpTimeoutException e) {
             return Outcome.failed(intendedNanos, 0, "timeout");
@@ -74,17 +75,17 @@ final class ChatRequester implements RequestSender {
         return json.writeValueAsBytes(body);
     }
 
-    private Outcome readWhole(long intendedNanos, InputStream in) throws IOException {
+    private Outcome readWhole(long intendedNanos, int status, InputStream in) throws IOException {
         JsonNode body = json.readTree(in);
         long end = System.nanoTime();
         JsonNode tokens = body.path("usage").path("completion_tokens");
         if (!tokens.isNumber()) {
-            return Outcome.failed(intendedNanos, 200, "no_usage");
+            return Outcome.failed(intendedNanos, status, "no_usage");
         }
-        return new Outcome(intendedNanos, 0, end, tokens.intValue(), new long[0], 200, null);
+        return new Outcome(intendedNanos, 0, end, tokens.intValue(), new long[0], status, null);
     }
 
-    private Outcome readStream(long intendedNanos, InputStream in) throws IOException {
+    private Outcome readStream(long intendedNanos, int status, InputStream in) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         long first = 0;
         long previous = 0;
@@ -105,7 +106,7 @@ final class ChatRequester implements RequestSender {
             long now = System.nanoTime();
             JsonNode event = json.readTree(data);
             if (event.has("error")) {
-                return Outcome.failed(intendedNanos, 200, "stream_error");
+                return Outcome.failed(intendedNanos, status, "stream_error");
             }
             if (!event.path("choices").path(0).path("delta").path("content").asText("").isEmpty()) {
                 chunks++;
@@ -125,9 +126,9 @@ final class ChatRequester implements RequestSender {
         }
         long end = System.nanoTime();
         if (!done) {
-            return Outcome.failed(intendedNanos, 200, "stream_incomplete");
+            return Outcome.failed(intendedNanos, status, "stream_incomplete");
         }
         return new Outcome(intendedNanos, first, end, usageTokens >= 0 ? usageTokens : chunks,
-                Arrays.copyOf(gaps, gapCount), 200, null);
+                Arrays.copyOf(gaps, gapCount), status, null);
     }
 }
