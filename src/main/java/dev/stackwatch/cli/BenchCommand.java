@@ -34,7 +34,7 @@ final class BenchCommand {
               --timeout D            per-request timeout (default 60s)
               --json FILE            also write the summary as JSON
               --compare-metrics URL  scrape the server's Prometheus /metrics before and after and compare its counts
-                                     and latency quantiles with the client's
+                                     and latency quantiles with the client's (exit code 1 if they disagree)
               --no-progress          no live progress line on stderr""";
 
     private BenchCommand() {
