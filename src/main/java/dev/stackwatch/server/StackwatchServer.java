@@ -67,7 +67,8 @@ public final class StackwatchServer implements AutoCloseable {
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
         RecentErrors recentErrors = new RecentErrors(RECENT_ERRORS);
-        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics), new ErrorRecordingObserver(recentErrors));
+        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics),
+                new ErrorRecordingObserver(recentErrors));
         ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> providers = config.inferenceProviders().stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
