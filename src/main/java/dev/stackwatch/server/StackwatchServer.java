@@ -15,6 +15,12 @@ import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
+import dev.stackwatch.console.ConsoleEndpoints;
+import dev.stackwatch.console.ConsoleSampler;
+import dev.stackwatch.console.ErrorRecordingObserver;
+import dev.stackwatch.console.HttpErrorFilter;
+import dev.stackwatch.console.RecentErrors;
+import dev.stackwatch.console.RegistryText;
 import dev.stackwatch.health.HealthEndpoints;
 import dev.stackwatch.health.HealthMonitor;
 import dev.stackwatch.health.ProviderHealthChecks;
@@ -54,6 +60,8 @@ public final class StackwatchServer implements AutoCloseable {
     private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
     /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
+    /** Enough for the console's "last errors" table; older ones are in the logs. */
+    private static final int RECENT_ERRORS = 50;
 
     private final WebServer web;
     private final ModelCatalog catalog;
@@ -84,7 +92,9 @@ public final class StackwatchServer implements AutoCloseable {
 
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
-        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics));
+        RecentErrors recentErrors = new RecentErrors(RECENT_ERRORS);
+        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics),
+                new ErrorRecordingObserver(recentErrors));
         ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> providers = config.inferenceProviders().stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
@@ -114,12 +124,16 @@ public final class StackwatchServer implements AutoCloseable {
         HttpRouting.Builder managementRouting = HttpRouting.builder();
         HealthEndpoints probes = new HealthEndpoints(health, responses);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
+        ConsoleEndpoints console = new ConsoleEndpoints(
+                new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
         probes.register(managementRouting);
         metricsEndpoint.register(managementRouting);
+        console.register(managementRouting);
 
         // The API's filter chain, outermost first. Metrics see every request, refusals included.
         HttpRouting.Builder apiRouting = HttpRouting.builder();
         apiRouting.addFilter(new HttpMetricsFilter(metrics));
+        apiRouting.addFilter(new HttpErrorFilter(recentErrors));
         // A draining server refuses before anything else runs, and counts every request it admits; probes and
         // scrapes on a shared port must keep answering while it drains.
         apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
@@ -128,6 +142,7 @@ public final class StackwatchServer implements AutoCloseable {
         if (sharedManagement) {
             probes.register(apiRouting);
             metricsEndpoint.register(apiRouting);
+            console.register(apiRouting);
         }
         api.register(apiRouting);
 
