@@ -21,11 +21,15 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
+import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The one place Stackwatch is wired together, by hand: config to providers to catalog to routes to listeners.
@@ -56,9 +60,14 @@ public final class StackwatchServer implements AutoCloseable {
 
         List<InferenceObserver> observers = List.of();
         ProviderTypes types = ProviderTypes.builtIn();
-        List<InferenceProvider> providers = config.inferenceProviders().stream()
-                .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
-                .toList();
+        List<InferenceProvider> bare = config.inferenceProviders().stream()
+                .map(p -> types.create(p, config.models())).toList();
+        List<InferenceProvider> providers = bare.stream()
+                .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
+        // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
+        Optional<Handler> passthrough = bare.stream()
+                .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough().stream() : Stream.empty())
+                .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, config.models().stream().map(StackwatchServer::model).toList());
 
         JsonResponses responses = new JsonResponses(json);
@@ -67,7 +76,7 @@ public final class StackwatchServer implements AutoCloseable {
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 InferenceProvider::checkHealth, responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
-                providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
+                providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
 
         HttpRouting.Builder apiRouting = HttpRouting.builder();
         apiFilters.forEach(apiRouting::addFilter);

@@ -84,6 +84,17 @@ public final class UpstreamResponse implements AutoCloseable {
         return all;
     }
 
+    /** The next piece of the body as it arrived, or null at its end (for relaying a body unchanged). */
+    public byte[] readChunk() {
+        if (pending.size() > 0) {
+            byte[] buffered = pending.toByteArray();
+            pending.reset();
+            scanFrom = 0;
+            return buffered;
+        }
+        return nextChunk();
+    }
+
     private byte[] nextChunk() {
         Duration wait = gotBytes ? idleTimeout
                 : Duration.ofNanos(Math.max(0, firstByteDeadline - System.nanoTime()));

@@ -70,8 +70,8 @@ public final class OpenAiProvider implements InferenceProvider, UpstreamStatus, 
                 Set.of("url", "api_token", "max_tokens"));
     }
 
-    public static OpenAiProvider create(ProviderConfig config, String type, UpstreamSettings settings,
-                                        Set<String> ownKeys) {
+    private static OpenAiProvider create(ProviderConfig config, String type, UpstreamSettings settings,
+                                         Set<String> ownKeys) {
         ConfigNode node = config.config();
         node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
         return new OpenAiProvider(config.providerId(), type, Redaction.redact(node.raw()),
