@@ -15,9 +15,9 @@ import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.CircuitBreaker;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
+import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteConfigKeys;
 import dev.stackwatch.provider.http.ResilienceSettings;
 import dev.stackwatch.provider.http.UpstreamGuard;
@@ -34,7 +34,7 @@ import java.util.Set;
  * OpenAI-compatible /v1 routes; with {@code proxy_unknown_routes} (default true) every other /v1 route Stackwatch does
  * not implement is relayed to it as well, so Stackwatch can sit in front of a full LlamaStack and monitor it.
  */
-public final class LlamaStackProvider implements InferenceProvider, UpstreamStatus, ModelLister {
+public final class LlamaStackProvider implements InferenceProvider, RemoteProvider, ModelLister {
     public static final String TYPE = "remote::llama-stack";
 
     private final OpenAiProvider inference;
@@ -109,18 +109,8 @@ public final class LlamaStackProvider implements InferenceProvider, UpstreamStat
     }
 
     @Override
-    public CircuitBreaker.State circuitState() {
-        return guard.circuitState();
-    }
-
-    @Override
-    public int inFlight() {
-        return guard.inFlight();
-    }
-
-    @Override
-    public int queued() {
-        return guard.queued();
+    public UpstreamStatus upstreamStatus() {
+        return guard;
     }
 
     @Override

@@ -18,9 +18,9 @@ import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.CircuitBreaker;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
+import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteConfigKeys;
 import dev.stackwatch.provider.http.RemoteHealth;
 import dev.stackwatch.provider.http.ResilienceSettings;
@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * {@code load_duration} from that warm-up, and from any later response (Ollama reloads evicted models on demand), is
  * kept per model and offered through {@link UpstreamLoadTimes}.
  */
-public final class OllamaProvider implements InferenceProvider, UpstreamStatus, ModelLister, UpstreamLoadTimes {
+public final class OllamaProvider implements InferenceProvider, RemoteProvider, ModelLister, UpstreamLoadTimes {
     public static final String TYPE = "remote::ollama";
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
@@ -205,18 +205,8 @@ public final class OllamaProvider implements InferenceProvider, UpstreamStatus, 
     }
 
     @Override
-    public CircuitBreaker.State circuitState() {
-        return guard.circuitState();
-    }
-
-    @Override
-    public int inFlight() {
-        return guard.inFlight();
-    }
-
-    @Override
-    public int queued() {
-        return guard.queued();
+    public UpstreamStatus upstreamStatus() {
+        return guard;
     }
 
     @Override

@@ -16,9 +16,9 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.CircuitBreaker;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
+import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteConfigKeys;
 import dev.stackwatch.provider.http.RemoteHealth;
 import dev.stackwatch.provider.http.ResilienceSettings;
@@ -37,7 +37,7 @@ import java.util.Set;
  * The client's request body is forwarded as it came (only {@code model} replaced), so fields Stackwatch does not
  * interpret (tools, response_format, logprobs, ...) still reach the upstream.
  */
-public final class OpenAiProvider implements InferenceProvider, UpstreamStatus, ModelLister {
+public final class OpenAiProvider implements InferenceProvider, RemoteProvider, ModelLister {
     public static final String TYPE_OPENAI = "remote::openai";
     public static final String TYPE_VLLM = "remote::vllm";
     /** Whole JSON responses larger than this are refused rather than buffered. */
@@ -151,18 +151,8 @@ public final class OpenAiProvider implements InferenceProvider, UpstreamStatus, 
     }
 
     @Override
-    public CircuitBreaker.State circuitState() {
-        return guard.circuitState();
-    }
-
-    @Override
-    public int inFlight() {
-        return guard.inFlight();
-    }
-
-    @Override
-    public int queued() {
-        return guard.queued();
+    public UpstreamStatus upstreamStatus() {
+        return guard;
     }
 
     @Override

@@ -1,17 +1,13 @@
 package dev.stackwatch.provider.llamastack;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.stackwatch.testing.LoopbackHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A LlamaStack on 127.0.0.1 with the routes the passthrough test needs: its model list, chat, a vector-store list, a
@@ -21,19 +17,11 @@ final class FakeLlamaStack implements AutoCloseable {
     record Received(String method, String path, String query, String authorization, String traceparent,
                     String body) {}
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
-
-    FakeLlamaStack() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-    }
+    private final LoopbackHttpServer server = new LoopbackHttpServer(this::handle);
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     Optional<Received> last(String path) {
@@ -82,7 +70,6 @@ final class FakeLlamaStack implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.close();
+        server.close();
     }
 }
