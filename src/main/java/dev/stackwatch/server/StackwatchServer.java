@@ -19,6 +19,7 @@ import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
+import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
@@ -40,11 +41,13 @@ public final class StackwatchServer implements AutoCloseable {
 
     private final WebServer web;
     private final ModelCatalog catalog;
+    private final ModelDiscovery discovery;
     private final boolean separateManagement;
 
-    private StackwatchServer(WebServer web, ModelCatalog catalog, boolean separateManagement) {
+    private StackwatchServer(WebServer web, ModelCatalog catalog, ModelDiscovery discovery, boolean separateManagement) {
         this.web = web;
         this.catalog = catalog;
+        this.discovery = discovery;
         this.separateManagement = separateManagement;
     }
 
@@ -107,8 +110,10 @@ public final class StackwatchServer implements AutoCloseable {
                     .routing(managementRouting));
         }
         catalog.loadAllInBackground();
+        // Discovery looks at the bare providers (what they can do) and registers into the catalog (observed ones).
+        ModelDiscovery discovery = new ModelDiscovery(catalog, bare);
         WebServer web = builder.build().start();
-        return new StackwatchServer(web, catalog, separateManagement);
+        return new StackwatchServer(web, catalog, discovery, separateManagement);
     }
 
     private static Model model(ModelConfig m) {
@@ -131,6 +136,7 @@ public final class StackwatchServer implements AutoCloseable {
 
     @Override
     public void close() {
+        discovery.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
     }

@@ -13,8 +13,10 @@ import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.provider.http.Discovery;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
@@ -25,6 +27,7 @@ import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
 import dev.stackwatch.provider.openai.OpenAiProvider;
 import io.helidon.webserver.http.Handler;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +37,7 @@ import java.util.Set;
  * OpenAI-compatible /v1 routes; with {@code proxy_unknown_routes} (default true) every other /v1 route Stackwatch does
  * not implement is relayed to it as well, so Stackwatch can sit in front of a full LlamaStack and monitor it.
  */
-public final class LlamaStackProvider implements InferenceProvider, RemoteProvider, ModelLister {
+public final class LlamaStackProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
     public static final String TYPE = "remote::llama-stack";
 
     private final OpenAiProvider inference;
@@ -59,8 +62,8 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
         JsonNode described = Redaction.redact(node.raw());
         Handler passthrough = node.bool("proxy_unknown_routes", true)
                 ? new LlamaStackPassthrough(upstream, guard, ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES) : null;
-        return new LlamaStackProvider(new OpenAiProvider(config.providerId(), TYPE, described, upstream, guard),
-                guard, passthrough);
+        return new LlamaStackProvider(new OpenAiProvider(config.providerId(), TYPE, described, upstream, guard,
+                Discovery.read(node)), guard, passthrough);
     }
 
     /** The handler for /v1 routes Stackwatch does not implement, when this provider relays them. */
@@ -106,6 +109,16 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
     @Override
     public List<String> listModels() {
         return inference.listModels();
+    }
+
+    @Override
+    public Optional<Duration> discoveryInterval() {
+        return inference.discoveryInterval();
+    }
+
+    @Override
+    public List<Model> discoverModels() {
+        return inference.discoverModels();
     }
 
     @Override

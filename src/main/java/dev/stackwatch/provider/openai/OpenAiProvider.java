@@ -13,9 +13,11 @@ import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.provider.http.Discovery;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
@@ -23,6 +25,7 @@ import dev.stackwatch.provider.http.RemoteConfigKeys;
 import dev.stackwatch.provider.http.RemoteHealth;
 import dev.stackwatch.provider.http.ResilienceSettings;
 import dev.stackwatch.provider.http.SseEvents;
+import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamModelCheck;
 import dev.stackwatch.provider.http.UpstreamResponse;
@@ -30,6 +33,7 @@ import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,7 +41,7 @@ import java.util.Set;
  * The client's request body is forwarded as it came (only {@code model} replaced), so fields Stackwatch does not
  * interpret (tools, response_format, logprobs, ...) still reach the upstream.
  */
-public final class OpenAiProvider implements InferenceProvider, RemoteProvider, ModelLister {
+public final class OpenAiProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
     public static final String TYPE_OPENAI = "remote::openai";
     public static final String TYPE_VLLM = "remote::vllm";
     /** Whole JSON responses larger than this are refused rather than buffered. */
@@ -49,13 +53,16 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
     private final JsonNode describedConfig;
     private final HttpUpstream upstream;
     private final UpstreamGuard guard;
+    private final Discovery discovery;
 
-    public OpenAiProvider(String id, String type, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard) {
+    public OpenAiProvider(String id, String type, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard,
+                          Discovery discovery) {
         this.id = id;
         this.type = type;
         this.describedConfig = describedConfig;
         this.upstream = upstream;
         this.guard = guard;
+        this.discovery = discovery;
     }
 
     /** {@code remote::openai}: {@code base_url} (default OpenAI's) and {@code api_key}. */
@@ -76,7 +83,7 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
         node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
         return new OpenAiProvider(config.providerId(), type, Redaction.redact(node.raw()),
                 new HttpUpstream(settings, Json.newMapper()), new UpstreamGuard(config.providerId(),
-                ResilienceSettings.read(node)));
+                ResilienceSettings.read(node)), Discovery.read(node));
     }
 
     @Override
@@ -142,6 +149,20 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
     public List<String> listModels() {
         try (UpstreamResponse response = upstream.get("/models", HEALTH_TIMEOUT)) {
             return OpenAiWire.modelIds(upstream.readJson(response, MAX_RESPONSE_BYTES));
+        }
+    }
+
+    @Override
+    public Optional<Duration> discoveryInterval() {
+        return discovery.interval();
+    }
+
+    @Override
+    public List<Model> discoverModels() {
+        try {
+            return listModels().stream().map(m -> Discovery.model(id, m)).toList();
+        } catch (UpstreamFailure f) {
+            throw f.toProviderException(id);
         }
     }
 

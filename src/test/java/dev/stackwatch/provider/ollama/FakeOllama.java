@@ -44,7 +44,8 @@ final class FakeOllama implements AutoCloseable {
                 case "/api/tags" -> json(ex, 200, """
                         {"models": [{"name": "llama3.2:latest", "model": "llama3.2:latest", "size": 2019393189},
                                     {"name": "nomic-embed-text:latest", "model": "nomic-embed-text:latest"},
-                                    {"name": "gone:latest", "model": "gone:latest"}]}""");
+                                    {"name": "gone:latest", "model": "gone:latest"},
+                                    {"name": "mistral:7b", "model": "mistral:7b"}]}""");
                 case "/api/ps" -> json(ex, 200, "{\"models\": []}");
                 case "/api/embed" -> json(ex, 200, """
                         {"model": "nomic-embed-text", "embeddings": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]],
