@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,8 @@ public final class HttpUpstream implements AutoCloseable {
 
     private final UpstreamSettings settings;
     private final ObjectMapper json;
+    /** Virtual threads: the client's callbacks never pin platform threads, whatever the load. */
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client;
 
     public HttpUpstream(UpstreamSettings settings, ObjectMapper json) {
@@ -43,8 +46,7 @@ public final class HttpUpstream implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .sslContext(settings.tls().sslContext())
-                // Virtual threads: the client's callbacks never pin platform threads, whatever the load.
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(executor)
                 .build();
     }
 
@@ -197,5 +199,6 @@ public final class HttpUpstream implements AutoCloseable {
     @Override
     public void close() {
         client.shutdownNow();
+        executor.shutdownNow();
     }
 }

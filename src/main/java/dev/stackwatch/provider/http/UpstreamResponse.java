@@ -118,6 +118,16 @@ public final class UpstreamResponse implements AutoCloseable {
         return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     }
 
+    /**
+     * Reads what is left of a body whose content has all been seen (after SSE's [DONE] or Ollama's done line, only
+     * the end of the chunked encoding remains), so the connection can go back to the pool instead of being dropped.
+     */
+    public void drain() {
+        while (readChunk() != null) {
+            // discard
+        }
+    }
+
     /** Aborts the exchange unless the body was read to its end (then the connection goes back to the pool). */
     @Override
     public void close() {

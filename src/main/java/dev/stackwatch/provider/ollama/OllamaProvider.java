@@ -155,6 +155,7 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
                         tracked.token(piece);
                     }
                     if (chunk.path("done").asBoolean(false)) {
+                        response.drain();
                         record(model, chunk);
                         return new Completion(text.toString(), OllamaWire.finishReason(chunk),
                                 OllamaWire.usage(chunk));

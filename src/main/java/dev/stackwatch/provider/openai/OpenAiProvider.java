@@ -71,10 +71,13 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
                 "https://api.openai.com/v1", "api_key"), Set.of("base_url", "api_key"));
     }
 
-    /** {@code remote::vllm}: {@code url} (including /v1, as in LlamaStack's run.yaml) and {@code api_token}. */
+    /**
+     * {@code remote::vllm}: {@code url} (including /v1, as in LlamaStack's run.yaml) and {@code api_token}. LlamaStack's
+     * {@code max_tokens} default is not supported (the client's own limit is forwarded) and is warned about as unknown.
+     */
     public static OpenAiProvider vllm(ProviderConfig config, List<ModelConfig> models) {
         return create(config, TYPE_VLLM, UpstreamSettings.read(config.config(), "url", null, "api_token"),
-                Set.of("url", "api_token", "max_tokens"));
+                Set.of("url", "api_token"));
     }
 
     private static OpenAiProvider create(ProviderConfig config, String type, UpstreamSettings settings,

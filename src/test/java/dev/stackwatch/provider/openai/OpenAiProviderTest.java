@@ -14,6 +14,8 @@ import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.TestServers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,24 @@ class OpenAiProviderTest {
         assertFalse(text.toString().isBlank());
         assertEquals("length", finish);
         assertEquals(6, usage.path("completion_tokens").asInt());
+    }
+
+    @Test
+    void upstreamConnectionsAreKeptAliveAndReused() {
+        String marker = "00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01";
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> res = http.post("/v1/chat/completions", """
+                    {"model": "llama", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 3,
+                     "stream": %s}""".formatted(i % 2 == 0), Map.of("traceparent", marker));
+            assertEquals(200, res.statusCode(), res.body());
+        }
+        List<SimulatorUpstream.Seen> seen = upstream.inferenceRequests(null).stream()
+                .filter(s -> marker.equals(s.traceparent())).toList();
+        assertEquals(5, seen.size());
+        // Without keep-alive every request would open its own connection (5 ports); the pool may also hand out the
+        // idle connection left from the model-load check, hence up to 2.
+        assertTrue(seen.stream().map(SimulatorUpstream.Seen::clientPort).distinct().count() <= 2,
+                "sequential requests, streamed or not, reuse pooled connections: " + seen);
     }
 
     @Test
