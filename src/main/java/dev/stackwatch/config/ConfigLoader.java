@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a LlamaStack {@code run.yaml} (or the built-in default), substitutes {@code ${env.*}} references, validates it
@@ -72,9 +73,7 @@ public final class ConfigLoader {
         try {
             tree = yaml.readTree(text);
         } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            throw new ConfigException(source, "", "invalid YAML" + where + ": " + e.getOriginalMessage());
+            throw new ConfigException(source, "", "invalid YAML" + yamlProblem(e));
         }
         return fromTree(tree, source);
     }
@@ -96,6 +95,20 @@ public final class ConfigLoader {
         List<ModelConfig> models = models(root, providers);
         ServerConfig server = server(root.child("server"));
         return new RunConfig(source, version, imageName, providers, models, applyEnvPorts(server));
+    }
+
+    /** SnakeYAML's messages span several lines with source excerpts; the start-up error must be one line. */
+    private static String yamlProblem(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                var mark = marked.getProblemMark();
+                return " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": "
+                        + marked.getProblem();
+            }
+        }
+        var location = e.getLocation();
+        String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return where + ": " + e.getOriginalMessage().replaceAll("\\s+", " ");
     }
 
     private List<ProviderConfig> providers(ConfigNode root) {

@@ -20,14 +20,22 @@ import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelDiscovery;
+import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
+import dev.stackwatch.telemetry.metrics.CountingConnectionSelector;
+import dev.stackwatch.telemetry.metrics.HttpMetricsFilter;
+import dev.stackwatch.telemetry.metrics.Metrics;
+import dev.stackwatch.telemetry.metrics.MetricsEndpoint;
+import dev.stackwatch.telemetry.metrics.MetricsObserver;
+import dev.stackwatch.telemetry.metrics.StateSignals;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -61,7 +69,9 @@ public final class StackwatchServer implements AutoCloseable {
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
 
-        List<InferenceObserver> observers = List.of();
+        List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
+        Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
+        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics));
         ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> bare = config.inferenceProviders().stream()
                 .map(p -> types.create(p, config.models())).toList();
@@ -71,7 +81,10 @@ public final class StackwatchServer implements AutoCloseable {
         Optional<Handler> passthrough = bare.stream()
                 .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough().stream() : Stream.empty())
                 .findFirst();
-        ModelCatalog catalog = new ModelCatalog(providers, config.models().stream().map(StackwatchServer::model).toList());
+        ModelCatalog catalog = new ModelCatalog(providers, models);
+        // Until the background health monitor lands: ready when any model is, and every provider counts as healthy.
+        metrics.watch(new StateSignals(catalog::anyReady, providers.stream().map(InferenceProvider::id).toList(),
+                provider -> true, model -> catalog.state(model) instanceof ModelState.Ready));
 
         JsonResponses responses = new JsonResponses(json);
         InferenceHandlers inference = new InferenceHandlers(catalog,
@@ -82,16 +95,20 @@ public final class StackwatchServer implements AutoCloseable {
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
 
         HttpRouting.Builder apiRouting = HttpRouting.builder();
+        apiRouting.addFilter(new HttpMetricsFilter(metrics));
         apiFilters.forEach(apiRouting::addFilter);
         new ApiErrors(json).register(apiRouting);
         HttpRouting.Builder managementRouting = HttpRouting.builder();
         new HealthEndpoints(responses).register(managementRouting);
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
+        metricsEndpoint.register(managementRouting);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
         if (hasManagement && !separateManagement) {
             new HealthEndpoints(responses).register(apiRouting);
+            metricsEndpoint.register(apiRouting);
         }
         api.register(apiRouting);
 
@@ -101,6 +118,7 @@ public final class StackwatchServer implements AutoCloseable {
                 .port(server.port())
                 // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                .addConnectionSelector(new CountingConnectionSelector(metrics))
                 .routing(apiRouting);
         if (separateManagement) {
             builder.putSocket(MANAGEMENT_SOCKET, socket -> socket
