@@ -6,6 +6,7 @@ import dev.stackwatch.inference.ModelNotFoundException;
 import dev.stackwatch.inference.ModelNotReadyException;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.server.lifecycle.DrainDeadlineException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -36,6 +37,7 @@ public final class ApiErrors {
                 .error(ModelNotFoundException.class, (req, res, e) -> send(res, toApi(e)))
                 .error(ModelNotReadyException.class, (req, res, e) -> send(res, toApi(e)))
                 .error(ProviderException.class, (req, res, e) -> send(res, toApi(e)))
+                .error(DrainDeadlineException.class, (req, res, e) -> send(res, toApi(e)))
                 .error(ClientDisconnectedException.class, (req, res, e) -> LOG.debug("client disconnected"))
                 .error(Throwable.class, this::unexpected);
     }
@@ -52,6 +54,8 @@ public final class ApiErrors {
             case ProviderException e -> new ApiException(e.kind().status(), e.kind().type(), e.kind().code(),
                     "provider '" + e.providerId() + "': " + e.getMessage(), null, e.retryAfter()
                             .map(d -> Map.of("Retry-After", retryAfterSeconds(d))).orElse(Map.of()));
+            case DrainDeadlineException e -> new ApiException(503, "server_error", "server_draining", e.getMessage(),
+                    null, Map.of("Connection", "close"));
             default -> new ApiException(500, "server_error", "internal_error", "internal server error", null, Map.of());
         };
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,7 +34,10 @@ public final class ConfigLoader {
     private static final Set<String> PROVIDER_KEYS = Set.of("provider_id", "provider_type", "config", "module");
     private static final Set<String> MODEL_KEYS = Set.of("model_id", "provider_id", "provider_model_id", "model_type",
             "metadata");
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "management_port", "max_request_body_bytes");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "management_port", "max_request_body_bytes",
+            "health", "drain_timeout_ms");
+    private static final Set<String> HEALTH_KEYS = Set.of("interval_ms", "timeout_ms");
+    private static final long MAX_MILLIS = 3_600_000;
 
     private final Map<String, String> env;
     private final Consumer<String> warnings;
@@ -183,7 +187,20 @@ public final class ConfigLoader {
                 server.integer("port", ServerConfig.DEFAULT_PORT, 0, 65535),
                 server.integer("management_port", ServerConfig.DEFAULT_MANAGEMENT_PORT, 0, 65535),
                 server.longValue("max_request_body_bytes", ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024,
-                        1024L * 1024 * 1024));
+                        1024L * 1024 * 1024),
+                health(server.child("health")),
+                millis(server, "drain_timeout_ms", ServerConfig.DEFAULT_DRAIN_TIMEOUT, 0));
+    }
+
+    private static HealthCheckConfig health(ConfigNode health) {
+        health.warnUnknownKeys(HEALTH_KEYS);
+        return new HealthCheckConfig(
+                millis(health, "interval_ms", HealthCheckConfig.DEFAULT_INTERVAL, 10),
+                millis(health, "timeout_ms", HealthCheckConfig.DEFAULT_TIMEOUT, 10));
+    }
+
+    private static Duration millis(ConfigNode node, String key, Duration fallback, long min) {
+        return Duration.ofMillis(node.longValue(key, fallback.toMillis(), min, MAX_MILLIS));
     }
 
     private ServerConfig applyEnvPorts(ServerConfig server) {

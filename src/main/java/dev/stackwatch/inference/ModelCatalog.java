@@ -35,7 +35,8 @@ public final class ModelCatalog {
             }
             entries.put(m.id(), new Entry(new RoutedModel(m, provider), new AtomicReference<>(new ModelState.Loading())));
         }
-        this.providers = Map.copyOf(byId);
+        // Config order, which /v1/providers and the readiness checks list providers in.
+        this.providers = Collections.unmodifiableMap(byId);
         this.models = Collections.unmodifiableMap(entries);
     }
 

@@ -7,6 +7,7 @@ import dev.stackwatch.BuildInfo;
 import dev.stackwatch.api.ApiErrors;
 import dev.stackwatch.api.ApiRoutes;
 import dev.stackwatch.api.CatalogHandlers;
+import dev.stackwatch.api.DrainFilter;
 import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonBodyReader;
@@ -15,6 +16,9 @@ import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.health.HealthEndpoints;
+import dev.stackwatch.health.HealthMonitor;
+import dev.stackwatch.health.ProviderHealthChecks;
+import dev.stackwatch.health.Watchdog;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
@@ -24,6 +28,7 @@ import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
+import dev.stackwatch.server.lifecycle.Lifecycle;
 import dev.stackwatch.telemetry.metrics.CountingConnectionSelector;
 import dev.stackwatch.telemetry.metrics.HttpMetricsFilter;
 import dev.stackwatch.telemetry.metrics.Metrics;
@@ -36,8 +41,11 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -46,16 +54,27 @@ import java.util.stream.Stream;
  */
 public final class StackwatchServer implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
+    /** Well below Kubernetes' 5 s liveness timeout: a scheduler this slow to start a task is wedged. */
+    private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
+    /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
 
     private final WebServer web;
     private final ModelCatalog catalog;
+    private final HealthMonitor health;
+    private final Lifecycle lifecycle;
     private final ModelDiscovery discovery;
+    private final Duration drainTimeout;
     private final boolean separateManagement;
 
-    private StackwatchServer(WebServer web, ModelCatalog catalog, ModelDiscovery discovery, boolean separateManagement) {
+    private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
+                             ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement) {
         this.web = web;
         this.catalog = catalog;
+        this.health = health;
+        this.lifecycle = lifecycle;
         this.discovery = discovery;
+        this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
     }
 
@@ -82,32 +101,43 @@ public final class StackwatchServer implements AutoCloseable {
                 .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough().stream() : Stream.empty())
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
-        // Until the background health monitor lands: ready when any model is, and every provider counts as healthy.
-        metrics.watch(new StateSignals(catalog::anyReady, providers.stream().map(InferenceProvider::id).toList(),
-                provider -> true, model -> catalog.state(model) instanceof ModelState.Ready));
+
+        Lifecycle lifecycle = new Lifecycle();
+        HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
+                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
+        metrics.watch(new StateSignals(health::isReady, providers.stream().map(InferenceProvider::id).toList(),
+                provider -> health.providerHealth(provider).isOk(),
+                model -> catalog.state(model) instanceof ModelState.Ready));
 
         JsonResponses responses = new JsonResponses(json);
         InferenceHandlers inference = new InferenceHandlers(catalog,
                 new JsonBodyReader(json, server.maxRequestBodyBytes()), json);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
-                InferenceProvider::checkHealth, responses);
+                p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
-
-        HttpRouting.Builder apiRouting = HttpRouting.builder();
-        apiRouting.addFilter(new HttpMetricsFilter(metrics));
-        apiFilters.forEach(apiRouting::addFilter);
-        new ApiErrors(json).register(apiRouting);
-        HttpRouting.Builder managementRouting = HttpRouting.builder();
-        new HealthEndpoints(responses).register(managementRouting);
-        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
-        metricsEndpoint.register(managementRouting);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
-        if (hasManagement && !separateManagement) {
-            new HealthEndpoints(responses).register(apiRouting);
+        boolean sharedManagement = hasManagement && !separateManagement;
+
+        HttpRouting.Builder managementRouting = HttpRouting.builder();
+        HealthEndpoints probes = new HealthEndpoints(health, responses);
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
+        probes.register(managementRouting);
+        metricsEndpoint.register(managementRouting);
+
+        // The API's filter chain, outermost first. Metrics see every request, refusals included.
+        HttpRouting.Builder apiRouting = HttpRouting.builder();
+        apiRouting.addFilter(new HttpMetricsFilter(metrics));
+        // A draining server refuses before anything else runs, and counts every request it admits; probes and
+        // scrapes on a shared port must keep answering while it drains.
+        apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
+        apiFilters.forEach(apiRouting::addFilter);
+        new ApiErrors(json).register(apiRouting);
+        if (sharedManagement) {
+            probes.register(apiRouting);
             metricsEndpoint.register(apiRouting);
         }
         api.register(apiRouting);
@@ -130,8 +160,14 @@ public final class StackwatchServer implements AutoCloseable {
         catalog.loadAllInBackground();
         // Discovery looks at the bare providers (what they can do) and registers into the catalog (observed ones).
         ModelDiscovery discovery = new ModelDiscovery(catalog, bare);
+        health.start();
         WebServer web = builder.build().start();
-        return new StackwatchServer(web, catalog, discovery, separateManagement);
+        return new StackwatchServer(web, catalog, health, lifecycle, discovery, server.drainTimeout(),
+                separateManagement);
+    }
+
+    private static Set<String> managementPaths() {
+        return Stream.concat(HealthEndpoints.PATHS.stream(), Stream.of(MetricsEndpoint.PATH)).collect(Collectors.toSet());
     }
 
     private static Model model(ModelConfig m) {
@@ -152,9 +188,15 @@ public final class StackwatchServer implements AutoCloseable {
         return catalog;
     }
 
+    /**
+     * Graceful stop: readiness fails and new API requests are refused at once, running ones get the drain timeout to
+     * finish, streams still open then end with an SSE error event, and only then do the listeners close.
+     */
     @Override
     public void close() {
+        lifecycle.drain(drainTimeout, CANCEL_GRACE);
         discovery.close();
+        health.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
     }

@@ -2,7 +2,6 @@ package dev.stackwatch.testing;
 
 import dev.stackwatch.config.ConfigLoader;
 import dev.stackwatch.config.RunConfig;
-import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.server.StackwatchServer;
 import java.time.Duration;
@@ -30,7 +29,7 @@ public final class TestServers {
 
     public static RunConfig config(String yaml) {
         RunConfig c = new ConfigLoader(Map.of(), w -> {}).parse(yaml, "test-run.yaml");
-        return c.withServer(new ServerConfig("127.0.0.1", 0, 0, c.server().maxRequestBodyBytes()));
+        return c.withServer(c.server().onLoopback(0, 0));
     }
 
     /** Starts and waits until every model has finished loading (ready or failed). */

@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
  * (native histograms), OpenMetrics text (exemplars) or the classic Prometheus text format.
  */
 public final class MetricsEndpoint {
+    public static final String PATH = "/metrics";
+
     private final PrometheusRegistry registry;
     private final ExpositionFormats formats = ExpositionFormats.init();
 
@@ -24,7 +26,7 @@ public final class MetricsEndpoint {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.get("/metrics", this::scrape);
+        routing.get(PATH, this::scrape);
     }
 
     private void scrape(ServerRequest req, ServerResponse res) {

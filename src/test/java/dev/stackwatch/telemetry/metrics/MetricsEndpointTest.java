@@ -83,7 +83,7 @@ class MetricsEndpointTest {
         }
         RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR);
         try (StackwatchServer shared = TestServers.startAndAwait(config.withServer(
-                new ServerConfig("127.0.0.1", port, port, config.server().maxRequestBodyBytes())))) {
+                config.server().onLoopback(port, port)))) {
             assertEquals(shared.port(), shared.managementPort());
             Scrape scrape = Scrape.of(shared.port());
             assertEquals(3, scrape.series("llamastack_model_ready").size());
