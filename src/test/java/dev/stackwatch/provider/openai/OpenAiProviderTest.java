@@ -114,7 +114,7 @@ class OpenAiProviderTest {
     @Test
     void upstreamConnectionsAreKeptAliveAndReused() {
         String marker = "00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01";
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
             HttpResponse<String> res = http.post("/v1/chat/completions", """
                     {"model": "llama", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 3,
                      "stream": %s}""".formatted(i % 2 == 0), Map.of("traceparent", marker));
@@ -122,10 +122,10 @@ class OpenAiProviderTest {
         }
         List<SimulatorUpstream.Seen> seen = upstream.inferenceRequests(null).stream()
                 .filter(s -> marker.equals(s.traceparent())).toList();
-        assertEquals(5, seen.size());
-        // Without keep-alive every request would open its own connection (5 ports); the pool may also hand out the
-        // idle connection left from the model-load check, hence up to 2.
-        assertTrue(seen.stream().map(SimulatorUpstream.Seen::clientPort).distinct().count() <= 2,
+        assertEquals(10, seen.size());
+        // Without keep-alive every request would open its own connection (10 ports). The pool also holds connections
+        // opened by model-load and background health checks and hands out any idle one, so a few ports are expected.
+        assertTrue(seen.stream().map(SimulatorUpstream.Seen::clientPort).distinct().count() <= 5,
                 "sequential requests, streamed or not, reuse pooled connections: " + seen);
     }
 
