@@ -29,9 +29,11 @@ import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
+import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
+import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.server.lifecycle.Lifecycle;
 import dev.stackwatch.telemetry.metrics.CountingConnectionSelector;
 import dev.stackwatch.telemetry.metrics.HttpMetricsFilter;
@@ -42,10 +44,12 @@ import dev.stackwatch.telemetry.metrics.StateSignals;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -67,15 +71,17 @@ public final class StackwatchServer implements AutoCloseable {
     private final ModelCatalog catalog;
     private final HealthMonitor health;
     private final Lifecycle lifecycle;
+    private final ModelDiscovery discovery;
     private final Duration drainTimeout;
     private final boolean separateManagement;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
-                             Duration drainTimeout, boolean separateManagement) {
+                             ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
         this.lifecycle = lifecycle;
+        this.discovery = discovery;
         this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
     }
@@ -96,9 +102,14 @@ public final class StackwatchServer implements AutoCloseable {
         List<InferenceObserver> observers = List.of(new MetricsObserver(metrics),
                 new ErrorRecordingObserver(recentErrors));
         ProviderTypes types = ProviderTypes.builtIn();
-        List<InferenceProvider> providers = config.inferenceProviders().stream()
-                .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
-                .toList();
+        List<InferenceProvider> bare = config.inferenceProviders().stream()
+                .map(p -> types.create(p, config.models())).toList();
+        List<InferenceProvider> providers = bare.stream()
+                .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
+        // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
+        Optional<Handler> passthrough = bare.stream()
+                .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough().stream() : Stream.empty())
+                .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
         Lifecycle lifecycle = new Lifecycle();
@@ -114,7 +125,7 @@ public final class StackwatchServer implements AutoCloseable {
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
-                providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
+                providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -162,9 +173,12 @@ public final class StackwatchServer implements AutoCloseable {
                     .routing(managementRouting));
         }
         catalog.loadAllInBackground();
+        // Discovery looks at the bare providers (what they can do) and registers into the catalog (observed ones).
+        ModelDiscovery discovery = new ModelDiscovery(catalog, bare);
         health.start();
         WebServer web = builder.build().start();
-        return new StackwatchServer(web, catalog, health, lifecycle, server.drainTimeout(), separateManagement);
+        return new StackwatchServer(web, catalog, health, lifecycle, discovery, server.drainTimeout(),
+                separateManagement);
     }
 
     private static Set<String> managementPaths() {
@@ -196,6 +210,7 @@ public final class StackwatchServer implements AutoCloseable {
     @Override
     public void close() {
         lifecycle.drain(drainTimeout, CANCEL_GRACE);
+        discovery.close();
         health.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
