@@ -33,6 +33,7 @@ import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
+import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.server.lifecycle.Lifecycle;
 import dev.stackwatch.telemetry.metrics.CountingConnectionSelector;
@@ -117,7 +118,9 @@ public final class StackwatchServer implements AutoCloseable {
                 lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
         metrics.watch(new StateSignals(health::isReady, providers.stream().map(InferenceProvider::id).toList(),
                 provider -> health.providerHealth(provider).isOk(),
-                model -> catalog.state(model) instanceof ModelState.Ready));
+                model -> catalog.state(model) instanceof ModelState.Ready,
+                provider -> bare.stream().filter(p -> p.id().equals(provider) && p instanceof RemoteProvider)
+                        .findFirst().map(p -> ((RemoteProvider) p).upstreamStatus().circuitState())));
 
         JsonResponses responses = new JsonResponses(json);
         InferenceHandlers inference = new InferenceHandlers(catalog,

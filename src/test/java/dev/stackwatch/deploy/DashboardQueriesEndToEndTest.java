@@ -45,10 +45,10 @@ class DashboardQueriesEndToEndTest {
               - {model_id: sim-embed, provider_id: simulator, model_type: embedding, metadata: {embedding_dimension: 8}}
               - {model_id: broken-chat, provider_id: flaky, model_type: llm, metadata: {error_rate: 1.0}}
             """;
-    /** Series that cannot exist off Kubernetes (cAdvisor, kube-state-metrics) or that the server does not expose yet. */
+    /** Series that cannot exist off Kubernetes (cAdvisor, kube-state-metrics) or in a simulator-only configuration. */
     static final Set<String> NOT_HERE = Set.of("container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
             "container_spec_memory_limit_bytes", "kube_pod_container_status_restarts_total",
-            "llamastack_circuit_state"); // in the contract, not yet exposed by the metrics branch
+            "llamastack_circuit_state"); // only remote providers have a circuit; this config has simulators only
 
     @TempDir
     static Path tmp;

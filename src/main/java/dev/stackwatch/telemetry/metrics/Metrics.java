@@ -5,6 +5,7 @@ import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.provider.http.CircuitBreaker;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -119,12 +120,28 @@ public final class Metrics {
                         .forEach(p -> cb.call(signals.providerHealthy().test(p) ? 1 : 0, p)))
                 .register(registry);
         GaugeWithCallback.builder()
+                .name("llamastack_circuit_state")
+                .help("Circuit breaker of a remote provider: 0 closed, 1 half-open, 2 open (calls fail fast)")
+                .labelNames("provider")
+                .callback(cb -> signals.providerIds().forEach(p -> signals.circuitState().apply(p)
+                        .ifPresent(state -> cb.call(circuitLevel(state), p))))
+                .register(registry);
+        GaugeWithCallback.builder()
                 .name("llamastack_model_ready")
                 .help("1 when the model is loaded and can serve, else 0")
                 .labelNames("model", "provider")
                 .callback(cb -> providerOfModel
                         .forEach((model, provider) -> cb.call(signals.modelReady().test(model) ? 1 : 0, model, provider)))
                 .register(registry);
+    }
+
+    /** Ordered by how much of the provider's traffic is refused, so alerts can say {@code > 0} or {@code == 2}. */
+    private static int circuitLevel(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+        };
     }
 
     public PrometheusRegistry registry() {

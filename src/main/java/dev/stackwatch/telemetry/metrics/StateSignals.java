@@ -1,7 +1,10 @@
 package dev.stackwatch.telemetry.metrics;
 
+import dev.stackwatch.provider.http.CircuitBreaker;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -9,7 +12,8 @@ import java.util.function.Predicate;
  * background health monitor later) so that metrics never probe a provider themselves.
  */
 public record StateSignals(BooleanSupplier ready, List<String> providerIds, Predicate<String> providerHealthy,
-                           Predicate<String> modelReady) {
+                           Predicate<String> modelReady,
+                           Function<String, Optional<CircuitBreaker.State>> circuitState) {
     public StateSignals {
         providerIds = List.copyOf(providerIds);
     }

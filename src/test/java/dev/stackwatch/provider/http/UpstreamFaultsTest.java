@@ -10,6 +10,7 @@ import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.SseEvents;
 import dev.stackwatch.testing.TestServers;
@@ -223,6 +224,9 @@ class UpstreamFaultsTest {
                 () -> http.get("/v1/providers/dying").body().contains("circuit open"));
         assertEquals(200, chat("ok", false, 3).statusCode(), "other providers keep serving");
         assertEquals(CircuitBreaker.State.CLOSED, status("ok").circuitState());
+        Scrape scrape = Scrape.of(server.managementPort());
+        assertEquals(2.0, scrape.sum("llamastack_circuit_state", Map.of("provider", "dying")), "open is 2 on /metrics");
+        assertEquals(0.0, scrape.sum("llamastack_circuit_state", Map.of("provider", "ok")), "closed is 0 on /metrics");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.stackwatch.BuildInfo;
+import dev.stackwatch.provider.http.CircuitBreaker;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.InferenceObserver.CallInfo;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -98,7 +100,8 @@ class MetricsDocTest {
     private static Metrics exercised() {
         Model model = new Model("m", "p", "m", ModelType.LLM, JsonNodeFactory.instance.objectNode());
         Metrics metrics = new Metrics(new PrometheusRegistry(), new BuildInfo("test"), List.of(model));
-        metrics.watch(new StateSignals(() -> true, List.of("p"), p -> true, m -> true));
+        metrics.watch(new StateSignals(() -> true, List.of("p"), p -> true, m -> true,
+                p -> Optional.of(CircuitBreaker.State.CLOSED)));
         MetricsObserver observer = new MetricsObserver(metrics);
         observer.modelLoaded(model, "inline::simulator", Duration.ofMillis(5), null);
         CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null);
