@@ -4,6 +4,7 @@ import dev.stackwatch.BuildInfo;
 import dev.stackwatch.config.ConfigLoader;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.telemetry.TelemetrySettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,8 @@ final class ServeCommand {
     static final String USAGE = """
             usage: java -jar stackwatch.jar [serve] [--config FILE]
               --config FILE   LlamaStack run.yaml (default: $LLAMA_STACK_CONFIG, else the built-in simulator config)
-            environment: LLS_PORT, MANAGEMENT_PORT, LOG_LEVEL (debug|info|warn|error), LOG_FORMAT (json|text), OTEL_*""";
+            environment: LLS_PORT, MANAGEMENT_PORT, LOG_LEVEL (debug|info|warn|error), LOG_FORMAT (json|text),
+                         LOG_PROMPTS (true|false, default false), OTEL_* (tracing: set OTEL_EXPORTER_OTLP_ENDPOINT)""";
 
     private ServeCommand() {
     }
@@ -33,7 +35,7 @@ final class ServeCommand {
         String path = args.get("config", env.get("LLAMA_STACK_CONFIG"));
         RunConfig config = path == null || path.isBlank() ? loader.loadDefault() : loader.load(Path.of(path));
 
-        StackwatchServer server = StackwatchServer.start(config);
+        StackwatchServer server = StackwatchServer.start(config, TelemetrySettings.fromEnv(env));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -21,10 +21,20 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
+import dev.stackwatch.telemetry.RequestContextFilter;
+import dev.stackwatch.telemetry.TelemetrySettings;
+import dev.stackwatch.telemetry.logging.AccessLogFilter;
+import dev.stackwatch.telemetry.logging.AccessLogObserver;
+import dev.stackwatch.telemetry.logging.LoggerEndpoints;
+import dev.stackwatch.telemetry.logging.RequestIdFilter;
+import dev.stackwatch.telemetry.tracing.Tracing;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.event.Level;
 
 /**
  * The one place Stackwatch is wired together, by hand: config to providers to catalog to routes to listeners.
@@ -36,19 +46,30 @@ public final class StackwatchServer implements AutoCloseable {
     private final WebServer web;
     private final ModelCatalog catalog;
     private final boolean separateManagement;
+    private final Optional<Tracing> tracing;
 
-    private StackwatchServer(WebServer web, ModelCatalog catalog, boolean separateManagement) {
+    private StackwatchServer(WebServer web, ModelCatalog catalog, boolean separateManagement,
+                             Optional<Tracing> tracing) {
         this.web = web;
         this.catalog = catalog;
         this.separateManagement = separateManagement;
+        this.tracing = tracing;
     }
 
     public static StackwatchServer start(RunConfig config) {
+        return start(config, TelemetrySettings.DEFAULTS);
+    }
+
+    public static StackwatchServer start(RunConfig config, TelemetrySettings telemetry) {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
+        Optional<Tracing> tracing = telemetry.tracing().map(Tracing::start);
 
-        List<InferenceObserver> observers = List.of();
+        // Observers start in this order and end in reverse: the tracing span is current while the others record.
+        List<InferenceObserver> observers = new ArrayList<>();
+        tracing.ifPresent(t -> observers.add(t.observer()));
+        observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
         ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> providers = config.inferenceProviders().stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
@@ -63,16 +84,25 @@ public final class StackwatchServer implements AutoCloseable {
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
 
-        HttpRouting.Builder apiRouting = HttpRouting.builder();
+        // The API's filter chain, outermost first: request context, request id, server span, access log, then the
+        // route's handler.
+        HttpRouting.Builder apiRouting = HttpRouting.builder()
+                .addFilter(new RequestContextFilter())
+                .addFilter(new RequestIdFilter());
+        tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
+        apiRouting.addFilter(new AccessLogFilter(Level.INFO));
         new ApiErrors(json).register(apiRouting);
-        HttpRouting.Builder managementRouting = HttpRouting.builder();
+        HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
         new HealthEndpoints(responses).register(managementRouting);
+        LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
+        loggers.register(managementRouting);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
         if (hasManagement && !separateManagement) {
             new HealthEndpoints(responses).register(apiRouting);
+            loggers.register(apiRouting);
         }
         api.register(apiRouting);
 
@@ -92,7 +122,7 @@ public final class StackwatchServer implements AutoCloseable {
         }
         catalog.loadAllInBackground();
         WebServer web = builder.build().start();
-        return new StackwatchServer(web, catalog, separateManagement);
+        return new StackwatchServer(web, catalog, separateManagement, tracing);
     }
 
     private static Model model(ModelConfig m) {
@@ -117,5 +147,6 @@ public final class StackwatchServer implements AutoCloseable {
     public void close() {
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
+        tracing.ifPresent(Tracing::close);
     }
 }
