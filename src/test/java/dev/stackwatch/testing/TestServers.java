@@ -5,6 +5,7 @@ import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.telemetry.TelemetrySettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,7 +40,12 @@ public final class TestServers {
     }
 
     public static StackwatchServer startAndAwait(RunConfig config) {
-        StackwatchServer server = StackwatchServer.start(config);
+        return startAndAwait(config, TelemetrySettings.DEFAULTS);
+    }
+
+    /** With telemetry settings, e.g. {@code TelemetrySettings.fromEnv(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", ...))}. */
+    public static StackwatchServer startAndAwait(RunConfig config, TelemetrySettings telemetry) {
+        StackwatchServer server = StackwatchServer.start(config, telemetry);
         Polling.await(Duration.ofSeconds(20), "models to finish loading", () -> server.catalog().models().stream()
                 .noneMatch(m -> server.catalog().state(m.id()) instanceof ModelState.Loading));
         return server;

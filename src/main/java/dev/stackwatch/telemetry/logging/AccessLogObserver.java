@@ -46,7 +46,8 @@ public final class AccessLogObserver implements InferenceObserver {
 
         @Override
         public void token(int index, long nanoTime) {
-            if (index == 0) {
+            // A whole (non-streamed) response reaches the client at the end: no time to first token to report.
+            if (index == 0 && facts.stream) {
                 facts.firstTokenNanos = nanoTime;
             }
         }

@@ -21,8 +21,11 @@ public final class RequestIdFilter implements Filter {
         req.context().register(id);
         // Set before proceeding: a stream sends its headers with the first token.
         res.header(RequestId.HEADER, id.value());
-        try (var ignored = MDC.putCloseable(MDC_KEY, id.value())) {
+        MDC.put(MDC_KEY, id.value());
+        try {
             chain.proceed();
+        } finally {
+            MDC.remove(MDC_KEY);
         }
     }
 }

@@ -35,17 +35,8 @@ import java.util.Optional;
  */
 public final class TracingFilter implements Filter {
     public static final String TRACE_ID_HEADER = "x-trace-id";
-    private static final TextMapGetter<ServerRequestHeaders> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(ServerRequestHeaders carrier) {
-            return carrier.stream().map(h -> h.name()).toList();
-        }
-
-        @Override
-        public String get(ServerRequestHeaders carrier, String key) {
-            return carrier == null ? null : carrier.first(HeaderNames.create(key)).orElse(null);
-        }
-    };
+    private static final TextMapGetter<ServerRequestHeaders> HEADERS = (headers, name) ->
+            headers == null ? null : headers.first(HeaderNames.create(name)).orElse(null);
 
     private final Tracer tracer;
 
@@ -75,7 +66,9 @@ public final class TracingFilter implements Filter {
             // Before proceeding: a stream sends its headers with the first token.
             res.header(TRACE_ID_HEADER, span.getSpanContext().getTraceId());
         }
-        try (Scope ignored = parent.with(span).makeCurrent(); TraceMdc mdc = new TraceMdc(span.getSpanContext())) {
+        Scope scope = parent.with(span).makeCurrent();
+        TraceMdc mdc = new TraceMdc(span.getSpanContext());
+        try {
             chain.proceed();
         } catch (RuntimeException | Error e) {
             span.recordException(e);
@@ -83,6 +76,8 @@ public final class TracingFilter implements Filter {
             span.setStatus(StatusCode.ERROR);
             throw e;
         } finally {
+            mdc.close();
+            scope.close();
             finish(span, req, res);
         }
     }

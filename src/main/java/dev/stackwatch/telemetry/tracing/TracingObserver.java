@@ -62,7 +62,7 @@ public final class TracingObserver implements InferenceObserver {
             }
         }
         Span span = builder.startSpan();
-        return new Traced(span, span.makeCurrent(), new TraceMdc(span.getSpanContext()));
+        return new Traced(span, span.makeCurrent(), new TraceMdc(span.getSpanContext()), info.stream());
     }
 
     /** GenAI semconv operation names. */
@@ -80,10 +80,11 @@ public final class TracingObserver implements InferenceObserver {
         return separator < 0 ? providerType : providerType.substring(separator + 2);
     }
 
-    private record Traced(Span span, Scope scope, TraceMdc mdc) implements Call {
+    /** {@code stream}: only a streamed first token reaches the client then; a whole response's tokens do not. */
+    private record Traced(Span span, Scope scope, TraceMdc mdc, boolean stream) implements Call {
         @Override
         public void token(int index, long nanoTime) {
-            if (index == 0) {
+            if (index == 0 && stream) {
                 span.addEvent(FIRST_TOKEN_EVENT);
             }
         }
