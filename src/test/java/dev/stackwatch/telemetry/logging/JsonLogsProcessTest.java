@@ -13,6 +13,7 @@ import dev.stackwatch.testing.OtlpReceiver;
 import dev.stackwatch.testing.OtlpReceiver.Received;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.ServerProcess;
+import dev.stackwatch.testing.TestServers;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -36,18 +37,10 @@ class JsonLogsProcessTest {
     static final String CLIENT_SECRET = "sk-client-secret-b81c2";
     static final String PROMPT_MARKER = "PROMPT-MARKER-4e1d";
     static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
-    static final String CONFIG = """
-            version: 2
-            providers:
-              inference:
-              - provider_id: sim
-                provider_type: inline::simulator
-                config: {ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 8, max_tokens: 24, api_key: %s}
-            registered_resources:
-              models:
-              - {model_id: sim-chat, provider_id: sim, model_type: llm}
-              - {model_id: sim-embed, provider_id: sim, model_type: embedding, metadata: {embedding_dimension: 8}}
-            """.formatted(CONFIG_SECRET);
+    /** The fast simulator with a secret in its provider config, which must never be shown. */
+    static final String CONFIG = TestServers.FAST_SIMULATOR.replace("max_tokens: 24}",
+            "max_tokens: 24, api_key: " + CONFIG_SECRET + "}");
+
     static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
     private final ObjectMapper json = new ObjectMapper();
@@ -55,6 +48,7 @@ class JsonLogsProcessTest {
 
     @Test
     void everyLineIsJsonAndTheAccessLogTiesRequestIdsTracesAndSpansTogether(@TempDir Path dir) throws IOException {
+        assertTrue(CONFIG.contains(CONFIG_SECRET), "the test config carries the secret");
         Path config = Files.writeString(dir.resolve("run.yaml"), CONFIG);
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             ServerProcess server = new ServerProcess(dir, Map.of(
@@ -102,7 +96,7 @@ class JsonLogsProcessTest {
             assertTrue(access.get("duration_ms").asDouble() > 0);
             assertTrue(access.get("bytes").asLong() > 0);
             assertEquals("sim-chat", access.get("model").asText());
-            assertEquals("sim", access.get("provider").asText());
+            assertEquals("simulator", access.get("provider").asText());
             assertTrue(access.get("stream").asBoolean());
             assertTrue(access.get("input_tokens").asInt() > 0);
             assertTrue(access.get("output_tokens").asInt() > 0);

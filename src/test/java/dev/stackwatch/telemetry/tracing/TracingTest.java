@@ -23,19 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /** The real server exporting to a real OTLP/HTTP receiver: span structure, GenAI attributes, propagation. */
 class TracingTest {
-    static final String CONFIG = """
-            version: 2
-            providers:
-              inference:
-              - provider_id: sim
-                provider_type: inline::simulator
-                config: {ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 8, max_tokens: 24}
-            registered_resources:
-              models:
-              - {model_id: sim-chat, provider_id: sim, model_type: llm}
-              - {model_id: sim-broken, provider_id: sim, model_type: llm, metadata: {error_rate: 1.0}}
-              - {model_id: sim-embed, provider_id: sim, model_type: embedding, metadata: {embedding_dimension: 8}}
-            """;
+    /** The fast simulator plus a model whose every call fails. */
+    static final String CONFIG = TestServers.FAST_SIMULATOR
+            + "  - {model_id: sim-broken, provider_id: simulator, model_type: llm, metadata: {error_rate: 1.0}}\n";
     static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     static final String CLIENT_SPAN_ID = "00f067aa0ba902b7";
 
