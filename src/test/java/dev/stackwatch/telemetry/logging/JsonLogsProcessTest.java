@@ -37,6 +37,8 @@ class JsonLogsProcessTest {
     static final String CLIENT_SECRET = "sk-client-secret-b81c2";
     static final String PROMPT_MARKER = "PROMPT-MARKER-4e1d";
     static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+    /** A parent that was not sampled: without it the default 0.1 ratio would sample this request now and then. */
+    static final String UNSAMPLED_TRACE_ID = "1af7651916cd43dd8448eb211c80319d";
     /** The fast simulator with a secret in its provider config, which must never be shown. */
     static final String CONFIG = TestServers.FAST_SIMULATOR.replace("max_tokens: 24}",
             "max_tokens: 24, api_key: " + CONFIG_SECRET + "}");
@@ -67,7 +69,8 @@ class JsonLogsProcessTest {
                         "Authorization", "Bearer " + CLIENT_SECRET, "x-request-id", "client-req.42",
                         "traceparent", "00-" + TRACE_ID + "-b7ad6b7169203331-01");
                 embeddings = http.send(api + "/v1/embeddings", "{\"model\":\"sim-embed\",\"input\":\"x\"}",
-                        "Authorization", "Bearer " + CLIENT_SECRET, "x-request-id", "bad id with spaces");
+                        "Authorization", "Bearer " + CLIENT_SECRET, "x-request-id", "bad id with spaces",
+                        "traceparent", "00-" + UNSAMPLED_TRACE_ID + "-b7ad6b7169203331-00");
                 providers = http.send(api + "/v1/providers", null, "Authorization", "Bearer " + CLIENT_SECRET);
                 assertEquals(404, http.send(api + "/no/such/route", null).statusCode());
                 assertEquals(200, http.send("http://127.0.0.1:" + server.managementPort() + "/health", null)
@@ -114,6 +117,8 @@ class JsonLogsProcessTest {
 
             assertEquals("/v1/embeddings", accessLine(lines, generatedId).get("endpoint").asText());
             assertFalse(accessLine(lines, generatedId).has("trace_id"), "unsampled requests carry no trace id");
+            assertTrue(embeddings.headers().firstValue("x-trace-id").isEmpty());
+            assertTrue(receiver.trace(UNSAMPLED_TRACE_ID).isEmpty());
             assertTrue(lines.stream().anyMatch(l -> isAccess(l) && l.path("status").asInt() == 404
                     && "other".equals(l.path("endpoint").asText())), "unmatched routes are 'other'");
             assertTrue(lines.stream().noneMatch(l -> isAccess(l) && "INFO".equals(l.path("level").asText())
