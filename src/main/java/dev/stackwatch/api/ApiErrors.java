@@ -6,11 +6,13 @@ import dev.stackwatch.inference.ModelNotFoundException;
 import dev.stackwatch.inference.ModelNotReadyException;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.server.lifecycle.DrainDeadlineException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ public final class ApiErrors {
                 .error(ModelNotFoundException.class, (req, res, e) -> send(res, toApi(e)))
                 .error(ModelNotReadyException.class, (req, res, e) -> send(res, toApi(e)))
                 .error(ProviderException.class, (req, res, e) -> send(res, toApi(e)))
+                .error(DrainDeadlineException.class, (req, res, e) -> send(res, toApi(e)))
                 .error(ClientDisconnectedException.class, (req, res, e) -> LOG.debug("client disconnected"))
                 .error(Throwable.class, this::unexpected);
     }
@@ -49,9 +52,17 @@ public final class ApiErrors {
                     "model", e.state() instanceof ModelState.Loading
                             ? Map.of("Retry-After", LOADING_RETRY_AFTER) : Map.of());
             case ProviderException e -> new ApiException(e.kind().status(), e.kind().type(), e.kind().code(),
-                    "provider '" + e.providerId() + "': " + e.getMessage(), null, Map.of());
+                    "provider '" + e.providerId() + "': " + e.getMessage(), null, e.retryAfter()
+                            .map(d -> Map.of("Retry-After", retryAfterSeconds(d))).orElse(Map.of()));
+            case DrainDeadlineException e -> new ApiException(503, "server_error", "server_draining", e.getMessage(),
+                    null, Map.of("Connection", "close"));
             default -> new ApiException(500, "server_error", "internal_error", "internal server error", null, Map.of());
         };
+    }
+
+    /** Retry-After takes whole seconds; rounding up keeps clients from coming back too early. */
+    private static String retryAfterSeconds(Duration d) {
+        return Long.toString(Math.max(1, (d.toMillis() + 999) / 1000));
     }
 
     public void send(ServerResponse res, ApiException e) {

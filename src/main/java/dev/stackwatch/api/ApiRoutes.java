@@ -2,6 +2,9 @@ package dev.stackwatch.api;
 
 import dev.stackwatch.api.Payloads.DataList;
 import dev.stackwatch.api.Payloads.RouteBody;
+import dev.stackwatch.inference.UpstreamHeaders;
+import io.helidon.common.context.Contexts;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -53,7 +56,9 @@ public final class ApiRoutes {
             String template = r.template();
             routing.route(r.method(), r.pattern(), (req, res) -> {
                 req.context().register(new MatchedRoute(template));
-                r.handler().handle(req, res);
+                registerUpstreamHeaders(req);
+                // Makes the request context current on this thread, so providers can read its UpstreamHeaders.
+                Contexts.runInContext(req.context(), () -> handle(r, req, res));
             });
         }
         Map<String, List<ApiRoute>> byPattern = routes.stream()
@@ -72,6 +77,25 @@ public final class ApiRoutes {
             throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
                     + req.path().path() + "; see GET /v1/inspect/routes");
         });
+    }
+
+    /** Helidon handlers may throw checked exceptions; runInContext takes a Runnable, so they travel unchecked. */
+    private static void handle(ApiRoute route, ServerRequest req, ServerResponse res) {
+        try {
+            route.handler().handle(req, res);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trace context for upstream calls; a tracing filter that ran first may have put one there already, and wins. */
+    private static void registerUpstreamHeaders(ServerRequest req) {
+        if (req.context().get(UpstreamHeaders.class).isEmpty()) {
+            req.context().register(UpstreamHeaders.from(name -> req.headers().first(HeaderNames.create(name))
+                    .orElse(null)));
+        }
     }
 
     private void inspect(ServerRequest req, ServerResponse res) {

@@ -11,6 +11,7 @@ import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.RoutedModel;
 import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.server.lifecycle.InFlight;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.ByteBuffer;
@@ -42,18 +43,18 @@ public final class InferenceHandlers {
 
     public void chat(ServerRequest req, ServerResponse res) {
         GenerationInput in = parser.chat(reader.read(req));
-        generate(res, in, new ChatFormat("chatcmpl-" + randomId(), nowSeconds(), in.model()));
+        generate(req, res, in, new ChatFormat("chatcmpl-" + randomId(), nowSeconds(), in.model()));
     }
 
     public void completions(ServerRequest req, ServerResponse res) {
         GenerationInput in = parser.completion(reader.read(req));
-        generate(res, in, new CompletionFormat("cmpl-" + randomId(), nowSeconds(), in.model()));
+        generate(req, res, in, new CompletionFormat("cmpl-" + randomId(), nowSeconds(), in.model()));
     }
 
     public void embeddings(ServerRequest req, ServerResponse res) {
         EmbeddingInput in = parser.embeddings(reader.read(req));
         RoutedModel routed = route(in.model(), ModelType.EMBEDDING);
-        Embeddings result = routed.provider().embed(in.toRequest(routed.model()));
+        Embeddings result = inFlight(req).interruptibly(() -> routed.provider().embed(in.toRequest(routed.model())));
         List<EmbeddingData> data = new ArrayList<>(result.vectors().size());
         for (int i = 0; i < result.vectors().size(); i++) {
             float[] v = result.vectors().get(i);
@@ -63,21 +64,25 @@ public final class InferenceHandlers {
                 new EmbeddingUsage(result.promptTokens(), result.promptTokens())));
     }
 
-    private void generate(ServerResponse res, GenerationInput in, ResponseFormat format) {
+    private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format) {
+        InFlight inFlight = inFlight(req);
         RoutedModel routed = route(in.model(), ModelType.LLM);
         var request = in.toRequest(routed.model());
         if (!in.stream()) {
-            responses.send(res, format.whole(routed.provider().generate(request, TokenSink.DISCARD)));
+            responses.send(res, format.whole(inFlight.interruptibly(
+                    () -> routed.provider().generate(request, TokenSink.DISCARD))));
             return;
         }
         try (SseStream sse = new SseStream(res, json)) {
             boolean[] first = {true};
             Completion completion;
             try {
-                completion = routed.provider().generate(request, token -> {
-                    sse.send(format.delta(token, first[0]));
-                    first[0] = false;
-                });
+                // Tokens are written uninterruptibly: the drain deadline may interrupt the provider, never a write.
+                completion = inFlight.interruptibly(() -> routed.provider().generate(request,
+                        token -> inFlight.uninterruptibly(() -> {
+                            sse.send(format.delta(token, first[0]));
+                            first[0] = false;
+                        })));
             } catch (ClientDisconnectedException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -100,6 +105,12 @@ public final class InferenceHandlers {
             }
             sse.done();
         }
+    }
+
+    /** Registered by {@link DrainFilter}, which every API route passes through. */
+    private static InFlight inFlight(ServerRequest req) {
+        return req.context().get(InFlight.class)
+                .orElseThrow(() -> new IllegalStateException("API request not admitted by DrainFilter"));
     }
 
     private RoutedModel route(String modelId, ModelType required) {

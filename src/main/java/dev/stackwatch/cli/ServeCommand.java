@@ -6,6 +6,7 @@ import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.telemetry.TelemetrySettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -35,16 +36,14 @@ final class ServeCommand {
         String path = args.get("config", env.get("LLAMA_STACK_CONFIG"));
         RunConfig config = path == null || path.isBlank() ? loader.loadDefault() : loader.load(Path.of(path));
 
-        StackwatchServer server = StackwatchServer.start(config, TelemetrySettings.fromEnv(env));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
+        CountDownLatch stop = StopSignals.install();
+        StackwatchServer server = StackwatchServer.start(config, TelemetrySettings.fromEnv(env), List.of());
         LOG.info("Stackwatch {} serving the API on port {} and management on port {} (config: {}) after {} ms",
                 BuildInfo.load().version(), server.port(), server.managementPort(), config.source(),
                 (System.nanoTime() - start) / 1_000_000);
-        stopped.await();
+        stop.await();
+        LOG.info("stop signal received; draining for up to {} ms", config.server().drainTimeout().toMillis());
+        server.close();
         return 0;
     }
 }

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.config.ConfigLoader;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
+import dev.stackwatch.provider.simulator.FaultInjectionFilter;
 import dev.stackwatch.provider.simulator.SimulatorProvider;
 import dev.stackwatch.server.StackwatchServer;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +33,11 @@ final class SimulateCommand {
               --inter-token-ms N    delay between tokens (default 20)
               --jitter F            relative jitter 0..1 (default 0.2)
               --error-rate F        fraction of requests that fail with 500 (default 0)
-              --load-time-ms N      model load time at start-up (default 0)""";
+              --load-time-ms N      model load time at start-up (default 0)
+              --fault F             network fault for every request: none, slow-first-token, stall-mid-stream,
+                                    http-400, http-500, http-502, http-503, reset-mid-stream, malformed-sse (default none);
+                                    a request may pick its own with the X-Simulator-Fault header
+              --fault-delay-ms N    how long slow-first-token and stall-mid-stream wait (default 30000)""";
     private static final Map<String, String> SETTINGS = Map.of(
             "ttft-ms", "ttft_ms", "inter-token-ms", "inter_token_ms", "jitter", "jitter",
             "error-rate", "error_rate", "load-time-ms", "load_time_ms");
@@ -40,15 +47,22 @@ final class SimulateCommand {
 
     static int run(String[] argv) throws InterruptedException {
         Args args = new Args(argv, Set.of("port", "host", "models", "embedding-models", "ttft-ms", "inter-token-ms",
-                "jitter", "error-rate", "load-time-ms", "help"));
+                "jitter", "error-rate", "load-time-ms", "fault", "fault-delay-ms", "help"));
         if (args.has("help")) {
             System.out.println(USAGE);
             return 0;
         }
         RunConfig config = new ConfigLoader(Map.of(), LOG::warn).fromTree(tree(args), "simulate command line");
         ServerConfig server = config.server();
+        FaultInjectionFilter faults;
+        try {
+            faults = new FaultInjectionFilter(FaultInjectionFilter.Fault.parse(args.get("fault", "none")),
+                    Duration.ofMillis(Long.parseLong(args.get("fault-delay-ms", "30000"))));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
         StackwatchServer running = StackwatchServer.start(config.withServer(
-                server.withPorts(server.port(), ServerConfig.NO_MANAGEMENT)));
+                server.withPorts(server.port(), ServerConfig.NO_MANAGEMENT)), List.of(faults));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

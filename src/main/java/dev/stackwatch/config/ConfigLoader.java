@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a LlamaStack {@code run.yaml} (or the built-in default), substitutes {@code ${env.*}} references, validates it
@@ -32,7 +34,10 @@ public final class ConfigLoader {
     private static final Set<String> PROVIDER_KEYS = Set.of("provider_id", "provider_type", "config", "module");
     private static final Set<String> MODEL_KEYS = Set.of("model_id", "provider_id", "provider_model_id", "model_type",
             "metadata");
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "management_port", "max_request_body_bytes");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "management_port", "max_request_body_bytes",
+            "health", "drain_timeout_ms");
+    private static final Set<String> HEALTH_KEYS = Set.of("interval_ms", "timeout_ms");
+    private static final long MAX_MILLIS = 3_600_000;
 
     private final Map<String, String> env;
     private final Consumer<String> warnings;
@@ -72,9 +77,7 @@ public final class ConfigLoader {
         try {
             tree = yaml.readTree(text);
         } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            throw new ConfigException(source, "", "invalid YAML" + where + ": " + e.getOriginalMessage());
+            throw new ConfigException(source, "", "invalid YAML" + yamlProblem(e));
         }
         return fromTree(tree, source);
     }
@@ -96,6 +99,20 @@ public final class ConfigLoader {
         List<ModelConfig> models = models(root, providers);
         ServerConfig server = server(root.child("server"));
         return new RunConfig(source, version, imageName, providers, models, applyEnvPorts(server));
+    }
+
+    /** SnakeYAML's messages span several lines with source excerpts; the start-up error must be one line. */
+    private static String yamlProblem(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                var mark = marked.getProblemMark();
+                return " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": "
+                        + marked.getProblem();
+            }
+        }
+        var location = e.getLocation();
+        String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return where + ": " + e.getOriginalMessage().replaceAll("\\s+", " ");
     }
 
     private List<ProviderConfig> providers(ConfigNode root) {
@@ -170,7 +187,20 @@ public final class ConfigLoader {
                 server.integer("port", ServerConfig.DEFAULT_PORT, 0, 65535),
                 server.integer("management_port", ServerConfig.DEFAULT_MANAGEMENT_PORT, 0, 65535),
                 server.longValue("max_request_body_bytes", ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024,
-                        1024L * 1024 * 1024));
+                        1024L * 1024 * 1024),
+                health(server.child("health")),
+                millis(server, "drain_timeout_ms", ServerConfig.DEFAULT_DRAIN_TIMEOUT, 0));
+    }
+
+    private static HealthCheckConfig health(ConfigNode health) {
+        health.warnUnknownKeys(HEALTH_KEYS);
+        return new HealthCheckConfig(
+                millis(health, "interval_ms", HealthCheckConfig.DEFAULT_INTERVAL, 10),
+                millis(health, "timeout_ms", HealthCheckConfig.DEFAULT_TIMEOUT, 10));
+    }
+
+    private static Duration millis(ConfigNode node, String key, Duration fallback, long min) {
+        return Duration.ofMillis(node.longValue(key, fallback.toMillis(), min, MAX_MILLIS));
     }
 
     private ServerConfig applyEnvPorts(ServerConfig server) {

@@ -2,6 +2,7 @@ package dev.stackwatch.inference;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class ModelCatalog {
             }
             entries.put(m.id(), new Entry(new RoutedModel(m, provider), new AtomicReference<>(new ModelState.Loading())));
         }
-        this.providers = Map.copyOf(byId);
+        // Config order, which /v1/providers and the readiness checks list providers in.
+        this.providers = Collections.unmodifiableMap(byId);
         this.models = entries;
     }
 

@@ -1,5 +1,8 @@
 package dev.stackwatch.inference;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /** A provider could not do what was asked. {@link Kind} decides the HTTP status the client sees. */
 public final class ProviderException extends RuntimeException {
     public enum Kind {
@@ -37,15 +40,22 @@ public final class ProviderException extends RuntimeException {
 
     private final Kind kind;
     private final String providerId;
+    private final Duration retryAfter;
 
     public ProviderException(Kind kind, String providerId, String message) {
         this(kind, providerId, message, null);
     }
 
     public ProviderException(Kind kind, String providerId, String message, Throwable cause) {
+        this(kind, providerId, message, cause, null);
+    }
+
+    /** {@code retryAfter} (may be null) tells the client when trying again makes sense, e.g. after a 429 or 503. */
+    public ProviderException(Kind kind, String providerId, String message, Throwable cause, Duration retryAfter) {
         super(message, cause);
         this.kind = kind;
         this.providerId = providerId;
+        this.retryAfter = retryAfter;
     }
 
     public Kind kind() {
@@ -54,5 +64,9 @@ public final class ProviderException extends RuntimeException {
 
     public String providerId() {
         return providerId;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 }

@@ -3,6 +3,8 @@ package dev.stackwatch.provider;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.provider.ollama.OllamaProvider;
+import dev.stackwatch.provider.openai.OpenAiProvider;
 import dev.stackwatch.provider.simulator.SimulatorProvider;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,11 @@ public final class ProviderTypes {
     }
 
     public static ProviderTypes builtIn() {
-        return new ProviderTypes(Map.of(SimulatorProvider.TYPE, SimulatorProvider::create));
+        return new ProviderTypes(Map.of(
+                SimulatorProvider.TYPE, SimulatorProvider::create,
+                OpenAiProvider.TYPE_OPENAI, OpenAiProvider::openAi,
+                OpenAiProvider.TYPE_VLLM, OpenAiProvider::vllm,
+                OllamaProvider.TYPE, OllamaProvider::create));
     }
 
     public InferenceProvider create(ProviderConfig config, List<ModelConfig> models) {

@@ -7,6 +7,7 @@ import dev.stackwatch.BuildInfo;
 import dev.stackwatch.api.ApiErrors;
 import dev.stackwatch.api.ApiRoutes;
 import dev.stackwatch.api.CatalogHandlers;
+import dev.stackwatch.api.DrainFilter;
 import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonBodyReader;
@@ -15,25 +16,41 @@ import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.health.HealthEndpoints;
+import dev.stackwatch.health.HealthMonitor;
+import dev.stackwatch.health.ProviderHealthChecks;
+import dev.stackwatch.health.Watchdog;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
+import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
-import dev.stackwatch.telemetry.RequestContextFilter;
+import dev.stackwatch.server.lifecycle.Lifecycle;
 import dev.stackwatch.telemetry.TelemetrySettings;
 import dev.stackwatch.telemetry.logging.AccessLogFilter;
 import dev.stackwatch.telemetry.logging.AccessLogObserver;
 import dev.stackwatch.telemetry.logging.LoggerEndpoints;
 import dev.stackwatch.telemetry.logging.RequestIdFilter;
+import dev.stackwatch.telemetry.metrics.CountingConnectionSelector;
+import dev.stackwatch.telemetry.metrics.HttpMetricsFilter;
+import dev.stackwatch.telemetry.metrics.Metrics;
+import dev.stackwatch.telemetry.metrics.MetricsEndpoint;
+import dev.stackwatch.telemetry.metrics.MetricsObserver;
+import dev.stackwatch.telemetry.metrics.StateSignals;
 import dev.stackwatch.telemetry.tracing.Tracing;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.event.Level;
 
 /**
@@ -42,66 +59,103 @@ import org.slf4j.event.Level;
  */
 public final class StackwatchServer implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
+    /** Well below Kubernetes' 5 s liveness timeout: a scheduler this slow to start a task is wedged. */
+    private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
+    /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
 
     private final WebServer web;
     private final ModelCatalog catalog;
+    private final HealthMonitor health;
+    private final Lifecycle lifecycle;
+    private final Duration drainTimeout;
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
 
-    private StackwatchServer(WebServer web, ModelCatalog catalog, boolean separateManagement,
-                             Optional<Tracing> tracing) {
+    private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
+                             Duration drainTimeout, boolean separateManagement, Optional<Tracing> tracing) {
         this.web = web;
         this.catalog = catalog;
+        this.health = health;
+        this.lifecycle = lifecycle;
+        this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
         this.tracing = tracing;
     }
 
     public static StackwatchServer start(RunConfig config) {
-        return start(config, TelemetrySettings.DEFAULTS);
+        return start(config, TelemetrySettings.DEFAULTS, List.of());
     }
 
-    public static StackwatchServer start(RunConfig config, TelemetrySettings telemetry) {
+    public static StackwatchServer start(RunConfig config, List<Filter> apiFilters) {
+        return start(config, TelemetrySettings.DEFAULTS, apiFilters);
+    }
+
+    /** {@code apiFilters} run before the API routes; the standalone simulator adds its fault injection this way. */
+    public static StackwatchServer start(RunConfig config, TelemetrySettings telemetry, List<Filter> apiFilters) {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
         Optional<Tracing> tracing = telemetry.tracing().map(Tracing::start);
 
-        // Observers start in this order and end in reverse: the tracing span is current while the others record.
+        List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
+        Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
+        // Observers start in this order and end in reverse: the GenAI span is current while the others record, so
+        // metric exemplars carry its trace id.
         List<InferenceObserver> observers = new ArrayList<>();
         tracing.ifPresent(t -> observers.add(t.observer()));
         observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
+        observers.add(new MetricsObserver(metrics));
         ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> providers = config.inferenceProviders().stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
                 .toList();
-        ModelCatalog catalog = new ModelCatalog(providers, config.models().stream().map(StackwatchServer::model).toList());
+        ModelCatalog catalog = new ModelCatalog(providers, models);
+
+        Lifecycle lifecycle = new Lifecycle();
+        HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
+                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
+        metrics.watch(new StateSignals(health::isReady, providers.stream().map(InferenceProvider::id).toList(),
+                provider -> health.providerHealth(provider).isOk(),
+                model -> catalog.state(model) instanceof ModelState.Ready));
 
         JsonResponses responses = new JsonResponses(json);
         InferenceHandlers inference = new InferenceHandlers(catalog,
                 new JsonBodyReader(json, server.maxRequestBodyBytes()), json);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
-                InferenceProvider::checkHealth, responses);
+                p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
-
-        // The API's filter chain, outermost first: request context, request id, server span, access log, then the
-        // route's handler.
-        HttpRouting.Builder apiRouting = HttpRouting.builder()
-                .addFilter(new RequestContextFilter())
-                .addFilter(new RequestIdFilter());
-        tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
-        apiRouting.addFilter(new AccessLogFilter(Level.INFO));
-        new ApiErrors(json).register(apiRouting);
-        HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
-        new HealthEndpoints(responses).register(managementRouting);
-        LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
-        loggers.register(managementRouting);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
-        if (hasManagement && !separateManagement) {
-            new HealthEndpoints(responses).register(apiRouting);
+        boolean sharedManagement = hasManagement && !separateManagement;
+
+        // Probes and scrapes are access-logged at debug only: at info they would drown the API's lines.
+        HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
+        HealthEndpoints probes = new HealthEndpoints(health, responses);
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
+        LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
+        probes.register(managementRouting);
+        metricsEndpoint.register(managementRouting);
+        loggers.register(managementRouting);
+
+        // The API's filter chain, outermost first: request id, server span (current for everything inside it, so
+        // metric exemplars carry its trace id), access log, metrics, drain, then the route's handler.
+        // Metrics and the access log see every request, refusals included.
+        HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
+        tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
+        apiRouting.addFilter(new AccessLogFilter(Level.INFO));
+        apiRouting.addFilter(new HttpMetricsFilter(metrics));
+        // A draining server refuses before anything else runs, and counts every request it admits; probes and
+        // scrapes on a shared port must keep answering while it drains.
+        apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
+        apiFilters.forEach(apiRouting::addFilter);
+        new ApiErrors(json).register(apiRouting);
+        if (sharedManagement) {
+            probes.register(apiRouting);
+            metricsEndpoint.register(apiRouting);
             loggers.register(apiRouting);
         }
         api.register(apiRouting);
@@ -112,6 +166,7 @@ public final class StackwatchServer implements AutoCloseable {
                 .port(server.port())
                 // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                .addConnectionSelector(new CountingConnectionSelector(metrics))
                 .routing(apiRouting);
         if (separateManagement) {
             builder.putSocket(MANAGEMENT_SOCKET, socket -> socket
@@ -121,8 +176,14 @@ public final class StackwatchServer implements AutoCloseable {
                     .routing(managementRouting));
         }
         catalog.loadAllInBackground();
+        health.start();
         WebServer web = builder.build().start();
-        return new StackwatchServer(web, catalog, separateManagement, tracing);
+        return new StackwatchServer(web, catalog, health, lifecycle, server.drainTimeout(), separateManagement,
+                tracing);
+    }
+
+    private static Set<String> managementPaths() {
+        return Stream.concat(HealthEndpoints.PATHS.stream(), Stream.of(MetricsEndpoint.PATH)).collect(Collectors.toSet());
     }
 
     private static Model model(ModelConfig m) {
@@ -143,8 +204,14 @@ public final class StackwatchServer implements AutoCloseable {
         return catalog;
     }
 
+    /**
+     * Graceful stop: readiness fails and new API requests are refused at once, running ones get the drain timeout to
+     * finish, streams still open then end with an SSE error event, and only then do the listeners close.
+     */
     @Override
     public void close() {
+        lifecycle.drain(drainTimeout, CANCEL_GRACE);
+        health.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
         tracing.ifPresent(Tracing::close);

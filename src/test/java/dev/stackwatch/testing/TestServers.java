@@ -2,11 +2,11 @@ package dev.stackwatch.testing;
 
 import dev.stackwatch.config.ConfigLoader;
 import dev.stackwatch.config.RunConfig;
-import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.telemetry.TelemetrySettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Starts the real server in-process on 127.0.0.1 and free ports. */
@@ -31,7 +31,7 @@ public final class TestServers {
 
     public static RunConfig config(String yaml) {
         RunConfig c = new ConfigLoader(Map.of(), w -> {}).parse(yaml, "test-run.yaml");
-        return c.withServer(new ServerConfig("127.0.0.1", 0, 0, c.server().maxRequestBodyBytes()));
+        return c.withServer(c.server().onLoopback(0, 0));
     }
 
     /** Starts and waits until every model has finished loading (ready or failed). */
@@ -45,7 +45,7 @@ public final class TestServers {
 
     /** With telemetry settings, e.g. {@code TelemetrySettings.fromEnv(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", ...))}. */
     public static StackwatchServer startAndAwait(RunConfig config, TelemetrySettings telemetry) {
-        StackwatchServer server = StackwatchServer.start(config, telemetry);
+        StackwatchServer server = StackwatchServer.start(config, telemetry, List.of());
         Polling.await(Duration.ofSeconds(20), "models to finish loading", () -> server.catalog().models().stream()
                 .noneMatch(m -> server.catalog().state(m.id()) instanceof ModelState.Loading));
         return server;

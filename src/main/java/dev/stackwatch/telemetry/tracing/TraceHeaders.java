@@ -5,9 +5,9 @@ import io.opentelemetry.context.Context;
 import java.util.function.BiConsumer;
 
 /**
- * The W3C {@code traceparent} / {@code tracestate} headers a remote provider should add to its outgoing request so
- * the upstream's spans join the caller's trace. Reads the current OpenTelemetry context, which during a provider call
- * is the GenAI span {@link TracingObserver} opened; with tracing off nothing is current and nothing is added.
+ * The W3C {@code traceparent} / {@code tracestate} headers for the current OpenTelemetry context, which during a
+ * provider call is the GenAI span {@link TracingObserver} opened; with nothing current nothing is added. Remote
+ * providers need not call this: they send {@code UpstreamHeaders.current()}, which the observer fills from here.
  */
 public final class TraceHeaders {
     private TraceHeaders() {

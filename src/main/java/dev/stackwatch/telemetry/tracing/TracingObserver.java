@@ -19,19 +19,25 @@ import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.SamplingParams;
+import dev.stackwatch.inference.UpstreamHeaders;
+import io.helidon.common.context.Context;
+import io.helidon.common.context.Contexts;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A GenAI client span ("{operation} {model}") around each provider call, child of whatever span is current (the
  * request's server span). It is made current for the duration of the call, so observers after this one record inside
- * it and remote providers propagate it (see {@link TraceHeaders}). {@link dev.stackwatch.inference.ObservedProvider}
+ * it and remote providers propagate it (through {@link UpstreamHeaders}). {@link dev.stackwatch.inference.ObservedProvider}
  * ends observers in reverse order on the calling thread, so the scope opened here is closed on the same thread, last.
  */
 public final class TracingObserver implements InferenceObserver {
@@ -62,7 +68,25 @@ public final class TracingObserver implements InferenceObserver {
             }
         }
         Span span = builder.startSpan();
-        return new Traced(span, span.makeCurrent(), new TraceMdc(span.getSpanContext()), info.stream());
+        Scope scope = span.makeCurrent();
+        return new Traced(span, scope, new TraceMdc(span.getSpanContext()), upstreamHeadersFor(), info.stream());
+    }
+
+    /**
+     * Remote providers send the request's {@link UpstreamHeaders}; during the call they carry this span's
+     * {@code traceparent} (so the upstream's spans become its children) instead of the client's. Returns what puts
+     * the previous headers back.
+     */
+    private static Runnable upstreamHeadersFor() {
+        Optional<Context> request = Contexts.context();
+        if (request.isEmpty()) {
+            return () -> { };
+        }
+        UpstreamHeaders previous = request.get().get(UpstreamHeaders.class).orElse(UpstreamHeaders.NONE);
+        Map<String, String> headers = new LinkedHashMap<>();
+        TraceHeaders.inject(headers::put);
+        request.get().register(UpstreamHeaders.from(headers::get));
+        return () -> request.get().register(previous);
     }
 
     /** GenAI semconv operation names. */
@@ -81,7 +105,8 @@ public final class TracingObserver implements InferenceObserver {
     }
 
     /** {@code stream}: only a streamed first token reaches the client then; a whole response's tokens do not. */
-    private record Traced(Span span, Scope scope, TraceMdc mdc, boolean stream) implements Call {
+    private record Traced(Span span, Scope scope, TraceMdc mdc, Runnable restoreUpstream, boolean stream)
+            implements Call {
         @Override
         public void token(int index, long nanoTime) {
             if (index == 0 && stream) {
@@ -116,6 +141,7 @@ public final class TracingObserver implements InferenceObserver {
         }
 
         private void end() {
+            restoreUpstream.run();
             mdc.close();
             scope.close();
             span.end();

@@ -10,6 +10,7 @@ import dev.stackwatch.testing.HttpCalls;
 import dev.stackwatch.testing.OtlpReceiver;
 import dev.stackwatch.testing.OtlpReceiver.Received;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.TestServers;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.net.http.HttpResponse;
@@ -131,6 +132,35 @@ class TracingTest {
                 failedCall.span().getStatus().getCode());
         Received failedRequest = named(failed, "POST /v1/chat/completions");
         assertEquals(String.valueOf(broken.statusCode()), failedRequest.attributes().get("error.type"));
+    }
+
+    @Test
+    void aRemoteProvidersUpstreamGetsTheGenAiSpanAsParent() {
+        try (SimulatorUpstream upstream = SimulatorUpstream.start("{ttft_ms: 0, inter_token_ms: 0, jitter: 0}")) {
+            Map<String, String> env = Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+                    "OTEL_BSP_SCHEDULE_DELAY", "50");
+            server = TestServers.startAndAwait(TestServers.config("""
+                    version: 2
+                    providers:
+                      inference:
+                      - provider_id: openai
+                        provider_type: remote::openai
+                        config: {base_url: "%s", api_key: sk-test}
+                    registered_resources:
+                      models:
+                      - {model_id: gpt, provider_id: openai, provider_model_id: sim-chat, model_type: llm}
+                    """.formatted(upstream.baseUrl())), TelemetrySettings.fromEnv(env));
+            HttpResponse<String> res = http.send("http://127.0.0.1:" + server.port() + "/v1/chat/completions",
+                    "{\"model\": \"gpt\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+                    "traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN_ID + "-01");
+            assertEquals(200, res.statusCode(), res.body());
+            Received call = named(awaitTrace(TRACE_ID, 2), "chat gpt");
+            assertEquals("openai", call.attributes().get("gen_ai.provider.name"));
+            List<SimulatorUpstream.Seen> sent = upstream.inferenceRequests(null);
+            assertEquals(1, sent.size(), sent.toString());
+            assertEquals("00-" + TRACE_ID + "-" + call.spanId() + "-01", sent.getFirst().traceparent(),
+                    "the upstream's parent is the GenAI span, not the client's span");
+        }
     }
 
     @Test

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Measures start-up of the built jar: process launch -> first 200 from GET /v1/models, and -> first successful chat
+# completion (which includes the default config's simulated model load time). Usage: scripts/startup-time.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+jar=target/stackwatch.jar
+[ -f "$jar" ] || { echo "build first: ./mvnw -q -DskipTests package" >&2; exit 1; }
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+port=18321; mport=18080
+now_ms() { date +%s%3N; }
+for i in $(seq "$runs"); do
+  start=$(now_ms)
+  LLS_PORT=$port MANAGEMENT_PORT=$mport "$java_bin" -jar "$jar" >/dev/null 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; do sleep 0.01; done
+  models=$(( $(now_ms) - start ))
+  until curl -sf "http://127.0.0.1:$port/v1/chat/completions" -H 'Content-Type: application/json' \
+      -d '{"model":"llama-3.2-3b-instruct-sim","messages":[{"role":"user","content":"hi"}],"max_tokens":1}' >/dev/null 2>&1; do
+    sleep 0.01
+  done
+  chat=$(( $(now_ms) - start ))
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "run $i: first /v1/models ${models} ms, first chat completion ${chat} ms"
+done

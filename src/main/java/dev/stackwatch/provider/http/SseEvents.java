@@ -1,0 +1,32 @@
+package dev.stackwatch.provider.http;
+
+/** Reads the {@code data} of Server-Sent Events from a response; comments, ids and event names are skipped. */
+public final class SseEvents {
+    private final UpstreamResponse response;
+
+    public SseEvents(UpstreamResponse response) {
+        this.response = response;
+    }
+
+    /** The next event's data (multi-line data joined by '\n'), or null when the stream ends or sends [DONE]. */
+    public String next() {
+        StringBuilder data = null;
+        while (true) {
+            String line = response.readLine();
+            if (line == null || line.isEmpty()) {
+                if (data != null) {
+                    String event = data.toString();
+                    return event.equals("[DONE]") ? null : event;
+                }
+                if (line == null) {
+                    return null;
+                }
+                continue;
+            }
+            if (line.startsWith("data:")) {
+                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.stackwatch.provider.http;
+
+import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.inference.TokenSink;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs upstream calls for one provider behind its concurrency limit and circuit breaker, retrying failed attempts
+ * with jittered exponential backoff, but only while the failure is retryable, the retry budget allows it and no token
+ * has reached the client yet (a retried stream would repeat text the client already has).
+ */
+public final class UpstreamGuard implements UpstreamStatus {
+    /** One try at the call; {@code progress} wraps the sink so the guard knows whether output has begun. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T run(Progress progress);
+    }
+
+    /** Whether any output reached the client during this attempt. */
+    public static final class Progress {
+        private boolean begun;
+
+        public TokenSink track(TokenSink sink) {
+            return text -> {
+                begun = true;
+                sink.token(text);
+            };
+        }
+
+        boolean begun() {
+            return begun;
+        }
+    }
+
+    private final String providerId;
+    private final ResilienceSettings settings;
+    private final Bulkhead bulkhead;
+    private final CircuitBreaker breaker;
+    private final RetryBudget budget;
+
+    public UpstreamGuard(String providerId, ResilienceSettings settings) {
+        this.providerId = providerId;
+        this.settings = settings;
+        this.bulkhead = new Bulkhead(providerId, settings.maxConcurrency(), settings.maxQueue(),
+                settings.queueTimeout());
+        this.breaker = new CircuitBreaker(providerId, settings.breakerFailureThreshold(), settings.breakerOpenFor(),
+                System::nanoTime);
+        this.budget = new RetryBudget(settings.retryBudgetRatio());
+    }
+
+    /**
+     * Runs {@code attempt}, retrying as described above. The breaker sees one outcome per call, not per attempt, so
+     * its threshold counts failed client requests.
+     */
+    public <T> T call(Attempt<T> attempt) {
+        bulkhead.acquire();
+        try {
+            breaker.acquire();
+            budget.deposit();
+            for (int retry = 0; ; retry++) {
+                Progress progress = new Progress();
+                try {
+                    T result = attempt.run(progress);
+                    breaker.success();
+                    return result;
+                } catch (UpstreamFailure f) {
+                    if (f.retryable() && !progress.begun() && retry < settings.maxRetries() && budget.withdraw()) {
+                        backoff(retry);
+                        continue;
+                    }
+                    if (f.tripsBreaker()) {
+                        breaker.failure(f.getMessage());
+                    } else {
+                        breaker.success();
+                    }
+                    throw f.toProviderException(providerId);
+                } catch (RuntimeException e) {
+                    breaker.neutral();
+                    throw e;
+                }
+            }
+        } finally {
+            bulkhead.release();
+        }
+    }
+
+    /** "Equal jitter": half the exponential delay fixed, half random, so retries from many clients spread out. */
+    private void backoff(int retry) {
+        long base = settings.retryBackoff().toNanos() << Math.min(retry, 10);
+        long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        try {
+            Thread.sleep(Duration.ofNanos(delay));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            breaker.neutral();
+            throw new ProviderException(ProviderException.Kind.UNAVAILABLE, providerId, "interrupted before retrying");
+        }
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    @Override
+    public CircuitBreaker.State circuitState() {
+        return breaker.state();
+    }
+
+    @Override
+    public int inFlight() {
+        return bulkhead.inFlight();
+    }
+
+    @Override
+    public int queued() {
+        return bulkhead.queued();
+    }
+}

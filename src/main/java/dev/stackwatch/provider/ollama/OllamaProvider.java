@@ -1,0 +1,226 @@
+package dev.stackwatch.provider.ollama;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.api.Json;
+import dev.stackwatch.config.ConfigNode;
+import dev.stackwatch.config.ModelConfig;
+import dev.stackwatch.config.ProviderConfig;
+import dev.stackwatch.config.Redaction;
+import dev.stackwatch.inference.Completion;
+import dev.stackwatch.inference.EmbeddingRequest;
+import dev.stackwatch.inference.Embeddings;
+import dev.stackwatch.inference.GenerationRequest;
+import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.ModelType;
+import dev.stackwatch.inference.Operation;
+import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.inference.ProviderHealth;
+import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.provider.http.CircuitBreaker;
+import dev.stackwatch.provider.http.HttpUpstream;
+import dev.stackwatch.provider.http.ModelLister;
+import dev.stackwatch.provider.http.RemoteConfigKeys;
+import dev.stackwatch.provider.http.RemoteHealth;
+import dev.stackwatch.provider.http.ResilienceSettings;
+import dev.stackwatch.provider.http.UpstreamFailure;
+import dev.stackwatch.provider.http.UpstreamGuard;
+import dev.stackwatch.provider.http.UpstreamLoadTimes;
+import dev.stackwatch.provider.http.UpstreamModelCheck;
+import dev.stackwatch.provider.http.UpstreamResponse;
+import dev.stackwatch.provider.http.UpstreamSettings;
+import dev.stackwatch.provider.http.UpstreamStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code remote::ollama}: Ollama's native API (/api/chat, /api/generate, /api/embed, /api/tags, /api/ps), streamed as
+ * NDJSON, translated to and from the OpenAI shapes the API serves.
+ *
+ * <p>Loading a model sends Ollama's documented warm-up (an empty generate with {@code keep_alive}), so the weights are
+ * in memory before the model is reported ready and the first client does not pay for the load. Ollama's own
+ * {@code load_duration} from that warm-up, and from any later response (Ollama reloads evicted models on demand), is
+ * kept per model and offered through {@link UpstreamLoadTimes}.
+ */
+public final class OllamaProvider implements InferenceProvider, UpstreamStatus, ModelLister, UpstreamLoadTimes {
+    public static final String TYPE = "remote::ollama";
+    private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String id;
+    private final JsonNode describedConfig;
+    private final HttpUpstream upstream;
+    private final UpstreamGuard guard;
+    private final String keepAlive;
+    private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
+
+    private OllamaProvider(String id, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard,
+                           String keepAlive) {
+        this.id = id;
+        this.describedConfig = describedConfig;
+        this.upstream = upstream;
+        this.guard = guard;
+        this.keepAlive = keepAlive;
+    }
+
+    /** Config: {@code url} (default http://localhost:11434), {@code keep_alive} (default 5m) and the shared keys. */
+    public static OllamaProvider create(ProviderConfig config, List<ModelConfig> models) {
+        ConfigNode node = config.config();
+        node.warnUnknownKeys(RemoteConfigKeys.with(Set.of("url", "api_token", "keep_alive")));
+        UpstreamSettings settings = UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token");
+        return new OllamaProvider(config.providerId(), Redaction.redact(node.raw()),
+                new HttpUpstream(settings, Json.newMapper()),
+                new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), node.text("keep_alive", "5m"));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public JsonNode describeConfig() {
+        return describedConfig;
+    }
+
+    @Override
+    public void load(Model model) {
+        new UpstreamModelCheck(id, upstream.settings().loadTimeout()).await(model, this::listModels);
+        if (model.type() == ModelType.EMBEDDING || resident(model)) {
+            return;
+        }
+        JsonNode answer = guard.call(progress -> {
+            try (UpstreamResponse response = upstream.postJson("/api/generate",
+                    OllamaWire.warmUp(model.providerModelId(), keepAlive))) {
+                return upstream.readJson(response, MAX_RESPONSE_BYTES);
+            }
+        });
+        record(model.providerModelId(), answer);
+    }
+
+    /** Whether Ollama has the model in memory already (GET /api/ps); then there is nothing to warm up. */
+    private boolean resident(Model model) {
+        try (UpstreamResponse response = upstream.get("/api/ps", LIST_TIMEOUT)) {
+            return OllamaWire.modelNames(upstream.readJson(response, MAX_RESPONSE_BYTES)).stream()
+                    .anyMatch(name -> OllamaWire.sameModel(model.providerModelId(), name));
+        } catch (UpstreamFailure f) {
+            throw f.toProviderException(id);
+        }
+    }
+
+    @Override
+    public Completion generate(GenerationRequest request, TokenSink sink) {
+        String path = request.operation() == Operation.COMPLETION ? "/api/generate" : "/api/chat";
+        ObjectNode body = OllamaWire.generation(request, keepAlive);
+        String model = request.model().providerModelId();
+        return guard.call(progress -> {
+            try (UpstreamResponse response = upstream.postJson(path, body)) {
+                if (!request.stream()) {
+                    JsonNode answer = upstream.readJson(response, MAX_RESPONSE_BYTES);
+                    record(model, answer);
+                    return new Completion(OllamaWire.text(answer), OllamaWire.finishReason(answer),
+                            OllamaWire.usage(answer));
+                }
+                TokenSink tracked = progress.track(sink);
+                StringBuilder text = new StringBuilder();
+                for (String line = response.readLine(); line != null; line = response.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode chunk = upstream.parse(line, "NDJSON line");
+                    if (chunk.path("error").isTextual()) {
+                        throw UpstreamFailure.badResponse("ollama reported an error mid-stream: "
+                                + chunk.get("error").asText(), null);
+                    }
+                    String piece = OllamaWire.text(chunk);
+                    if (!piece.isEmpty()) {
+                        text.append(piece);
+                        tracked.token(piece);
+                    }
+                    if (chunk.path("done").asBoolean(false)) {
+                        record(model, chunk);
+                        return new Completion(text.toString(), OllamaWire.finishReason(chunk),
+                                OllamaWire.usage(chunk));
+                    }
+                }
+                throw UpstreamFailure.badResponse("ollama stream ended without a final \"done\" line", null);
+            }
+        });
+    }
+
+    @Override
+    public Embeddings embed(EmbeddingRequest request) {
+        JsonNode answer = guard.call(progress -> {
+            try (UpstreamResponse response = upstream.postJson("/api/embed",
+                    OllamaWire.embedding(request, keepAlive))) {
+                return upstream.readJson(response, MAX_RESPONSE_BYTES);
+            }
+        });
+        List<float[]> vectors = OllamaWire.vectors(answer);
+        if (vectors.size() != request.inputs().size()) {
+            throw new ProviderException(ProviderException.Kind.BAD_GATEWAY, id, "ollama returned " + vectors.size()
+                    + " embeddings for " + request.inputs().size() + " inputs");
+        }
+        record(request.model().providerModelId(), answer);
+        return new Embeddings(vectors, answer.path("prompt_eval_count").asInt(0));
+    }
+
+    private void record(String model, JsonNode response) {
+        Duration d = OllamaWire.loadDuration(response);
+        if (d != null) {
+            loadTimes.put(model, d);
+        }
+    }
+
+    @Override
+    public Optional<Duration> lastReportedLoadTime(Model model) {
+        return Optional.ofNullable(loadTimes.get(model.providerModelId()));
+    }
+
+    /** Installed models (GET /api/tags), with Ollama's implicit ":latest" also listed bare so run.yaml names match. */
+    @Override
+    public List<String> listModels() {
+        try (UpstreamResponse response = upstream.get("/api/tags", LIST_TIMEOUT)) {
+            List<String> names = OllamaWire.modelNames(upstream.readJson(response, MAX_RESPONSE_BYTES));
+            return names.stream().flatMap(n -> n.endsWith(":latest")
+                    ? Stream.of(n, n.substring(0, n.length() - ":latest".length()))
+                    : Stream.of(n)).toList();
+        }
+    }
+
+    @Override
+    public ProviderHealth checkHealth() {
+        return RemoteHealth.check(guard.breaker(), this::listModels);
+    }
+
+    @Override
+    public CircuitBreaker.State circuitState() {
+        return guard.circuitState();
+    }
+
+    @Override
+    public int inFlight() {
+        return guard.inFlight();
+    }
+
+    @Override
+    public int queued() {
+        return guard.queued();
+    }
+
+    @Override
+    public void close() {
+        upstream.close();
+    }
+}

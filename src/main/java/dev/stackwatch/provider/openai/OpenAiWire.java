@@ -1,0 +1,78 @@
+package dev.stackwatch.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stackwatch.inference.Completion;
+import dev.stackwatch.inference.Embeddings;
+import dev.stackwatch.inference.FinishReason;
+import dev.stackwatch.inference.Usage;
+import dev.stackwatch.provider.http.UpstreamFailure;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads OpenAI response shapes; anything missing that the protocol promises is a bad upstream response. */
+final class OpenAiWire {
+    private OpenAiWire() {
+    }
+
+    /** A whole chat.completion or text_completion. */
+    static Completion completion(JsonNode body) {
+        JsonNode choice = body.path("choices").path(0);
+        if (choice.isMissingNode()) {
+            throw UpstreamFailure.badResponse("upstream response has no choices", null);
+        }
+        return new Completion(text(choice), FinishReason.fromWire(choice.path("finish_reason").asText("stop")),
+                usage(body.path("usage")));
+    }
+
+    /** The text of a choice or a streamed choice: chat message, chat delta or completion text. */
+    static String text(JsonNode choice) {
+        JsonNode content = choice.path("message").path("content");
+        if (content.isMissingNode()) {
+            content = choice.path("delta").path("content");
+        }
+        if (content.isMissingNode()) {
+            content = choice.path("text");
+        }
+        return content.isTextual() ? content.asText() : "";
+    }
+
+    static Usage usage(JsonNode usage) {
+        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0));
+    }
+
+    static Embeddings embeddings(JsonNode body) {
+        JsonNode data = body.path("data");
+        if (!data.isArray()) {
+            throw UpstreamFailure.badResponse("upstream embeddings response has no data array", null);
+        }
+        float[][] vectors = new float[data.size()][];
+        for (JsonNode item : data) {
+            int index = item.path("index").asInt(-1);
+            JsonNode embedding = item.path("embedding");
+            if (index < 0 || index >= vectors.length || !embedding.isArray()) {
+                throw UpstreamFailure.badResponse("upstream embeddings response has a malformed item", null);
+            }
+            float[] v = new float[embedding.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) embedding.get(i).asDouble();
+            }
+            vectors[index] = v;
+        }
+        for (float[] v : vectors) {
+            if (v == null) {
+                throw UpstreamFailure.badResponse("upstream embeddings response skips an index", null);
+            }
+        }
+        return new Embeddings(List.of(vectors), body.path("usage").path("prompt_tokens").asInt(0));
+    }
+
+    static List<String> modelIds(JsonNode body) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode m : body.path("data")) {
+            if (m.path("id").isTextual()) {
+                ids.add(m.get("id").asText());
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.stackwatch.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stackwatch.inference.Completion;
+import dev.stackwatch.inference.FinishReason;
+import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.inference.Usage;
+import dev.stackwatch.provider.http.UpstreamFailure;
+
+/** Turns streamed OpenAI chunks into tokens for the sink and, at the end, the whole {@link Completion}. */
+final class StreamAccumulator {
+    private final TokenSink sink;
+    private final StringBuilder text = new StringBuilder();
+    private FinishReason finishReason;
+    private Usage usage;
+    private int pieces;
+
+    StreamAccumulator(TokenSink sink) {
+        this.sink = sink;
+    }
+
+    void accept(JsonNode chunk) {
+        if (chunk.has("error")) {
+            JsonNode error = chunk.get("error");
+            throw UpstreamFailure.badResponse("upstream reported an error mid-stream: "
+                    + (error.path("message").isTextual() ? error.get("message").asText() : error.toString()), null);
+        }
+        JsonNode choice = chunk.path("choices").path(0);
+        if (!choice.isMissingNode()) {
+            String piece = OpenAiWire.text(choice);
+            if (!piece.isEmpty()) {
+                text.append(piece);
+                pieces++;
+                sink.token(piece);
+            }
+            if (choice.path("finish_reason").isTextual()) {
+                finishReason = FinishReason.fromWire(choice.get("finish_reason").asText());
+            }
+        }
+        if (chunk.path("usage").isObject()) {
+            usage = OpenAiWire.usage(chunk.get("usage"));
+        }
+    }
+
+    /**
+     * The completion once the stream ended. A stream that ends without a finish reason was cut off, which is a bad
+     * upstream response, not a short answer. Without reported usage, each streamed piece counts as one token (vLLM and
+     * OpenAI send one token per chunk).
+     */
+    Completion completion() {
+        if (finishReason == null) {
+            throw UpstreamFailure.badResponse("upstream stream ended without a finish_reason", null);
+        }
+        return new Completion(text.toString(), finishReason, usage != null ? usage : new Usage(0, pieces));
+    }
+}

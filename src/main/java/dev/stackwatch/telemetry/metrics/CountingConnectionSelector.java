@@ -1,0 +1,95 @@
+package dev.stackwatch.telemetry.metrics;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.task.InterruptableTask;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Counts open client connections. Helidon has no connection open/close listener, but a connection's whole life is one
+ * call to {@link ServerConnection#handle}: this selector hands out HTTP/1.1 connections (as Helidon's own selector
+ * would; listener-configured selectors are consulted first) wrapped so that call is counted. A socket that never sends
+ * a byte is not counted, because no protocol has been chosen for it yet.
+ */
+public final class CountingConnectionSelector implements ServerConnectionSelector {
+    private final ServerConnectionSelector http1 = Http1ConnectionSelector.builder().config(Http1Config.create()).build();
+    private final Metrics metrics;
+
+    public CountingConnectionSelector(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return http1.bytesToIdentifyConnection();
+    }
+
+    @Override
+    public Support supports(BufferData data) {
+        return http1.supports(data);
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return http1.supportedApplicationProtocols();
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        return new CountedConnection(http1.connection(ctx), metrics);
+    }
+
+    /**
+     * Keeps {@link InterruptableTask} from the wrapped connection: Helidon interrupts idle connections on shutdown
+     * only when they say they can be.
+     */
+    private record CountedConnection(ServerConnection delegate, Metrics metrics)
+            implements ServerConnection, InterruptableTask<Void> {
+
+        /** The connection's whole life, whichever of Helidon's two entry points runs it. */
+        private interface Life {
+            void run() throws InterruptedException;
+        }
+
+        @Override
+        public void handle(Semaphore requestSemaphore) throws InterruptedException {
+            counted(() -> delegate.handle(requestSemaphore));
+        }
+
+        @Override
+        public void handle(Limit limit) throws InterruptedException {
+            counted(() -> delegate.handle(limit));
+        }
+
+        private void counted(Life life) throws InterruptedException {
+            metrics.connectionOpened();
+            try {
+                life.run();
+            } finally {
+                metrics.connectionClosed();
+            }
+        }
+
+        @Override
+        public Duration idleTime() {
+            return delegate.idleTime();
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            delegate.close(interrupt);
+        }
+
+        @Override
+        public boolean canInterrupt() {
+            return delegate instanceof InterruptableTask<?> t && t.canInterrupt();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.stackwatch.telemetry.metrics;
+
+import dev.stackwatch.api.MatchedRoute;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * The API edge's one metrics filter: in-flight while a request is served, then its count and duration. Handlers run
+ * inside {@code chain.proceed()}, streams included, so when it returns the last byte has been written.
+ */
+public final class HttpMetricsFilter implements Filter {
+    private final Metrics metrics;
+
+    public HttpMetricsFilter(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        metrics.requestStarted();
+        try {
+            chain.proceed();
+        } finally {
+            // The route template, never the raw path: paths carry model ids and anything a client types.
+            String endpoint = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse(Metrics.OTHER);
+            metrics.requestFinished(req.prologue().method().text(), endpoint, res.status().code(),
+                    System.nanoTime() - start);
+        }
+    }
+}

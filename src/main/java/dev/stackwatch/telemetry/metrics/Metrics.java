@@ -1,0 +1,234 @@
+package dev.stackwatch.telemetry.metrics;
+
+import dev.stackwatch.BuildInfo;
+import dev.stackwatch.inference.FinishReason;
+import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.Operation;
+import dev.stackwatch.inference.ProviderException;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every Stackwatch metric, defined once: name, help, labels, buckets. This file is the contract that docs/metrics.md,
+ * the alert rules and the dashboards are checked against; callers get typed handles and never spell a metric name.
+ *
+ * <p>Cardinality is bounded by construction: {@code model} and {@code provider} only ever take values from run.yaml
+ * (anything else becomes {@value #OTHER}), {@code endpoint} is a route template, {@code method} one of the standard
+ * methods, and every other label comes from an enum.
+ */
+public final class Metrics {
+    /** The label value for anything outside the bounded set a label may take. */
+    public static final String OTHER = "other";
+
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
+            "TRACE", "CONNECT");
+
+    private final PrometheusRegistry registry;
+    private final Map<String, String> providerOfModel;
+    /** Label lookups resolved once per (model, operation, stream), so a token costs one histogram observation. */
+    private final Map<SeriesKey, CallSeries> callSeries = new ConcurrentHashMap<>();
+
+    private final Counter requests;
+    private final Histogram requestDuration;
+    private final Gauge activeConnections;
+    private final Gauge requestsInFlight;
+    private final Gauge modelLoadTime;
+    private final Histogram inferenceLatency;
+    private final Histogram timeToFirstToken;
+    private final Histogram interTokenLatency;
+    private final Counter tokens;
+    private final Counter inferenceRequests;
+    private final Counter providerErrors;
+
+    private record SeriesKey(String model, Operation operation, boolean stream) {}
+
+    /** Defines and registers everything except the state gauges, which {@link #watch} adds once their sources exist. */
+    public Metrics(PrometheusRegistry registry, BuildInfo build, List<Model> models) {
+        this.registry = registry;
+        this.providerOfModel = models.stream().collect(Collectors.toUnmodifiableMap(Model::id, Model::providerId));
+
+        requests = counter("llamastack_requests_total",
+                "HTTP requests served on the API port, by route template and status code",
+                "method", "endpoint", "status");
+        requestDuration = histogram("llamastack_request_duration_seconds",
+                "Time from request received to last response byte written (streams included)",
+                durationBuckets(), "method", "endpoint");
+        activeConnections = gauge("llamastack_active_connections",
+                "Open HTTP/1.1 client connections on the API port");
+        requestsInFlight = gauge("llamastack_requests_in_flight",
+                "API requests being served right now");
+        modelLoadTime = Gauge.builder().name("llamastack_model_load_time_seconds")
+                .help("Seconds the last load of a model took (successful or not; see llamastack_model_ready)")
+                .unit(Unit.SECONDS).labelNames("model", "provider").register(registry);
+        inferenceLatency = histogram("llamastack_inference_latency_seconds",
+                "Time spent in the provider per call, until its last token or its failure",
+                durationBuckets(), "model", "provider", "operation", "stream");
+        timeToFirstToken = histogram("llamastack_time_to_first_token_seconds",
+                "Time from the provider call starting to the first streamed token reaching the client",
+                timeToFirstTokenBuckets(), "model", "provider", "operation");
+        interTokenLatency = histogram("llamastack_inter_token_latency_seconds",
+                "Time between consecutive streamed tokens",
+                interTokenBuckets(), "model", "provider", "operation");
+        tokens = counter("llamastack_tokens_total",
+                "Tokens processed, from the usage the provider reported (type input or output)",
+                "model", "provider", "type");
+        inferenceRequests = counter("llamastack_inference_requests_total",
+                "Provider calls by how they ended: a finish reason, error, or cancelled by the client",
+                "model", "provider", "operation", "outcome");
+        providerErrors = counter("llamastack_provider_errors_total",
+                "Provider calls that failed, by provider and error kind",
+                "provider", "kind");
+        // client_java names an info metric without the _info suffix and adds it on exposition.
+        Info buildInfo = Info.builder()
+                .name("llamastack_build")
+                .help("Build of this Stackwatch process; always 1")
+                .labelNames("version", "java_version")
+                .register(registry);
+        buildInfo.setLabelValues(build.version(), Runtime.version().toString());
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** Adds the gauges read at scrape time from the server's own state. Call once, when the sources exist. */
+    public void watch(StateSignals signals) {
+        GaugeWithCallback.builder()
+                .name("llamastack_ready")
+                .help("1 when this instance can serve inference, else 0")
+                .callback(cb -> cb.call(signals.ready().getAsBoolean() ? 1 : 0))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llamastack_provider_health")
+                .help("1 when the provider answers its health check, else 0")
+                .labelNames("provider")
+                .callback(cb -> signals.providerIds()
+                        .forEach(p -> cb.call(signals.providerHealthy().test(p) ? 1 : 0, p)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llamastack_model_ready")
+                .help("1 when the model is loaded and can serve, else 0")
+                .labelNames("model", "provider")
+                .callback(cb -> providerOfModel
+                        .forEach((model, provider) -> cb.call(signals.modelReady().test(model) ? 1 : 0, model, provider)))
+                .register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** One API request began; pair with {@link #requestFinished}. */
+    public void requestStarted() {
+        requestsInFlight.inc();
+    }
+
+    public void requestFinished(String method, String endpoint, int status, long nanos) {
+        String m = METHODS.contains(method) ? method : OTHER;
+        requests.labelValues(m, endpoint, Integer.toString(status)).inc();
+        requestDuration.labelValues(m, endpoint).observe(seconds(nanos));
+        // Last, so that a scrape seeing nothing in flight also sees every finished request counted.
+        requestsInFlight.dec();
+    }
+
+    public void connectionOpened() {
+        activeConnections.inc();
+    }
+
+    public void connectionClosed() {
+        activeConnections.dec();
+    }
+
+    public void modelLoaded(Model model, Duration took) {
+        modelLoadTime.labelValues(modelLabel(model.id()), providerLabel(model.id()))
+                .set(seconds(took.toNanos()));
+    }
+
+    /** The series one provider call records into; looked up once per call. */
+    public CallSeries call(Model model, Operation operation, boolean stream) {
+        return callSeries.computeIfAbsent(new SeriesKey(modelLabel(model.id()), operation, stream), this::newCallSeries);
+    }
+
+    public void providerFailed(String modelId, Throwable failure) {
+        // Anything but a ProviderException escaping a provider is a bug in it: an internal error.
+        ProviderException.Kind kind = failure instanceof ProviderException p ? p.kind() : ProviderException.Kind.INTERNAL;
+        providerErrors.labelValues(providerLabel(modelId), kind.name().toLowerCase(Locale.ROOT)).inc();
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private Counter counter(String name, String help, String... labels) {
+        return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
+    }
+
+    private Gauge gauge(String name, String help, String... labels) {
+        return Gauge.builder().name(name).help(help).labelNames(labels).register(registry);
+    }
+
+    /** In seconds, with classic buckets as given plus a native histogram: client_java exposes both, the scraper picks. */
+    private Histogram histogram(String name, String help, double[] buckets, String... labels) {
+        return Histogram.builder().name(name).help(help).unit(Unit.SECONDS).labelNames(labels)
+                .classicUpperBounds(buckets).register(registry);
+    }
+
+    private CallSeries newCallSeries(SeriesKey key) {
+        String model = key.model();
+        String provider = providerOfModel.getOrDefault(model, OTHER);
+        String operation = key.operation().label();
+        Function<String, CounterDataPoint> outcome = o -> inferenceRequests.labelValues(model, provider, operation, o);
+        Map<FinishReason, CounterDataPoint> finished = new EnumMap<>(FinishReason.class);
+        for (FinishReason r : FinishReason.values()) {
+            finished.put(r, outcome.apply(r.wire()));
+        }
+        return new CallSeries(
+                inferenceLatency.labelValues(model, provider, operation, Boolean.toString(key.stream())),
+                timeToFirstToken.labelValues(model, provider, operation),
+                interTokenLatency.labelValues(model, provider, operation),
+                tokens.labelValues(model, provider, "input"),
+                tokens.labelValues(model, provider, "output"),
+                Map.copyOf(finished),
+                outcome.apply("error"),
+                outcome.apply("cancelled"));
+    }
+
+    private String modelLabel(String modelId) {
+        return providerOfModel.containsKey(modelId) ? modelId : OTHER;
+    }
+
+    private String providerLabel(String modelId) {
+        return providerOfModel.getOrDefault(modelId, OTHER);
+    }
+
+    /** OpenTelemetry GenAI duration buckets, extended down to 1 ms and up to 120 s. */
+    private static double[] durationBuckets() {
+        return new double[] {0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24,
+                20.48, 40.96, 81.92, 120};
+    }
+
+    /** OpenTelemetry GenAI time-to-first-token buckets, extended up to 120 s for cold or queued models. */
+    private static double[] timeToFirstTokenBuckets() {
+        return new double[] {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20,
+                40, 80, 120};
+    }
+
+    /** OpenTelemetry GenAI time-per-output-token buckets, extended down to 1 ms (fast local models) and up to 120 s. */
+    private static double[] interTokenBuckets() {
+        return new double[] {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1,
+                2.5, 5, 10, 30, 60, 120};
+    }
+}

@@ -1,0 +1,109 @@
+package dev.stackwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.stackwatch.testing.Polling;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real program, as a separate process: exit codes, stderr and the simulate sub-command. */
+class CliProcessTest {
+
+    static ProcessBuilder java(String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), "dev.stackwatch.Main"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    @Test
+    void badConfigStopsStartUpWithOneLineNamingFileAndField(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("run.yaml");
+        Files.writeString(config, """
+                providers:
+                  inference:
+                  - provider_id: sim
+                    provider_type: inline::simulator
+                models:
+                - {model_id: m, provider_id: missing}
+                """);
+        ProcessBuilder pb = java("--config", config.toString());
+        pb.environment().remove("LLAMA_STACK_CONFIG");
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits promptly");
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(2, p.exitValue(), stderr);
+        assertEquals("stackwatch: configuration error: " + config + ": models[0].provider_id: no provider 'missing' "
+                + "(providers: sim)", stderr);
+    }
+
+    @Test
+    void configPathComesFromLlamaStackConfigAndBadPortEnvIsNamed(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("from-env.yaml");
+        Files.writeString(config, "providers: {inference: [{provider_id: s, provider_type: inline::simulator}]}\n");
+        ProcessBuilder pb = java();
+        pb.environment().put("LLAMA_STACK_CONFIG", config.toString());
+        pb.environment().put("LLS_PORT", "99999");
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(2, p.exitValue(), stderr);
+        assertEquals("stackwatch: configuration error: environment: LLS_PORT: '99999' is not a valid port (0..65535)", stderr);
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() throws Exception {
+        Process p = java("frobnicate").start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue());
+        assertTrue(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).contains("unknown command 'frobnicate'"));
+    }
+
+    @Test
+    void simulateServesAnOpenAiCompatibleUpstream() throws Exception {
+        Process p = java("simulate", "--port", "0", "--ttft-ms", "1", "--inter-token-ms", "0", "--models", "up-a,up-b")
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            int port = Polling.awaitValue(Duration.ofSeconds(30), "the simulator to print its port", () -> {
+                try {
+                    String line = out.readLine();
+                    if (line == null) {
+                        throw new AssertionError("simulator exited with " + p.waitFor());
+                    }
+                    return line.startsWith("simulator listening on port ")
+                            ? Integer.parseInt(line.substring("simulator listening on port ".length())) : null;
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1")
+                    .apiKey("x").maxRetries(0).build();
+            try {
+                Polling.await(Duration.ofSeconds(10), "models to load", () -> client.models().list().data().size() == 3);
+                var c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("up-b")
+                        .addUserMessage("hello upstream").maxCompletionTokens(4).build());
+                assertEquals(4, c.usage().orElseThrow().completionTokens());
+            } finally {
+                client.close();
+            }
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "simulator stops on SIGTERM");
+        }
+    }
+}

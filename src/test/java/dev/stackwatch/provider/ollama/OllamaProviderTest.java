@@ -1,0 +1,132 @@
+package dev.stackwatch.provider.ollama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.ObservedProvider;
+import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.SseEvents;
+import dev.stackwatch.testing.TestServers;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** remote::ollama against an in-test Ollama: translation both ways, NDJSON streaming, load_duration, trace context. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OllamaProviderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static FakeOllama ollama;
+    private static StackwatchServer server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ollama = new FakeOllama();
+        server = TestServers.start("""
+                version: 2
+                providers:
+                  inference:
+                  - provider_id: ollama
+                    provider_type: remote::ollama
+                    config: {url: "%s", keep_alive: 10m}
+                registered_resources:
+                  models:
+                  - {model_id: llama, provider_id: ollama, provider_model_id: llama3.2, model_type: llm}
+                  - {model_id: gone, provider_id: ollama, provider_model_id: gone, model_type: llm}
+                  - {model_id: embed, provider_id: ollama, provider_model_id: nomic-embed-text, model_type: embedding}
+                """.formatted(ollama.url()));
+        http = new Http(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        http.close();
+        server.close();
+        ollama.close();
+    }
+
+    /** First: later responses report their own (small) load_duration, which replaces the warm-up's. */
+    @Test
+    @Order(1)
+    void loadingWarmsTheModelUpAndKeepsOllamasLoadDuration() {
+        List<FakeOllama.Received> warmUps = ollama.received("/api/generate").stream()
+                .filter(r -> !r.body().has("prompt") && r.body().path("model").asText().equals("llama3.2")).toList();
+        assertEquals(1, warmUps.size(), "one warm-up per chat model that was not resident");
+        assertEquals("10m", warmUps.getFirst().body().path("keep_alive").asText());
+        OllamaProvider provider = (OllamaProvider) ((ObservedProvider) server.catalog().provider("ollama")
+                .orElseThrow()).delegate();
+        assertEquals(Duration.ofNanos(FakeOllama.WARM_UP_LOAD_NS),
+                provider.lastReportedLoadTime(server.catalog().model("llama").orElseThrow()).orElseThrow());
+    }
+
+    @Test
+    void chatIsTranslatedBothWays() throws Exception {
+        HttpResponse<String> res = http.post("/v1/chat/completions", """
+                {"model": "llama", "max_tokens": 20, "temperature": 0.5, "stop": ["END"], "seed": 7,
+                 "messages": [{"role": "developer", "content": "be brief"}, {"role": "user", "content": "hi"}]}
+                """);
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode body = JSON.readTree(res.body());
+        assertEquals("Hello there", body.path("choices").path(0).path("message").path("content").asText());
+        assertEquals("stop", body.path("choices").path(0).path("finish_reason").asText());
+        assertEquals(7, body.path("usage").path("prompt_tokens").asInt());
+        assertEquals(3, body.path("usage").path("completion_tokens").asInt());
+
+        JsonNode sent = ollama.received("/api/chat").stream().map(FakeOllama.Received::body)
+                .filter(b -> b.path("model").asText().equals("llama3.2")).findFirst().orElseThrow();
+        assertEquals("llama3.2", sent.path("model").asText());
+        assertFalse(sent.path("stream").asBoolean());
+        assertEquals("system", sent.path("messages").path(0).path("role").asText());
+        assertEquals("hi", sent.path("messages").path(1).path("content").asText());
+        assertEquals(20, sent.path("options").path("num_predict").asInt());
+        assertEquals(0.5, sent.path("options").path("temperature").asDouble());
+        assertEquals("END", sent.path("options").path("stop").path(0).asText());
+        assertEquals(7, sent.path("options").path("seed").asInt());
+    }
+
+    @Test
+    void ndjsonStreamsBecomeSseChunksAndTraceContextIsForwarded() {
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        HttpResponse<String> res = http.post("/v1/completions", """
+                {"model": "llama", "prompt": "Say hello", "stream": true, "stream_options": {"include_usage": true}}
+                """, Map.of("traceparent", traceparent, "tracestate", "vendor=1"));
+        assertEquals(200, res.statusCode(), res.body());
+        List<JsonNode> events = SseEvents.parse(res.body());
+        StringBuilder text = new StringBuilder();
+        events.forEach(e -> text.append(e.path("choices").path(0).path("text").asText("")));
+        assertEquals("Hello there", text.toString());
+        assertEquals(3, events.getLast().path("usage").path("completion_tokens").asInt(), res.body());
+
+        FakeOllama.Received sent = ollama.received("/api/generate").stream()
+                .filter(r -> r.body().has("prompt")).findFirst().orElseThrow();
+        assertEquals("Say hello", sent.body().path("prompt").asText());
+        assertTrue(sent.body().path("stream").asBoolean());
+        assertEquals(traceparent, sent.traceparent());
+    }
+
+    @Test
+    void embeddingsAndUpstream404() throws Exception {
+        HttpResponse<String> res = http.post("/v1/embeddings", """
+                {"model": "embed", "input": ["a", "b"]}""");
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode body = JSON.readTree(res.body());
+        assertEquals(0.5, body.path("data").path(1).path("embedding").path(1).asDouble(), 1e-6);
+        assertEquals(8, body.path("usage").path("prompt_tokens").asInt());
+
+        HttpResponse<String> gone = http.post("/v1/chat/completions", """
+                {"model": "gone", "messages": [{"role": "user", "content": "hi"}]}""");
+        assertEquals(404, gone.statusCode(), gone.body());
+        assertTrue(gone.body().contains("try pulling it first"), gone.body());
+    }
+}
