@@ -105,6 +105,23 @@ class TracingTest {
     }
 
     @Test
+    void metricExemplarsCarryTheTraceIdOfTheSampledRequest() {
+        String base = start(Map.of());
+        HttpResponse<String> res = http.send(base + "/v1/chat/completions", """
+                {"model": "sim-chat", "stream": true, "messages": [{"role": "user", "content": "hello"}]}""",
+                "traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN_ID + "-01");
+        assertEquals(200, res.statusCode(), res.body());
+        String metrics = http.send("http://127.0.0.1:" + server.managementPort() + "/metrics", null,
+                "Accept", "application/openmetrics-text; version=1.0.0").body();
+        List<String> exemplars = metrics.lines().filter(l -> l.contains("trace_id=\"" + TRACE_ID + "\"")).toList();
+        assertFalse(exemplars.isEmpty(), "no exemplar with the request's trace id in:\n" + metrics);
+        // Both layers: the HTTP filter records inside the server span, the provider observer inside the GenAI span.
+        List<String> spanIds = awaitTrace(TRACE_ID, 2).stream().map(Received::spanId).toList();
+        assertTrue(exemplars.stream().allMatch(l -> spanIds.stream().anyMatch(id -> l.contains("span_id=\"" + id + "\""))),
+                exemplars.toString());
+    }
+
+    @Test
     void completionsEmbeddingsAndProviderFailuresFollowGenAiConventions() {
         String base = start(Map.of("OTEL_TRACES_SAMPLER", "always_on"));
         HttpResponse<String> completion = http.send(base + "/v1/completions",
