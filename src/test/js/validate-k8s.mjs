@@ -5,6 +5,7 @@
 //   node validate-k8s.mjs NAME=rendered.yaml [NAME=rendered.yaml ...] [--adapter deploy/kubernetes/prometheus-adapter/values.yaml]
 // Prints one line per checked object; exits 1 with every problem listed when anything is wrong.
 import fs from 'node:fs';
+import path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -215,6 +216,8 @@ if (emitTs) {
       body += `// ${name}: ${doc.kind} ${doc.metadata?.name}\nexport const k${n++} = ${JSON.stringify(doc, null, 2)} satisfies ${t[0]};\n\n`;
     }
   }
+  // A fresh clone has no build/ folder (it is ignored); create it rather than depend on an earlier run.
+  fs.mkdirSync(path.dirname(path.resolve(emitTs)), { recursive: true });
   fs.writeFileSync(emitTs, [...imports].sort().join('\n') + '\n\n' + body);
   console.log(`wrote ${emitTs} (${n} objects)`);
 }

@@ -6,6 +6,7 @@ import dev.stackwatch.inference.UpstreamHeaders;
 import io.helidon.common.context.Contexts;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The API's route table: registers every route, 405 for a known path with the wrong method, 404 for the rest. */
@@ -20,14 +22,20 @@ public final class ApiRoutes {
     /** v0.2-era LlamaStack clients call the OpenAI-compatible routes under this prefix. */
     static final String OPENAI_PREFIX = "/v1/openai";
 
+    /** The route label for relayed requests: one template, so metrics never get a label per raw path. */
+    static final String PASSTHROUGH_TEMPLATE = "/v1/{passthrough}";
+
     private final List<ApiRoute> routes;
     private final List<String> providerTypes;
     private final JsonResponses responses;
+    private final Optional<Handler> passthrough;
 
+    /** {@code passthrough}, when present, serves every other /v1 route (an upstream LlamaStack); otherwise 404. */
     public ApiRoutes(InferenceHandlers inference, CatalogHandlers catalog, List<String> providerTypes,
-                     JsonResponses responses) {
+                     JsonResponses responses, Optional<Handler> passthrough) {
         this.providerTypes = List.copyOf(providerTypes);
         this.responses = responses;
+        this.passthrough = passthrough;
         List<ApiRoute> table = new ArrayList<>(List.of(
                 ApiRoute.get("/v1/health", catalog::health),
                 ApiRoute.get("/v1/version", catalog::version),
@@ -58,7 +66,7 @@ public final class ApiRoutes {
                 req.context().register(new MatchedRoute(template));
                 registerUpstreamHeaders(req);
                 // Makes the request context current on this thread, so providers can read its UpstreamHeaders.
-                Contexts.runInContext(req.context(), () -> handle(r, req, res));
+                Contexts.runInContext(req.context(), () -> handle(r.handler(), req, res));
             });
         }
         Map<String, List<ApiRoute>> byPattern = routes.stream()
@@ -74,15 +82,21 @@ public final class ApiRoutes {
             });
         });
         routing.any((req, res) -> {
+            if (passthrough.isPresent() && req.path().path().startsWith("/v1/")) {
+                req.context().register(new MatchedRoute(PASSTHROUGH_TEMPLATE));
+                registerUpstreamHeaders(req);
+                Contexts.runInContext(req.context(), () -> handle(passthrough.get(), req, res));
+                return;
+            }
             throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
                     + req.path().path() + "; see GET /v1/inspect/routes");
         });
     }
 
     /** Helidon handlers may throw checked exceptions; runInContext takes a Runnable, so they travel unchecked. */
-    private static void handle(ApiRoute route, ServerRequest req, ServerResponse res) {
+    private static void handle(Handler handler, ServerRequest req, ServerResponse res) {
         try {
-            route.handler().handle(req, res);
+            handler.handle(req, res);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {

@@ -4,11 +4,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} and {@code --name=value} options, checked against the names a command accepts. */
+/**
+ * {@code --name value} and {@code --name=value} options, checked against the names a command accepts. Flags (and
+ * {@code --help}) take no value: present means "true".
+ */
 final class Args {
     private final Map<String, String> values = new HashMap<>();
 
     Args(String[] args, Set<String> accepted) {
+        this(args, accepted, Set.of());
+    }
+
+    Args(String[] args, Set<String> accepted, Set<String> flags) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -20,7 +27,7 @@ final class Args {
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (name.equals("help")) {
+            } else if (name.equals("help") || flags.contains(name)) {
                 value = "true";
             } else if (i + 1 < args.length) {
                 value = args[++i];

@@ -12,6 +12,7 @@ public final class Cli {
             usage: java -jar stackwatch.jar [command] [options]
               serve      the inference server (default)
               simulate   the simulator alone, as an OpenAI-compatible upstream
+              bench      load an OpenAI-compatible server and report latencies (optionally beside its /metrics)
             run 'java -jar stackwatch.jar COMMAND --help' for a command's options""";
 
     private Cli() {
@@ -30,6 +31,7 @@ public final class Cli {
             return switch (command) {
                 case "serve" -> ServeCommand.run(rest, env);
                 case "simulate" -> SimulateCommand.run(rest);
+                case "bench" -> BenchCommand.run(rest);
                 case "help" -> {
                     System.out.println(USAGE);
                     yield 0;

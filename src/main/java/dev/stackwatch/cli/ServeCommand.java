@@ -3,6 +3,8 @@ package dev.stackwatch.cli;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.config.ConfigLoader;
 import dev.stackwatch.config.RunConfig;
+import dev.stackwatch.config.ServerConfig;
+import dev.stackwatch.console.ConsoleEndpoints;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.telemetry.TelemetrySettings;
 import java.nio.file.Path;
@@ -41,9 +43,18 @@ final class ServeCommand {
         LOG.info("Stackwatch {} serving the API on port {} and management on port {} (config: {}) after {} ms",
                 BuildInfo.load().version(), server.port(), server.managementPort(), config.source(),
                 (System.nanoTime() - start) / 1_000_000);
+        if (config.server().managementPort() != ServerConfig.NO_MANAGEMENT) {
+            LOG.info("Live console: http://{}:{}{}", displayHost(config.server().host()), server.managementPort(),
+                    ConsoleEndpoints.PATH);
+        }
         stop.await();
         LOG.info("stop signal received; draining for up to {} ms", config.server().drainTimeout().toMillis());
         server.close();
         return 0;
+    }
+
+    /** A wildcard bind address is not something a browser can open; localhost is, on the same machine. */
+    private static String displayHost(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "localhost" : host;
     }
 }

@@ -18,7 +18,11 @@ public final class ModelCatalog {
     private record Entry(RoutedModel routed, AtomicReference<ModelState> state) {}
 
     private final Map<String, InferenceProvider> providers;
-    private final Map<String, Entry> models;
+    /**
+     * Copy-on-write: discovery adds models rarely while every request reads, so readers get an immutable snapshot
+     * (in registration order) without locking.
+     */
+    private volatile Map<String, Entry> models;
 
     public ModelCatalog(List<InferenceProvider> providers, List<Model> models) {
         Map<String, InferenceProvider> byId = new LinkedHashMap<>();
@@ -33,7 +37,30 @@ public final class ModelCatalog {
         }
         // Config order, which /v1/providers and the readiness checks list providers in.
         this.providers = Collections.unmodifiableMap(byId);
-        this.models = entries;
+        this.models = Collections.unmodifiableMap(entries);
+    }
+
+    /**
+     * Adds a model found at run time (provider discovery) and loads it in the background. Returns false, changing
+     * nothing, when the id is taken or the provider already serves that upstream model under another id.
+     */
+    public synchronized boolean register(Model model) {
+        InferenceProvider provider = providers.get(model.providerId());
+        if (provider == null) {
+            throw new IllegalArgumentException("model " + model.id() + " names unknown provider " + model.providerId());
+        }
+        boolean known = models.containsKey(model.id()) || models.values().stream().map(e -> e.routed().model())
+                .anyMatch(m -> m.providerId().equals(model.providerId())
+                        && m.providerModelId().equals(model.providerModelId()));
+        if (known) {
+            return false;
+        }
+        Map<String, Entry> copy = new LinkedHashMap<>(models);
+        Entry entry = new Entry(new RoutedModel(model, provider), new AtomicReference<>(new ModelState.Loading()));
+        copy.put(model.id(), entry);
+        models = Collections.unmodifiableMap(copy);
+        loadInBackground(entry);
+        return true;
     }
 
     public List<Model> models() {
@@ -79,9 +106,11 @@ public final class ModelCatalog {
 
     /** Loads every model on its own virtual thread; returns at once. */
     public void loadAllInBackground() {
-        for (Entry e : models.values()) {
-            Thread.ofVirtual().name("model-load-" + e.routed().model().id()).start(() -> load(e));
-        }
+        models.values().forEach(this::loadInBackground);
+    }
+
+    private void loadInBackground(Entry e) {
+        Thread.ofVirtual().name("model-load-" + e.routed().model().id()).start(() -> load(e));
     }
 
     private void load(Entry e) {

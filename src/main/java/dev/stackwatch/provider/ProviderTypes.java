@@ -3,6 +3,7 @@ package dev.stackwatch.provider;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.provider.ollama.OllamaProvider;
 import dev.stackwatch.provider.openai.OpenAiProvider;
 import dev.stackwatch.provider.simulator.SimulatorProvider;
@@ -23,7 +24,8 @@ public final class ProviderTypes {
                 SimulatorProvider.TYPE, SimulatorProvider::create,
                 OpenAiProvider.TYPE_OPENAI, OpenAiProvider::openAi,
                 OpenAiProvider.TYPE_VLLM, OpenAiProvider::vllm,
-                OllamaProvider.TYPE, OllamaProvider::create));
+                OllamaProvider.TYPE, OllamaProvider::create,
+                LlamaStackProvider.TYPE, LlamaStackProvider::create));
     }
 
     public InferenceProvider create(ProviderConfig config, List<ModelConfig> models) {

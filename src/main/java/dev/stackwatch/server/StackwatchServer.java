@@ -15,6 +15,12 @@ import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
+import dev.stackwatch.console.ConsoleEndpoints;
+import dev.stackwatch.console.ConsoleSampler;
+import dev.stackwatch.console.ErrorRecordingObserver;
+import dev.stackwatch.console.HttpErrorFilter;
+import dev.stackwatch.console.RecentErrors;
+import dev.stackwatch.console.RegistryText;
 import dev.stackwatch.health.HealthEndpoints;
 import dev.stackwatch.health.HealthMonitor;
 import dev.stackwatch.health.ProviderHealthChecks;
@@ -23,9 +29,11 @@ import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
+import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
+import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.server.lifecycle.Lifecycle;
 import dev.stackwatch.telemetry.TelemetrySettings;
 import dev.stackwatch.telemetry.logging.AccessLogFilter;
@@ -42,6 +50,7 @@ import dev.stackwatch.telemetry.tracing.Tracing;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -63,21 +72,26 @@ public final class StackwatchServer implements AutoCloseable {
     private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
     /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
+    /** Enough for the console's "last errors" table; older ones are in the logs. */
+    private static final int RECENT_ERRORS = 50;
 
     private final WebServer web;
     private final ModelCatalog catalog;
     private final HealthMonitor health;
     private final Lifecycle lifecycle;
+    private final ModelDiscovery discovery;
     private final Duration drainTimeout;
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
-                             Duration drainTimeout, boolean separateManagement, Optional<Tracing> tracing) {
+                             ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
+                             Optional<Tracing> tracing) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
         this.lifecycle = lifecycle;
+        this.discovery = discovery;
         this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
         this.tracing = tracing;
@@ -100,16 +114,23 @@ public final class StackwatchServer implements AutoCloseable {
 
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
+        RecentErrors recentErrors = new RecentErrors(RECENT_ERRORS);
         // Observers start in this order and end in reverse: the GenAI span is current while the others record, so
         // metric exemplars carry its trace id.
         List<InferenceObserver> observers = new ArrayList<>();
         tracing.ifPresent(t -> observers.add(t.observer()));
         observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
         observers.add(new MetricsObserver(metrics));
+        observers.add(new ErrorRecordingObserver(recentErrors));
         ProviderTypes types = ProviderTypes.builtIn();
-        List<InferenceProvider> providers = config.inferenceProviders().stream()
-                .<InferenceProvider>map(p -> new ObservedProvider(types.create(p, config.models()), observers))
-                .toList();
+        List<InferenceProvider> bare = config.inferenceProviders().stream()
+                .map(p -> types.create(p, config.models())).toList();
+        List<InferenceProvider> providers = bare.stream()
+                .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
+        // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
+        Optional<Handler> passthrough = bare.stream()
+                .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough().stream() : Stream.empty())
+                .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
         Lifecycle lifecycle = new Lifecycle();
@@ -125,7 +146,7 @@ public final class StackwatchServer implements AutoCloseable {
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
-                providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
+                providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -136,9 +157,12 @@ public final class StackwatchServer implements AutoCloseable {
         HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
         HealthEndpoints probes = new HealthEndpoints(health, responses);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
+        ConsoleEndpoints console = new ConsoleEndpoints(
+                new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
         LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
         probes.register(managementRouting);
         metricsEndpoint.register(managementRouting);
+        console.register(managementRouting);
         loggers.register(managementRouting);
 
         // The API's filter chain, outermost first: request id, server span (current for everything inside it, so
@@ -148,6 +172,7 @@ public final class StackwatchServer implements AutoCloseable {
         tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
         apiRouting.addFilter(new AccessLogFilter(Level.INFO));
         apiRouting.addFilter(new HttpMetricsFilter(metrics));
+        apiRouting.addFilter(new HttpErrorFilter(recentErrors));
         // A draining server refuses before anything else runs, and counts every request it admits; probes and
         // scrapes on a shared port must keep answering while it drains.
         apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
@@ -156,6 +181,7 @@ public final class StackwatchServer implements AutoCloseable {
         if (sharedManagement) {
             probes.register(apiRouting);
             metricsEndpoint.register(apiRouting);
+            console.register(apiRouting);
             loggers.register(apiRouting);
         }
         api.register(apiRouting);
@@ -176,10 +202,12 @@ public final class StackwatchServer implements AutoCloseable {
                     .routing(managementRouting));
         }
         catalog.loadAllInBackground();
+        // Discovery looks at the bare providers (what they can do) and registers into the catalog (observed ones).
+        ModelDiscovery discovery = new ModelDiscovery(catalog, bare);
         health.start();
         WebServer web = builder.build().start();
-        return new StackwatchServer(web, catalog, health, lifecycle, server.drainTimeout(), separateManagement,
-                tracing);
+        return new StackwatchServer(web, catalog, health, lifecycle, discovery, server.drainTimeout(),
+                separateManagement, tracing);
     }
 
     private static Set<String> managementPaths() {
@@ -211,6 +239,7 @@ public final class StackwatchServer implements AutoCloseable {
     @Override
     public void close() {
         lifecycle.drain(drainTimeout, CANCEL_GRACE);
+        discovery.close();
         health.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);

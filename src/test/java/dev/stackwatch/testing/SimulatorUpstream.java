@@ -7,6 +7,7 @@ import dev.stackwatch.server.StackwatchServer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.RoutingRequest;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +19,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * fault injection chosen per request by the {@code X-Simulator-Fault} header.
  */
 public final class SimulatorUpstream implements AutoCloseable {
-    /** One request the upstream served: its fault, the headers it got and how handling it ended. */
-    public record Seen(String path, String fault, String traceparent, String authorization, String outcome) {}
+    /**
+     * One request the upstream served: its fault, the headers it got, the client's port (one per connection, so
+     * reuse shows) and how handling it ended.
+     */
+    public record Seen(String path, String fault, String traceparent, String authorization, int clientPort,
+                       String outcome) {}
 
     private final StackwatchServer server;
     private final Queue<Seen> seen;
@@ -61,7 +66,8 @@ public final class SimulatorUpstream implements AutoCloseable {
                 throw e;
             } finally {
                 seen.add(new Seen(req.path().path(), header(req, FaultInjectionFilter.FAULT_HEADER),
-                        header(req, "traceparent"), header(req, "Authorization"), outcome));
+                        header(req, "traceparent"), header(req, "Authorization"),
+                        ((InetSocketAddress) req.remotePeer().address()).getPort(), outcome));
             }
         };
     }

@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,8 @@ public final class HttpUpstream implements AutoCloseable {
 
     private final UpstreamSettings settings;
     private final ObjectMapper json;
+    /** Virtual threads: the client's callbacks never pin platform threads, whatever the load. */
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client;
 
     public HttpUpstream(UpstreamSettings settings, ObjectMapper json) {
@@ -42,8 +46,7 @@ public final class HttpUpstream implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .sslContext(settings.tls().sslContext())
-                // Virtual threads: the client's callbacks never pin platform threads, whatever the load.
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(executor)
                 .build();
     }
 
@@ -70,8 +73,23 @@ public final class HttpUpstream implements AutoCloseable {
         return send(request(path).GET(), "GET " + path, firstByteTimeout);
     }
 
-    /** Sends any request (the LlamaStack passthrough builds its own); the first-byte deadline starts now. */
+    /** Sends a request and returns the response only if it is 2xx; any other status is an {@link UpstreamFailure}. */
     public UpstreamResponse send(HttpRequest.Builder request, String what, Duration firstByteTimeout) {
+        UpstreamResponse response = exchange(request, what, firstByteTimeout);
+        if (response.status() / 100 == 2) {
+            return response;
+        }
+        try (response) {
+            String text = new String(response.readAll(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
+            throw UpstreamFailure.status(response.status(), errorMessage(text), retryAfter(response.headers()));
+        }
+    }
+
+    /**
+     * Sends a request and returns the response whatever its status (the LlamaStack passthrough relays error statuses
+     * as they are). Adds the bearer token, fixed headers and trace context; the first-byte deadline starts now.
+     */
+    public UpstreamResponse exchange(HttpRequest.Builder request, String what, Duration firstByteTimeout) {
         long deadline = System.nanoTime() + firstByteTimeout.toNanos();
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
                 client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofPublisher());
@@ -91,15 +109,8 @@ public final class HttpUpstream implements AutoCloseable {
         }
         BodyChunks chunks = new BodyChunks();
         response.body().subscribe(chunks);
-        UpstreamResponse body = new UpstreamResponse(what, response.statusCode(), response.headers(), chunks, deadline,
+        return new UpstreamResponse(what, response.statusCode(), response.headers(), chunks, deadline,
                 settings.idleTimeout());
-        if (response.statusCode() / 100 == 2) {
-            return body;
-        }
-        try (body) {
-            String text = new String(body.readAll(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
-            throw UpstreamFailure.status(response.statusCode(), errorMessage(text), retryAfter(response));
-        }
     }
 
     /** Parses a whole JSON body; anything else is a bad upstream response. */
@@ -125,7 +136,8 @@ public final class HttpUpstream implements AutoCloseable {
         return json;
     }
 
-    private HttpRequest.Builder request(String path) {
+    /** A request to {@code path} under the base URL with the bearer token, fixed headers and trace context. */
+    public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
         settings.headers().forEach(b::header);
         if (settings.bearerToken() != null && !settings.bearerToken().isBlank()) {
@@ -170,8 +182,8 @@ public final class HttpUpstream implements AutoCloseable {
         return abbreviate(body.strip());
     }
 
-    private static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(v -> {
+    private static Duration retryAfter(HttpHeaders headers) {
+        return headers.firstValue("Retry-After").flatMap(v -> {
             try {
                 return Optional.of(Duration.ofSeconds(Long.parseLong(v.trim())));
             } catch (NumberFormatException httpDate) {
@@ -187,5 +199,6 @@ public final class HttpUpstream implements AutoCloseable {
     @Override
     public void close() {
         client.shutdownNow();
+        executor.shutdownNow();
     }
 }

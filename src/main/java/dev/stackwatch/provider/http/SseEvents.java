@@ -16,7 +16,11 @@ public final class SseEvents {
             if (line == null || line.isEmpty()) {
                 if (data != null) {
                     String event = data.toString();
-                    return event.equals("[DONE]") ? null : event;
+                    if (!event.equals("[DONE]")) {
+                        return event;
+                    }
+                    response.drain();
+                    return null;
                 }
                 if (line == null) {
                     return null;

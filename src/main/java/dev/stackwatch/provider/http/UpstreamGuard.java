@@ -23,9 +23,14 @@ public final class UpstreamGuard implements UpstreamStatus {
 
         public TokenSink track(TokenSink sink) {
             return text -> {
-                begun = true;
+                begin();
                 sink.token(text);
             };
+        }
+
+        /** For callers that relay bytes rather than tokens: call before the first byte goes to the client. */
+        public void begin() {
+            begun = true;
         }
 
         boolean begun() {

@@ -84,6 +84,17 @@ public final class UpstreamResponse implements AutoCloseable {
         return all;
     }
 
+    /** The next piece of the body as it arrived, or null at its end (for relaying a body unchanged). */
+    public byte[] readChunk() {
+        if (pending.size() > 0) {
+            byte[] buffered = pending.toByteArray();
+            pending.reset();
+            scanFrom = 0;
+            return buffered;
+        }
+        return nextChunk();
+    }
+
     private byte[] nextChunk() {
         Duration wait = gotBytes ? idleTimeout
                 : Duration.ofNanos(Math.max(0, firstByteDeadline - System.nanoTime()));
@@ -105,6 +116,16 @@ public final class UpstreamResponse implements AutoCloseable {
     static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
+    /**
+     * Reads what is left of a body whose content has all been seen (after SSE's [DONE] or Ollama's done line, only
+     * the end of the chunked encoding remains), so the connection can go back to the pool instead of being dropped.
+     */
+    public void drain() {
+        while (readChunk() != null) {
+            // discard
+        }
     }
 
     /** Aborts the exchange unless the body was read to its end (then the connection goes back to the pool). */

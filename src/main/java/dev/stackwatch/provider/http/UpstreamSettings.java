@@ -44,6 +44,12 @@ public record UpstreamSettings(URI baseUrl, String bearerToken, Map<String, Stri
                 positive(config, "load_timeout_ms", DEFAULT_LOAD_TIMEOUT));
     }
 
+    /** The same upstream under a sub-path, e.g. a LlamaStack server's OpenAI routes under {@code /v1}. */
+    public UpstreamSettings under(String path) {
+        return new UpstreamSettings(URI.create(baseUrl + path), bearerToken, headers, tls, connectTimeout,
+                firstByteTimeout, idleTimeout, loadTimeout);
+    }
+
     /** {@code headers}: fixed extra headers for every upstream request (gateways that want an org or route header). */
     private static Map<String, String> headers(ConfigNode config) {
         ConfigNode node = config.child("headers");

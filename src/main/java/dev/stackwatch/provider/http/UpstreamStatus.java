@@ -1,9 +1,6 @@
 package dev.stackwatch.provider.http;
 
-/**
- * Live resilience state of a remote provider, for metrics and readiness (e.g. a circuit-state gauge and in-flight /
- * queued gauges). Remote providers implement it; reach them through {@code ObservedProvider.delegate()}.
- */
+/** Live resilience state of a remote provider, e.g. for a circuit-state gauge and in-flight / queued gauges. */
 public interface UpstreamStatus {
     CircuitBreaker.State circuitState();
 

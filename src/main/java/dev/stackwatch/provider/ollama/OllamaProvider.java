@@ -13,14 +13,16 @@ import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.CircuitBreaker;
+import dev.stackwatch.provider.http.Discovery;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
+import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteConfigKeys;
 import dev.stackwatch.provider.http.RemoteHealth;
 import dev.stackwatch.provider.http.ResilienceSettings;
@@ -48,7 +50,8 @@ import java.util.stream.Stream;
  * {@code load_duration} from that warm-up, and from any later response (Ollama reloads evicted models on demand), is
  * kept per model and offered through {@link UpstreamLoadTimes}.
  */
-public final class OllamaProvider implements InferenceProvider, UpstreamStatus, ModelLister, UpstreamLoadTimes {
+public final class OllamaProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource,
+        UpstreamLoadTimes {
     public static final String TYPE = "remote::ollama";
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
@@ -58,15 +61,17 @@ public final class OllamaProvider implements InferenceProvider, UpstreamStatus, 
     private final HttpUpstream upstream;
     private final UpstreamGuard guard;
     private final String keepAlive;
+    private final Discovery discovery;
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
 
     private OllamaProvider(String id, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard,
-                           String keepAlive) {
+                           String keepAlive, Discovery discovery) {
         this.id = id;
         this.describedConfig = describedConfig;
         this.upstream = upstream;
         this.guard = guard;
         this.keepAlive = keepAlive;
+        this.discovery = discovery;
     }
 
     /** Config: {@code url} (default http://localhost:11434), {@code keep_alive} (default 5m) and the shared keys. */
@@ -76,7 +81,8 @@ public final class OllamaProvider implements InferenceProvider, UpstreamStatus, 
         UpstreamSettings settings = UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token");
         return new OllamaProvider(config.providerId(), Redaction.redact(node.raw()),
                 new HttpUpstream(settings, Json.newMapper()),
-                new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), node.text("keep_alive", "5m"));
+                new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), node.text("keep_alive", "5m"),
+                Discovery.read(node));
     }
 
     @Override
@@ -149,6 +155,7 @@ public final class OllamaProvider implements InferenceProvider, UpstreamStatus, 
                         tracked.token(piece);
                     }
                     if (chunk.path("done").asBoolean(false)) {
+                        response.drain();
                         record(model, chunk);
                         return new Completion(text.toString(), OllamaWire.finishReason(chunk),
                                 OllamaWire.usage(chunk));
@@ -191,12 +198,32 @@ public final class OllamaProvider implements InferenceProvider, UpstreamStatus, 
     /** Installed models (GET /api/tags), with Ollama's implicit ":latest" also listed bare so run.yaml names match. */
     @Override
     public List<String> listModels() {
-        try (UpstreamResponse response = upstream.get("/api/tags", LIST_TIMEOUT)) {
-            List<String> names = OllamaWire.modelNames(upstream.readJson(response, MAX_RESPONSE_BYTES));
-            return names.stream().flatMap(n -> n.endsWith(":latest")
-                    ? Stream.of(n, n.substring(0, n.length() - ":latest".length()))
-                    : Stream.of(n)).toList();
+        return installed().stream().flatMap(n -> n.equals(bare(n)) ? Stream.of(n) : Stream.of(n, bare(n))).toList();
+    }
+
+    /** Installed models under the names people use: "llama3.2" rather than "llama3.2:latest". */
+    @Override
+    public List<Model> discoverModels() {
+        try {
+            return installed().stream().map(n -> Discovery.model(id, bare(n))).toList();
+        } catch (UpstreamFailure f) {
+            throw f.toProviderException(id);
         }
+    }
+
+    @Override
+    public Optional<Duration> discoveryInterval() {
+        return discovery.interval();
+    }
+
+    private List<String> installed() {
+        try (UpstreamResponse response = upstream.get("/api/tags", LIST_TIMEOUT)) {
+            return OllamaWire.modelNames(upstream.readJson(response, MAX_RESPONSE_BYTES));
+        }
+    }
+
+    private static String bare(String name) {
+        return name.endsWith(":latest") ? name.substring(0, name.length() - ":latest".length()) : name;
     }
 
     @Override
@@ -205,18 +232,8 @@ public final class OllamaProvider implements InferenceProvider, UpstreamStatus, 
     }
 
     @Override
-    public CircuitBreaker.State circuitState() {
-        return guard.circuitState();
-    }
-
-    @Override
-    public int inFlight() {
-        return guard.inFlight();
-    }
-
-    @Override
-    public int queued() {
-        return guard.queued();
+    public UpstreamStatus upstreamStatus() {
+        return guard;
     }
 
     @Override

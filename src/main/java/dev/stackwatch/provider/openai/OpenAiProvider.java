@@ -13,16 +13,19 @@ import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.CircuitBreaker;
+import dev.stackwatch.provider.http.Discovery;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
+import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteConfigKeys;
 import dev.stackwatch.provider.http.RemoteHealth;
 import dev.stackwatch.provider.http.ResilienceSettings;
 import dev.stackwatch.provider.http.SseEvents;
+import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamModelCheck;
 import dev.stackwatch.provider.http.UpstreamResponse;
@@ -30,6 +33,7 @@ import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,7 +41,7 @@ import java.util.Set;
  * The client's request body is forwarded as it came (only {@code model} replaced), so fields Stackwatch does not
  * interpret (tools, response_format, logprobs, ...) still reach the upstream.
  */
-public final class OpenAiProvider implements InferenceProvider, UpstreamStatus, ModelLister {
+public final class OpenAiProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
     public static final String TYPE_OPENAI = "remote::openai";
     public static final String TYPE_VLLM = "remote::vllm";
     /** Whole JSON responses larger than this are refused rather than buffered. */
@@ -49,13 +53,16 @@ public final class OpenAiProvider implements InferenceProvider, UpstreamStatus, 
     private final JsonNode describedConfig;
     private final HttpUpstream upstream;
     private final UpstreamGuard guard;
+    private final Discovery discovery;
 
-    public OpenAiProvider(String id, String type, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard) {
+    public OpenAiProvider(String id, String type, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard,
+                          Discovery discovery) {
         this.id = id;
         this.type = type;
         this.describedConfig = describedConfig;
         this.upstream = upstream;
         this.guard = guard;
+        this.discovery = discovery;
     }
 
     /** {@code remote::openai}: {@code base_url} (default OpenAI's) and {@code api_key}. */
@@ -64,19 +71,22 @@ public final class OpenAiProvider implements InferenceProvider, UpstreamStatus, 
                 "https://api.openai.com/v1", "api_key"), Set.of("base_url", "api_key"));
     }
 
-    /** {@code remote::vllm}: {@code url} (including /v1, as in LlamaStack's run.yaml) and {@code api_token}. */
+    /**
+     * {@code remote::vllm}: {@code url} (including /v1, as in LlamaStack's run.yaml) and {@code api_token}. LlamaStack's
+     * {@code max_tokens} default is not supported (the client's own limit is forwarded) and is warned about as unknown.
+     */
     public static OpenAiProvider vllm(ProviderConfig config, List<ModelConfig> models) {
         return create(config, TYPE_VLLM, UpstreamSettings.read(config.config(), "url", null, "api_token"),
-                Set.of("url", "api_token", "max_tokens"));
+                Set.of("url", "api_token"));
     }
 
-    public static OpenAiProvider create(ProviderConfig config, String type, UpstreamSettings settings,
-                                        Set<String> ownKeys) {
+    private static OpenAiProvider create(ProviderConfig config, String type, UpstreamSettings settings,
+                                         Set<String> ownKeys) {
         ConfigNode node = config.config();
         node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
         return new OpenAiProvider(config.providerId(), type, Redaction.redact(node.raw()),
                 new HttpUpstream(settings, Json.newMapper()), new UpstreamGuard(config.providerId(),
-                ResilienceSettings.read(node)));
+                ResilienceSettings.read(node)), Discovery.read(node));
     }
 
     @Override
@@ -146,23 +156,27 @@ public final class OpenAiProvider implements InferenceProvider, UpstreamStatus, 
     }
 
     @Override
+    public Optional<Duration> discoveryInterval() {
+        return discovery.interval();
+    }
+
+    @Override
+    public List<Model> discoverModels() {
+        try {
+            return listModels().stream().map(m -> Discovery.model(id, m)).toList();
+        } catch (UpstreamFailure f) {
+            throw f.toProviderException(id);
+        }
+    }
+
+    @Override
     public ProviderHealth checkHealth() {
         return RemoteHealth.check(guard.breaker(), this::listModels);
     }
 
     @Override
-    public CircuitBreaker.State circuitState() {
-        return guard.circuitState();
-    }
-
-    @Override
-    public int inFlight() {
-        return guard.inFlight();
-    }
-
-    @Override
-    public int queued() {
-        return guard.queued();
+    public UpstreamStatus upstreamStatus() {
+        return guard;
     }
 
     @Override

@@ -66,11 +66,13 @@ final class OpenAiWire {
         return new Embeddings(List.of(vectors), body.path("usage").path("prompt_tokens").asInt(0));
     }
 
+    /** Model ids from GET /models; LlamaStack before v0.3 called the id {@code identifier}. */
     static List<String> modelIds(JsonNode body) {
         List<String> ids = new ArrayList<>();
         for (JsonNode m : body.path("data")) {
-            if (m.path("id").isTextual()) {
-                ids.add(m.get("id").asText());
+            String id = m.path("id").asText(m.path("identifier").asText(""));
+            if (!id.isEmpty()) {
+                ids.add(id);
             }
         }
         return ids;

@@ -117,7 +117,8 @@ class UpstreamFaultsTest {
     }
 
     private static UpstreamStatus status(String providerId) {
-        return (UpstreamStatus) ((ObservedProvider) server.catalog().provider(providerId).orElseThrow()).delegate();
+        return ((RemoteProvider) ((ObservedProvider) server.catalog().provider(providerId).orElseThrow()).delegate())
+                .upstreamStatus();
     }
 
     @Test

@@ -3,17 +3,13 @@ package dev.stackwatch.provider.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.stackwatch.testing.LoopbackHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A small Ollama on 127.0.0.1 speaking the documented JSON of /api/tags, /api/ps, /api/generate, /api/chat (whole and
@@ -27,19 +23,11 @@ final class FakeOllama implements AutoCloseable {
     record Received(String path, JsonNode body, String traceparent) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
-
-    FakeOllama() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-    }
+    private final LoopbackHttpServer server = new LoopbackHttpServer(this::handle);
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     List<Received> received(String path) {
@@ -56,7 +44,8 @@ final class FakeOllama implements AutoCloseable {
                 case "/api/tags" -> json(ex, 200, """
                         {"models": [{"name": "llama3.2:latest", "model": "llama3.2:latest", "size": 2019393189},
                                     {"name": "nomic-embed-text:latest", "model": "nomic-embed-text:latest"},
-                                    {"name": "gone:latest", "model": "gone:latest"}]}""");
+                                    {"name": "gone:latest", "model": "gone:latest"},
+                                    {"name": "mistral:7b", "model": "mistral:7b"}]}""");
                 case "/api/ps" -> json(ex, 200, "{\"models\": []}");
                 case "/api/embed" -> json(ex, 200, """
                         {"model": "nomic-embed-text", "embeddings": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]],
@@ -111,7 +100,6 @@ final class FakeOllama implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.close();
+        server.close();
     }
 }

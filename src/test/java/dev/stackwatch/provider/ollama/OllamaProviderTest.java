@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.SseEvents;
 import dev.stackwatch.testing.TestServers;
 import java.net.http.HttpResponse;
@@ -39,7 +42,7 @@ class OllamaProviderTest {
                   inference:
                   - provider_id: ollama
                     provider_type: remote::ollama
-                    config: {url: "%s", keep_alive: 10m}
+                    config: {url: "%s", keep_alive: 10m, discover_models: true}
                 registered_resources:
                   models:
                   - {model_id: llama, provider_id: ollama, provider_model_id: llama3.2, model_type: llm}
@@ -68,6 +71,16 @@ class OllamaProviderTest {
                 .orElseThrow()).delegate();
         assertEquals(Duration.ofNanos(FakeOllama.WARM_UP_LOAD_NS),
                 provider.lastReportedLoadTime(server.catalog().model("llama").orElseThrow()).orElseThrow());
+    }
+
+    @Test
+    void discoveryAddsOnlyModelsNotAlreadyRegistered() {
+        Polling.await(Duration.ofSeconds(10), "mistral:7b to be discovered and loaded",
+                () -> server.catalog().model("mistral:7b").isPresent()
+                        && server.catalog().state("mistral:7b") instanceof ModelState.Ready);
+        List<String> ids = server.catalog().models().stream().map(Model::id).toList();
+        assertEquals(List.of("llama", "gone", "embed", "mistral:7b"), ids,
+                "llama3.2, gone and nomic-embed-text are already registered under other ids");
     }
 
     @Test

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.TestServers;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,9 @@ class OpenAiProviderTest {
                   - provider_id: vllm
                     provider_type: remote::vllm
                     config: {url: "%1$s", api_token: also-secret}
+                  - provider_id: found
+                    provider_type: remote::vllm
+                    config: {url: "%1$s", discover_models: true}
                 registered_resources:
                   models:
                   - {model_id: gpt, provider_id: openai, provider_model_id: sim-chat, model_type: llm}
@@ -104,6 +112,24 @@ class OpenAiProviderTest {
     }
 
     @Test
+    void upstreamConnectionsAreKeptAliveAndReused() {
+        String marker = "00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01";
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> res = http.post("/v1/chat/completions", """
+                    {"model": "llama", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 3,
+                     "stream": %s}""".formatted(i % 2 == 0), Map.of("traceparent", marker));
+            assertEquals(200, res.statusCode(), res.body());
+        }
+        List<SimulatorUpstream.Seen> seen = upstream.inferenceRequests(null).stream()
+                .filter(s -> marker.equals(s.traceparent())).toList();
+        assertEquals(10, seen.size());
+        // Without keep-alive every request would open its own connection (10 ports). The pool also holds connections
+        // opened by model-load and background health checks and hands out any idle one, so a few ports are expected.
+        assertTrue(seen.stream().map(SimulatorUpstream.Seen::clientPort).distinct().count() <= 5,
+                "sequential requests, streamed or not, reuse pooled connections: " + seen);
+    }
+
+    @Test
     void completionsAndEmbeddingsAreForwarded() throws Exception {
         HttpResponse<String> completion = http.post("/v1/completions", """
                 {"model": "gpt", "prompt": "Once upon a time", "max_tokens": 4}
@@ -118,6 +144,19 @@ class OpenAiProviderTest {
         JsonNode data = JSON.readTree(embedding.body()).path("data");
         assertEquals(2, data.size());
         assertEquals(16, data.path(1).path("embedding").size());
+    }
+
+    @Test
+    void discoveredModelsAreRegisteredLoadedAndServed() throws Exception {
+        Polling.await(Duration.ofSeconds(10), "discovered models to be ready", () -> server.catalog().models().stream()
+                .filter(m -> m.id().startsWith("sim-"))
+                .filter(m -> server.catalog().state(m.id()) instanceof ModelState.Ready).count() == 2);
+        JsonNode embed = JSON.readTree(http.get("/v1/models/sim-embed").body());
+        assertEquals("found", embed.path("provider_id").asText(), embed.toString());
+        assertEquals("embedding", embed.path("model_type").asText(), embed.toString());
+        HttpResponse<String> res = http.post("/v1/chat/completions", """
+                {"model": "sim-chat", "messages": [{"role": "user", "content": "hello"}], "max_tokens": 3}""");
+        assertEquals(200, res.statusCode(), res.body());
     }
 
     @Test

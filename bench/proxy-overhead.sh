@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Proxy overhead: the same fixed-rate load (hey) sent straight to an upstream, through Stackwatch (remote::openai)
+# and through nginx (a plain reverse proxy), so the latency Stackwatch adds can be read against a known baseline.
+# The upstream is the simulator (`stackwatch simulate`) with a fixed time to first token. Needs: hey, nginx, a built
+# target/stackwatch.jar (./mvnw -B package -DskipTests) and a JDK >= 21 (JAVA_HOME or PATH).
+# Usage: bench/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RATE=${1:-200}
+DURATION=${2:-20}
+CONNECTIONS=${3:-20}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_http() {
+  for _ in $(seq 1 150); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    sleep 0.2
+  done
+  echo "bench: $1 did not come up" >&2
+  exit 1
+}
+
+UPSTREAM=$(free_port)
+"$JAVA" -jar target/stackwatch.jar simulate --port "$UPSTREAM" --ttft-ms 20 --inter-token-ms 0 --jitter 0 \
+  >"$WORK/simulator.log" 2>&1 &
+PIDS+=($!)
+
+STACKWATCH=$(free_port)
+MANAGEMENT=$(free_port)
+cat >"$WORK/run.yaml" <<YAML
+version: 2
+providers:
+  inference:
+  - provider_id: upstream
+    provider_type: remote::openai
+    config: {base_url: "http://127.0.0.1:$UPSTREAM/v1", max_concurrency: 256}
+registered_resources:
+  models:
+  - {model_id: sim-llama, provider_id: upstream, model_type: llm}
+server: {host: 127.0.0.1, port: $STACKWATCH, management_port: $MANAGEMENT}
+YAML
+wait_http "http://127.0.0.1:$UPSTREAM/v1/models"
+"$JAVA" -jar target/stackwatch.jar serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
+PIDS+=($!)
+
+NGINX=$(free_port)
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  upstream simulator { server 127.0.0.1:$UPSTREAM; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX;
+    location / {
+      proxy_pass http://simulator;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+
+wait_http "http://127.0.0.1:$NGINX/v1/models"
+for _ in $(seq 1 150); do
+  curl -fs "http://127.0.0.1:$STACKWATCH/v1/models" | grep -q '"state":"ready"' && break
+  sleep 0.2
+done
+
+BODY='{"model": "sim-llama", "max_tokens": 16, "messages": [{"role": "user", "content": "hello"}]}'
+# hey's -q is a rate per connection: the total rate is RATE spread over CONNECTIONS.
+PER_CONNECTION=$(( (RATE + CONNECTIONS - 1) / CONNECTIONS ))
+
+run() {
+  local name=$1 port=$2
+  # Warm-up (JIT, connection pools), then the measured run.
+  hey -z 3s -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
+    "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+  hey -z "${DURATION}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
+    "http://127.0.0.1:$port/v1/chat/completions" >"$WORK/$name.txt"
+  local rps p50 p90 p99 ok
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
+  p50=$(awk '/ 50% in/ {print $3*1000}' "$WORK/$name.txt")
+  p90=$(awk '/ 90% in/ {print $3*1000}' "$WORK/$name.txt")
+  p99=$(awk '/ 99% in/ {print $3*1000}' "$WORK/$name.txt")
+  ok=$(awk '/\[200\]/ {print $2}' "$WORK/$name.txt")
+  printf '| %-10s | %8s | %8s | %8s | %8s | %8s |\n' "$name" "$rps" "$p50" "$p90" "$p99" "${ok:-0}"
+}
+
+echo "rate ${RATE}/s for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token 20 ms, 16 tokens"
+echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     |"
+echo "|------------|----------|----------|----------|----------|----------|"
+run direct "$UPSTREAM"
+run stackwatch "$STACKWATCH"
+run nginx "$NGINX"

@@ -1,0 +1,132 @@
+package dev.stackwatch.console;
+
+import dev.stackwatch.prom.BucketHistogram;
+import dev.stackwatch.prom.PromSample;
+import dev.stackwatch.prom.PromSnapshot;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Turns reads of the metrics registry into the console's view. There is no second bookkeeping: every figure is a
+ * delta between two scrapes of the same registry /metrics serves. Reads happen when the console asks (no thread of
+ * its own); a new point is taken only when the last is at least {@link #MIN_INTERVAL_NANOS} old, so several open
+ * pages do not shrink the intervals.
+ */
+public final class ConsoleSampler {
+    static final long MIN_INTERVAL_NANOS = 900_000_000L;
+    private static final int HISTORY = 120;
+    private static final String REQUESTS = "llamastack_requests_total";
+
+    private final Supplier<String> exposition;
+    private final RecentErrors errors;
+    private final LongSupplier nanoClock;
+    private final Deque<ConsoleView.Point> history = new ArrayDeque<>();
+    private PromSnapshot last;
+    private long lastNanos;
+
+    /** {@code exposition} renders the registry in the Prometheus text format, exactly as /metrics would. */
+    public ConsoleSampler(Supplier<String> exposition, RecentErrors errors) {
+        this(exposition, errors, System::nanoTime);
+    }
+
+    /** With a clock of the caller's, so tests can step time instead of waiting for it. */
+    ConsoleSampler(Supplier<String> exposition, RecentErrors errors, LongSupplier nanoClock) {
+        this.exposition = exposition;
+        this.errors = errors;
+        this.nanoClock = nanoClock;
+    }
+
+    public synchronized ConsoleView view() {
+        PromSnapshot now = PromSnapshot.of(exposition.get());
+        long nanos = nanoClock.getAsLong();
+        if (last == null || nanos - lastNanos >= MIN_INTERVAL_NANOS) {
+            if (last != null) {
+                history.addLast(point(last, now, (nanos - lastNanos) / 1e9));
+                if (history.size() > HISTORY) {
+                    history.removeFirst();
+                }
+            }
+            last = now;
+            lastNanos = nanos;
+        }
+        return new ConsoleView(List.copyOf(history), state(now), errors.newestFirst());
+    }
+
+    private static ConsoleView.Point point(PromSnapshot before, PromSnapshot after, double seconds) {
+        Map<String, Double> errorsByStatus = new TreeMap<>();
+        for (PromSample s : after.samples()) {
+            String status = s.labels().get("status");
+            if (s.name().equals(REQUESTS) && isError(status)) {
+                double delta = s.value() - before.sum(REQUESTS, s.labels());
+                if (delta > 0) {
+                    errorsByStatus.merge(status, delta / seconds, Double::sum);
+                }
+            }
+        }
+        return new ConsoleView.Point(System.currentTimeMillis(), seconds,
+                rate(before, after, REQUESTS, Map.of(), seconds),
+                errorsByStatus.values().stream().mapToDouble(Double::doubleValue).sum(),
+                errorsByStatus,
+                quantiles(before, after, "llamastack_request_duration_seconds"),
+                quantiles(before, after, "llamastack_time_to_first_token_seconds"),
+                quantiles(before, after, "llamastack_inter_token_latency_seconds"),
+                rate(before, after, "llamastack_tokens_total", Map.of("type", "output"), seconds),
+                after.sum("llamastack_requests_in_flight", Map.of()),
+                after.sum("llamastack_active_connections", Map.of()));
+    }
+
+    private static double rate(PromSnapshot before, PromSnapshot after, String name, Map<String, String> match,
+                               double seconds) {
+        return Math.max(0, after.sum(name, match) - before.sum(name, match)) / seconds;
+    }
+
+    private static ConsoleView.Quantiles quantiles(PromSnapshot before, PromSnapshot after, String histogram) {
+        BucketHistogram d = BucketHistogram.delta(before.buckets(histogram, Map.of()), after.buckets(histogram, Map.of()));
+        return new ConsoleView.Quantiles(millis(d.quantile(0.5)), millis(d.quantile(0.95)), millis(d.quantile(0.99)));
+    }
+
+    private static boolean isError(String status) {
+        return status != null && status.matches("\\d{3}") && Integer.parseInt(status) >= 400;
+    }
+
+    /** NaN (no observations) becomes null, which JSON can carry and the page shows as a dash. */
+    private static Double millis(double seconds) {
+        return Double.isNaN(seconds) ? null : seconds * 1000;
+    }
+
+    private static ConsoleView.State state(PromSnapshot now) {
+        List<ConsoleView.Provider> providers = new ArrayList<>();
+        List<ConsoleView.ModelStatus> models = new ArrayList<>();
+        Boolean ready = null;
+        for (PromSample s : now.samples()) {
+            switch (s.name()) {
+                case "llamastack_ready" -> ready = s.value() == 1;
+                case "llamastack_provider_health" -> providers.add(
+                        new ConsoleView.Provider(s.labels().get("provider"), s.value() == 1));
+                case "llamastack_model_ready" -> {
+                    Map<String, String> key = Map.of("model", s.labels().get("model"),
+                            "provider", s.labels().get("provider"));
+                    boolean loaded = now.samples().stream().anyMatch(
+                            l -> l.name().equals("llamastack_model_load_time_seconds") && l.matches(key));
+                    models.add(new ConsoleView.ModelStatus(key.get("model"), key.get("provider"), s.value() == 1,
+                            loaded ? now.sum("llamastack_model_load_time_seconds", key) : null));
+                }
+                default -> { }
+            }
+        }
+        providers.sort(Comparator.comparing(ConsoleView.Provider::id));
+        models.sort(Comparator.comparing(ConsoleView.ModelStatus::id));
+        double requests = now.sum(REQUESTS, Map.of());
+        double errorsTotal = now.samples().stream().filter(s -> s.name().equals(REQUESTS)
+                && isError(s.labels().get("status"))).mapToDouble(PromSample::value).sum();
+        return new ConsoleView.State(ready, requests, errorsTotal,
+                now.sum("llamastack_tokens_total", Map.of("type", "output")), providers, models);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.stackwatch.console;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * The registry rendered in the Prometheus text format, byte for byte what a /metrics scrape in that format returns,
+ * so the console and any dashboard read the same names, labels and buckets.
+ */
+public final class RegistryText implements Supplier<String> {
+    private final PrometheusRegistry registry;
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    public RegistryText(PrometheusRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public String get() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering the registry", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.stackwatch.provider.llamastack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stackwatch.api.Json;
+import dev.stackwatch.config.ConfigNode;
+import dev.stackwatch.config.ModelConfig;
+import dev.stackwatch.config.ProviderConfig;
+import dev.stackwatch.config.Redaction;
+import dev.stackwatch.config.ServerConfig;
+import dev.stackwatch.inference.Completion;
+import dev.stackwatch.inference.EmbeddingRequest;
+import dev.stackwatch.inference.Embeddings;
+import dev.stackwatch.inference.GenerationRequest;
+import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.inference.Model;
+import dev.stackwatch.inference.ModelSource;
+import dev.stackwatch.inference.ProviderHealth;
+import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.provider.http.Discovery;
+import dev.stackwatch.provider.http.HttpUpstream;
+import dev.stackwatch.provider.http.ModelLister;
+import dev.stackwatch.provider.http.RemoteProvider;
+import dev.stackwatch.provider.http.RemoteConfigKeys;
+import dev.stackwatch.provider.http.ResilienceSettings;
+import dev.stackwatch.provider.http.UpstreamGuard;
+import dev.stackwatch.provider.http.UpstreamSettings;
+import dev.stackwatch.provider.http.UpstreamStatus;
+import dev.stackwatch.provider.openai.OpenAiProvider;
+import io.helidon.webserver.http.Handler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code remote::llama-stack}: an upstream LlamaStack server. Models routed here are served through its
+ * OpenAI-compatible /v1 routes; with {@code proxy_unknown_routes} (default true) every other /v1 route Stackwatch does
+ * not implement is relayed to it as well, so Stackwatch can sit in front of a full LlamaStack and monitor it.
+ */
+public final class LlamaStackProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
+    public static final String TYPE = "remote::llama-stack";
+
+    private final OpenAiProvider inference;
+    private final UpstreamGuard guard;
+    private final Handler passthrough;
+
+    private LlamaStackProvider(OpenAiProvider inference, UpstreamGuard guard, Handler passthrough) {
+        this.inference = inference;
+        this.guard = guard;
+        this.passthrough = passthrough;
+    }
+
+    /** Config: {@code url} (the server root, e.g. http://localhost:8321), {@code api_key}, and the shared keys. */
+    public static LlamaStackProvider create(ProviderConfig config, List<ModelConfig> models) {
+        ConfigNode node = config.config();
+        node.warnUnknownKeys(RemoteConfigKeys.with(Set.of("url", "api_key", "proxy_unknown_routes")));
+        UpstreamSettings root = UpstreamSettings.read(node, "url", null, "api_key");
+        // Accept the URL with or without the /v1 that OpenAI-style configs carry.
+        UpstreamSettings v1 = root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
+        HttpUpstream upstream = new HttpUpstream(v1, Json.newMapper());
+        UpstreamGuard guard = new UpstreamGuard(config.providerId(), ResilienceSettings.read(node));
+        JsonNode described = Redaction.redact(node.raw());
+        Handler passthrough = node.bool("proxy_unknown_routes", true)
+                ? new LlamaStackPassthrough(upstream, guard, ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES) : null;
+        return new LlamaStackProvider(new OpenAiProvider(config.providerId(), TYPE, described, upstream, guard,
+                Discovery.read(node)), guard, passthrough);
+    }
+
+    /** The handler for /v1 routes Stackwatch does not implement, when this provider relays them. */
+    public Optional<Handler> passthrough() {
+        return Optional.ofNullable(passthrough);
+    }
+
+    @Override
+    public String id() {
+        return inference.id();
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public JsonNode describeConfig() {
+        return inference.describeConfig();
+    }
+
+    @Override
+    public void load(Model model) {
+        inference.load(model);
+    }
+
+    @Override
+    public Completion generate(GenerationRequest request, TokenSink sink) {
+        return inference.generate(request, sink);
+    }
+
+    @Override
+    public Embeddings embed(EmbeddingRequest request) {
+        return inference.embed(request);
+    }
+
+    @Override
+    public ProviderHealth checkHealth() {
+        return inference.checkHealth();
+    }
+
+    @Override
+    public List<String> listModels() {
+        return inference.listModels();
+    }
+
+    @Override
+    public Optional<Duration> discoveryInterval() {
+        return inference.discoveryInterval();
+    }
+
+    @Override
+    public List<Model> discoverModels() {
+        return inference.discoverModels();
+    }
+
+    @Override
+    public UpstreamStatus upstreamStatus() {
+        return guard;
+    }
+
+    @Override
+    public void close() {
+        inference.close();
+    }
+}
