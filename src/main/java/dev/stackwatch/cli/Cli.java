@@ -1,6 +1,7 @@
 package dev.stackwatch.cli;
 
 import dev.stackwatch.config.ConfigException;
+import dev.stackwatch.telemetry.logging.LogSettings;
 import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -25,6 +26,8 @@ public final class Cli {
         String command = named ? argv[0] : "serve";
         String[] rest = named ? Arrays.copyOfRange(argv, 1, argv.length) : argv;
         try {
+            // logback reads LOG_LEVEL / LOG_FORMAT as the first logger is created: reject bad values before that.
+            LogSettings.fromEnv(env);
             return switch (command) {
                 case "serve" -> ServeCommand.run(rest, env);
                 case "simulate" -> SimulateCommand.run(rest);

@@ -6,7 +6,9 @@ import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.console.ConsoleEndpoints;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.telemetry.TelemetrySettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +21,8 @@ final class ServeCommand {
     static final String USAGE = """
             usage: java -jar stackwatch.jar [serve] [--config FILE]
               --config FILE   LlamaStack run.yaml (default: $LLAMA_STACK_CONFIG, else the built-in simulator config)
-            environment: LLS_PORT, MANAGEMENT_PORT, LOG_LEVEL (debug|info|warn|error), LOG_FORMAT (json|text), OTEL_*""";
+            environment: LLS_PORT, MANAGEMENT_PORT, LOG_LEVEL (debug|info|warn|error), LOG_FORMAT (json|text),
+                         LOG_PROMPTS (true|false, default false), OTEL_* (tracing: set OTEL_EXPORTER_OTLP_ENDPOINT)""";
 
     private ServeCommand() {
     }
@@ -36,7 +39,7 @@ final class ServeCommand {
         RunConfig config = path == null || path.isBlank() ? loader.loadDefault() : loader.load(Path.of(path));
 
         CountDownLatch stop = StopSignals.install();
-        StackwatchServer server = StackwatchServer.start(config);
+        StackwatchServer server = StackwatchServer.start(config, TelemetrySettings.fromEnv(env), List.of());
         LOG.info("Stackwatch {} serving the API on port {} and management on port {} (config: {}) after {} ms",
                 BuildInfo.load().version(), server.port(), server.managementPort(), config.source(),
                 (System.nanoTime() - start) / 1_000_000);

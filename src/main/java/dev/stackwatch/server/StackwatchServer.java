@@ -36,12 +36,18 @@ import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.server.lifecycle.Lifecycle;
+import dev.stackwatch.telemetry.TelemetrySettings;
+import dev.stackwatch.telemetry.logging.AccessLogFilter;
+import dev.stackwatch.telemetry.logging.AccessLogObserver;
+import dev.stackwatch.telemetry.logging.LoggerEndpoints;
+import dev.stackwatch.telemetry.logging.RequestIdFilter;
 import dev.stackwatch.telemetry.metrics.CountingConnectionSelector;
 import dev.stackwatch.telemetry.metrics.HttpMetricsFilter;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import dev.stackwatch.telemetry.metrics.MetricsEndpoint;
 import dev.stackwatch.telemetry.metrics.MetricsObserver;
 import dev.stackwatch.telemetry.metrics.StateSignals;
+import dev.stackwatch.telemetry.tracing.Tracing;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
@@ -49,11 +55,13 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.event.Level;
 
 /**
  * The one place Stackwatch is wired together, by hand: config to providers to catalog to routes to listeners.
@@ -75,9 +83,11 @@ public final class StackwatchServer implements AutoCloseable {
     private final ModelDiscovery discovery;
     private final Duration drainTimeout;
     private final boolean separateManagement;
+    private final Optional<Tracing> tracing;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
-                             ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement) {
+                             ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
+                             Optional<Tracing> tracing) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -85,23 +95,34 @@ public final class StackwatchServer implements AutoCloseable {
         this.discovery = discovery;
         this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
+        this.tracing = tracing;
     }
 
     public static StackwatchServer start(RunConfig config) {
-        return start(config, List.of());
+        return start(config, TelemetrySettings.DEFAULTS, List.of());
+    }
+
+    public static StackwatchServer start(RunConfig config, List<Filter> apiFilters) {
+        return start(config, TelemetrySettings.DEFAULTS, apiFilters);
     }
 
     /** {@code apiFilters} run before the API routes; the standalone simulator adds its fault injection this way. */
-    public static StackwatchServer start(RunConfig config, List<Filter> apiFilters) {
+    public static StackwatchServer start(RunConfig config, TelemetrySettings telemetry, List<Filter> apiFilters) {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
+        Optional<Tracing> tracing = telemetry.tracing().map(Tracing::start);
 
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
         RecentErrors recentErrors = new RecentErrors(RECENT_ERRORS);
-        List<InferenceObserver> observers = List.of(new MetricsObserver(metrics),
-                new ErrorRecordingObserver(recentErrors));
+        // Observers start in this order and end in reverse: the GenAI span is current while the others record, so
+        // metric exemplars carry its trace id.
+        List<InferenceObserver> observers = new ArrayList<>();
+        tracing.ifPresent(t -> observers.add(t.observer()));
+        observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
+        observers.add(new MetricsObserver(metrics));
+        observers.add(new ErrorRecordingObserver(recentErrors));
         ProviderTypes types = ProviderTypes.builtIn();
         List<InferenceProvider> bare = config.inferenceProviders().stream()
                 .map(p -> types.create(p, config.models())).toList();
@@ -135,17 +156,24 @@ public final class StackwatchServer implements AutoCloseable {
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
         boolean sharedManagement = hasManagement && !separateManagement;
 
-        HttpRouting.Builder managementRouting = HttpRouting.builder();
+        // Probes and scrapes are access-logged at debug only: at info they would drown the API's lines.
+        HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
         HealthEndpoints probes = new HealthEndpoints(health, responses);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
         ConsoleEndpoints console = new ConsoleEndpoints(
                 new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
+        LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
         probes.register(managementRouting);
         metricsEndpoint.register(managementRouting);
         console.register(managementRouting);
+        loggers.register(managementRouting);
 
-        // The API's filter chain, outermost first. Metrics see every request, refusals included.
-        HttpRouting.Builder apiRouting = HttpRouting.builder();
+        // The API's filter chain, outermost first: request id, server span (current for everything inside it, so
+        // metric exemplars carry its trace id), access log, metrics, drain, then the route's handler.
+        // Metrics and the access log see every request, refusals included.
+        HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
+        tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
+        apiRouting.addFilter(new AccessLogFilter(Level.INFO));
         apiRouting.addFilter(new HttpMetricsFilter(metrics));
         apiRouting.addFilter(new HttpErrorFilter(recentErrors));
         // A draining server refuses before anything else runs, and counts every request it admits; probes and
@@ -157,6 +185,7 @@ public final class StackwatchServer implements AutoCloseable {
             probes.register(apiRouting);
             metricsEndpoint.register(apiRouting);
             console.register(apiRouting);
+            loggers.register(apiRouting);
         }
         api.register(apiRouting);
 
@@ -181,7 +210,7 @@ public final class StackwatchServer implements AutoCloseable {
         health.start();
         WebServer web = builder.build().start();
         return new StackwatchServer(web, catalog, health, lifecycle, discovery, server.drainTimeout(),
-                separateManagement);
+                separateManagement, tracing);
     }
 
     private static Set<String> managementPaths() {
@@ -217,5 +246,6 @@ public final class StackwatchServer implements AutoCloseable {
         health.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
+        tracing.ifPresent(Tracing::close);
     }
 }

@@ -4,7 +4,9 @@ import dev.stackwatch.config.ConfigLoader;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.telemetry.TelemetrySettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Starts the real server in-process on 127.0.0.1 and free ports. */
@@ -38,7 +40,12 @@ public final class TestServers {
     }
 
     public static StackwatchServer startAndAwait(RunConfig config) {
-        StackwatchServer server = StackwatchServer.start(config);
+        return startAndAwait(config, TelemetrySettings.DEFAULTS);
+    }
+
+    /** With telemetry settings, e.g. {@code TelemetrySettings.fromEnv(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", ...))}. */
+    public static StackwatchServer startAndAwait(RunConfig config, TelemetrySettings telemetry) {
+        StackwatchServer server = StackwatchServer.start(config, telemetry, List.of());
         Polling.await(Duration.ofSeconds(20), "models to finish loading", () -> server.catalog().models().stream()
                 .noneMatch(m -> server.catalog().state(m.id()) instanceof ModelState.Loading));
         return server;

@@ -1,0 +1,83 @@
+package dev.stackwatch.telemetry.logging;
+
+import dev.stackwatch.api.MatchedRoute;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * One {@code stackwatch.access} event per request, written after the response (streams included) has been sent, while
+ * the request id and trace ids are still in the MDC. Inference facts come from {@link AccessLogObserver}.
+ */
+public final class AccessLogFilter implements Filter {
+    private static final Logger ACCESS = LoggerFactory.getLogger("stackwatch.access");
+
+    private final Level level;
+
+    /** {@code level}: INFO for the API; DEBUG for probes on the management port, which would drown the API's lines. */
+    public AccessLogFilter(Level level) {
+        this.level = level;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (!ACCESS.isEnabledForLevel(level)) {
+            chain.proceed();
+            return;
+        }
+        InferenceFacts facts = new InferenceFacts(System.nanoTime());
+        req.context().register(facts);
+        try {
+            chain.proceed();
+        } finally {
+            log(req, res, facts);
+        }
+    }
+
+    private void log(RoutingRequest req, RoutingResponse res, InferenceFacts facts) {
+        double durationMs = (System.nanoTime() - facts.requestStartNanos) / 1e6;
+        String method = req.prologue().method().text();
+        String endpoint = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse("other");
+        int status = res.status().code();
+        // request_id, trace_id and span_id come from the MDC, like on every other line of this request.
+        LoggingEventBuilder event = ACCESS.atLevel(level)
+                .addKeyValue("event", "access")
+                .addKeyValue("method", method)
+                .addKeyValue("endpoint", endpoint)
+                .addKeyValue("status", status)
+                .addKeyValue("duration_ms", Math.round(durationMs * 100) / 100.0)
+                .addKeyValue("bytes", res.bytesWritten())
+                .addKeyValue("client_address", address(req.remotePeer().address()));
+        if (facts.called()) {
+            event.addKeyValue("model", facts.model)
+                    .addKeyValue("provider", facts.provider)
+                    .addKeyValue("stream", facts.stream);
+            addIfKnown(event, "input_tokens", facts.inputTokens);
+            addIfKnown(event, "output_tokens", facts.outputTokens);
+            addIfKnown(event, "ttft_ms", facts.timeToFirstTokenMs());
+            addIfKnown(event, "finish_reason", facts.finishReason);
+            addIfKnown(event, "error", facts.error);
+            addIfKnown(event, "prompt", facts.prompt);
+            addIfKnown(event, "completion", facts.completion);
+        }
+        event.log("{} {} {} {} ms", method, endpoint, status, Math.round(durationMs));
+    }
+
+    private static void addIfKnown(LoggingEventBuilder event, String key, Object value) {
+        if (value != null) {
+            event.addKeyValue(key, value);
+        }
+    }
+
+    private static String address(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(address);
+    }
+}
