@@ -69,6 +69,8 @@ import org.slf4j.event.Level;
  */
 public final class StackwatchServer implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
+    /** Where the management endpoints live, for telling them apart when they share the API's port. */
+    private static final List<String> MANAGEMENT_PREFIXES = List.of("/health", "/ready", "/metrics", "/console", "/loggers");
     /** Well below Kubernetes' 5 s liveness timeout: a scheduler this slow to start a task is wedged. */
     private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
     /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
@@ -173,7 +175,8 @@ public final class StackwatchServer implements AutoCloseable {
         // Metrics and the access log see every request, refusals included.
         HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
         tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
-        apiRouting.addFilter(new AccessLogFilter(Level.INFO));
+        apiRouting.addFilter(new AccessLogFilter(Level.INFO,
+                path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)));
         apiRouting.addFilter(new HttpMetricsFilter(metrics));
         apiRouting.addFilter(new HttpErrorFilter(recentErrors));
         // A draining server refuses before anything else runs, and counts every request it admits; probes and

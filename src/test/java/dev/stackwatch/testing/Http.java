@@ -1,19 +1,11 @@
 package dev.stackwatch.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 
-/** A plain HTTP client for tests: every call has a timeout, so a hanging server fails the test instead of stalling it. */
+/** {@link HttpCalls} bound to one server on 127.0.0.1, for tests that only talk to that server. */
 public final class Http implements AutoCloseable {
-    public static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpCalls calls = new HttpCalls();
     private final String base;
 
     public Http(int port) {
@@ -21,33 +13,20 @@ public final class Http implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET());
+        return calls.send(base + path, null);
     }
 
     public HttpResponse<String> post(String path, String json) {
-        return post(path, json, Map.of());
+        return calls.send(base + path, json);
     }
 
     public HttpResponse<String> post(String path, String json, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-        headers.forEach(b::header);
-        return send(b);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return calls.send(base + path, json, headers.entrySet().stream()
+                .flatMap(h -> java.util.stream.Stream.of(h.getKey(), h.getValue())).toArray(String[]::new));
     }
 
     @Override
     public void close() {
-        client.shutdownNow();
+        calls.close();
     }
 }

@@ -8,13 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Plain HTTP calls to a server under test, with whatever headers a test needs to send. */
-public final class HttpCalls {
+/**
+ * Plain HTTP calls to a server under test, with whatever headers a test needs to send. Every call has a timeout, so a
+ * hanging server fails the test instead of stalling it.
+ */
+public final class HttpCalls implements AutoCloseable {
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** {@code headers} are name, value pairs; a null {@code body} sends a GET. */
+    /** {@code headers} are name, value pairs; a null {@code body} sends a GET, anything else a JSON POST. */
     public HttpResponse<String> send(String url, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT);
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -29,5 +34,10 @@ public final class HttpCalls {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public void close() {
+        client.shutdownNow();
     }
 }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -20,14 +21,22 @@ public final class AccessLogFilter implements Filter {
     private static final Logger ACCESS = LoggerFactory.getLogger("stackwatch.access");
 
     private final Level level;
+    private final Predicate<String> quietPath;
 
     /** {@code level}: INFO for the API; DEBUG for probes on the management port, which would drown the API's lines. */
     public AccessLogFilter(Level level) {
+        this(level, path -> false);
+    }
+
+    /** Requests whose path matches {@code quietPath} (probes on a port shared with the API) are logged at DEBUG. */
+    public AccessLogFilter(Level level, Predicate<String> quietPath) {
         this.level = level;
+        this.quietPath = quietPath;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        Level level = quietPath.test(req.path().path()) ? Level.DEBUG : this.level;
         if (!ACCESS.isEnabledForLevel(level)) {
             chain.proceed();
             return;
@@ -37,11 +46,11 @@ public final class AccessLogFilter implements Filter {
         try {
             chain.proceed();
         } finally {
-            log(req, res, facts);
+            log(req, res, facts, level);
         }
     }
 
-    private void log(RoutingRequest req, RoutingResponse res, InferenceFacts facts) {
+    private static void log(RoutingRequest req, RoutingResponse res, InferenceFacts facts, Level level) {
         double durationMs = (System.nanoTime() - facts.requestStartNanos) / 1e6;
         String method = req.prologue().method().text();
         String endpoint = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse("other");

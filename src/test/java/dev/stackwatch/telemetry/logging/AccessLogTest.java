@@ -92,4 +92,22 @@ class AccessLogTest {
         Polling.await(Duration.ofSeconds(5), "the probe at debug", () -> events.list.stream()
                 .anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().startsWith("GET other 200")));
     }
+
+    @Test
+    void probesOnAPortSharedWithTheApiAreStillDebugOnly() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var config = TestServers.config(TestServers.FAST_SIMULATOR);
+        server = TestServers.startAndAwait(config.withServer(config.server().onLoopback(port, port)));
+        assertEquals(server.port(), server.managementPort());
+        String base = "http://127.0.0.1:" + port;
+        assertEquals(200, http.send(base + "/health", null).statusCode());
+        assertEquals(200, http.send(base + "/metrics", null).statusCode());
+        assertEquals(200, http.send(base + "/v1/models", null).statusCode());
+        awaitEvent("/v1/models");
+        assertEquals(List.of("GET /v1/models 200"), events.list.stream()
+                .map(e -> e.getFormattedMessage().replaceAll(" \\d+ ms$", "")).toList(), "only the API call at info");
+    }
 }
