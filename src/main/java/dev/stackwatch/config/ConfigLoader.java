@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.stackwatch.inference.ModelType;
+import dev.stackwatch.security.SecurityConfigReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,8 @@ public final class ConfigLoader {
     private static final Set<String> PROVIDER_KEYS = Set.of("provider_id", "provider_type", "config", "module");
     private static final Set<String> MODEL_KEYS = Set.of("model_id", "provider_id", "provider_model_id", "model_type",
             "metadata");
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "management_port", "max_request_body_bytes");
+    private static final Set<String> SERVER_KEYS = union(Set.of("host", "port", "management_port",
+            "max_request_body_bytes"), SecurityConfigReader.SERVER_KEYS);
 
     private final Map<String, String> env;
     private final Consumer<String> warnings;
@@ -183,7 +185,14 @@ public final class ConfigLoader {
                 server.integer("port", ServerConfig.DEFAULT_PORT, 0, 65535),
                 server.integer("management_port", ServerConfig.DEFAULT_MANAGEMENT_PORT, 0, 65535),
                 server.longValue("max_request_body_bytes", ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024,
-                        1024L * 1024 * 1024));
+                        1024L * 1024 * 1024),
+                SecurityConfigReader.read(server));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private ServerConfig applyEnvPorts(ServerConfig server) {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.api.ApiRoute;
 import dev.stackwatch.api.ApiRoutes;
 import dev.stackwatch.api.CatalogHandlers;
 import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
+import dev.stackwatch.api.RequestParser;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
@@ -21,10 +23,14 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
+import dev.stackwatch.security.EdgeSecurity;
+import dev.stackwatch.security.LimitsConfig;
+import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The one place Stackwatch is wired together, by hand: config to providers to catalog to routes to listeners.
@@ -56,22 +62,31 @@ public final class StackwatchServer implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(providers, config.models().stream().map(StackwatchServer::model).toList());
 
         JsonResponses responses = new JsonResponses(json);
+        LimitsConfig limits = server.security().limits();
         InferenceHandlers inference = new InferenceHandlers(catalog,
-                new JsonBodyReader(json, server.maxRequestBodyBytes()), json);
+                new JsonBodyReader(json, server.maxRequestBodyBytes()),
+                new RequestParser(limits.maxMessages(), limits.maxTokens()), json);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 InferenceProvider::checkHealth, responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses);
 
+        EdgeSecurity security = new EdgeSecurity(server.security(), json);
         HttpRouting.Builder apiRouting = HttpRouting.builder();
         new ApiErrors(json).register(apiRouting);
+        security.registerApi(apiRouting, api.routes().stream()
+                .filter(r -> r.inference() && r.method().equals(Method.POST))
+                .map(ApiRoute::template).collect(Collectors.toSet()));
         HttpRouting.Builder managementRouting = HttpRouting.builder();
+        new ApiErrors(json).register(managementRouting);
+        security.registerManagement(managementRouting);
         new HealthEndpoints(responses).register(managementRouting);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
         if (hasManagement && !separateManagement) {
+            security.registerManagement(apiRouting);
             new HealthEndpoints(responses).register(apiRouting);
         }
         api.register(apiRouting);
@@ -80,15 +95,15 @@ public final class StackwatchServer implements AutoCloseable {
                 .shutdownHook(false)
                 .host(server.host())
                 .port(server.port())
-                // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
-                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(apiRouting);
+        security.configureListener(builder, true);
         if (separateManagement) {
-            builder.putSocket(MANAGEMENT_SOCKET, socket -> socket
-                    .host(server.host())
-                    .port(server.managementPort())
-                    .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(managementRouting));
+            builder.putSocket(MANAGEMENT_SOCKET, socket -> {
+                socket.host(server.host())
+                        .port(server.managementPort())
+                        .routing(managementRouting);
+                security.configureListener(socket, false);
+            });
         }
         catalog.loadAllInBackground();
         WebServer web = builder.build().start();

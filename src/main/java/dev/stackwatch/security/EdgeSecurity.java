@@ -1,0 +1,68 @@
+package dev.stackwatch.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.common.configurable.Resource;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import java.util.Set;
+
+/**
+ * Installs the security settings on the server's listeners and routings, so the wiring class needs one call per
+ * place. API filter order: headers first (every answer gets them, refusals too), then CORS (preflights carry no
+ * credentials), auth (names the key), per-key rate limit, and the concurrent-inference cap last so refused requests
+ * never hold a permit. Observability filters belong before all of these so refusals are logged and counted.
+ */
+public final class EdgeSecurity {
+    private final SecurityConfig config;
+    private final DirectHandler directErrors;
+
+    public EdgeSecurity(SecurityConfig config, ObjectMapper json) {
+        this.config = config;
+        this.directErrors = new DirectErrors(json);
+    }
+
+    /** {@code inferencePaths}: the POST routes whose requests count against {@code max_concurrent_streams}. */
+    public void registerApi(HttpRouting.Builder routing, Set<String> inferencePaths) {
+        routing.addFilter(new SecurityHeadersFilter(config.tls().isPresent()));
+        if (config.cors().enabled()) {
+            routing.addFilter(new CorsFilter(config.cors()));
+        }
+        if (config.auth().enabled()) {
+            routing.addFilter(new AuthFilter(config.auth()));
+        }
+        if (config.limits().rateLimited()) {
+            routing.addFilter(new RateLimitFilter(config.limits(), config.auth()));
+        }
+        routing.addFilter(new StreamLimitFilter(config.limits().maxConcurrentStreams(), inferencePaths));
+    }
+
+    public void registerManagement(HttpRouting.Builder routing) {
+        routing.addFilter(new SecurityHeadersFilter(false));
+        routing.addFilter(new ManagementAccessFilter(config.management()));
+    }
+
+    /**
+     * Connection-level limits for any listener: header size (431), read timeout (a client that stops sending headers
+     * or body is disconnected instead of holding a connection forever), connection cap. TLS only with {@code api}.
+     */
+    public void configureListener(ListenerConfig.BuilderBase<?, ?> listener, boolean api) {
+        LimitsConfig limits = config.limits();
+        listener.addProtocol(Http1Config.builder().maxHeadersSize(limits.maxHeaderBytes()).build())
+                // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
+                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(limits.readTimeout()))
+                .maxTcpConnections(limits.maxConnections())
+                .directHandlers(d -> d
+                        .addHandler(DirectHandler.EventType.BAD_REQUEST, directErrors)
+                        .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, directErrors)
+                        .addHandler(DirectHandler.EventType.OTHER, directErrors));
+        if (api) {
+            config.tls().ifPresent(tls -> listener.tls(Tls.builder()
+                    .privateKey(keys -> keys.pem(pem -> pem.key(Resource.create(tls.keyFile()))))
+                    .privateKeyCertChain(keys -> keys.pem(pem -> pem.certChain(Resource.create(tls.certFile()))))
+                    .build()));
+        }
+    }
+}
