@@ -21,7 +21,7 @@ public final class EdgeSecurity {
 
     public EdgeSecurity(SecurityConfig config, ObjectMapper json) {
         this.config = config;
-        this.directErrors = new DirectErrors(json);
+        this.directErrors = new DirectErrors(json, config.limits().maxHeaderBytes());
     }
 
     /** {@code inferencePaths}: the POST routes whose requests count against {@code max_concurrent_streams}. */
@@ -54,10 +54,13 @@ public final class EdgeSecurity {
                 // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
                 .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(limits.readTimeout()))
                 .maxTcpConnections(limits.maxConnections())
-                .directHandlers(d -> d
-                        .addHandler(DirectHandler.EventType.BAD_REQUEST, directErrors)
-                        .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, directErrors)
-                        .addHandler(DirectHandler.EventType.OTHER, directErrors));
+                // Helidon hands its message to direct handlers only with includeEntity; ours never echo it.
+                .errorHandling(e -> e.includeEntity(true))
+                .directHandlers(d -> {
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        d.addHandler(type, directErrors);
+                    }
+                });
         if (api) {
             config.tls().ifPresent(tls -> listener.tls(Tls.builder()
                     .privateKey(keys -> keys.pem(pem -> pem.key(Resource.create(tls.keyFile()))))

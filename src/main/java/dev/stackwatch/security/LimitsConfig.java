@@ -16,7 +16,7 @@ public record LimitsConfig(int maxHeaderBytes, int maxMessages, int maxTokens, d
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
 
     public static final LimitsConfig DEFAULT = new LimitsConfig(DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_MESSAGES,
-            DEFAULT_MAX_TOKENS, 0, 0, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+            DEFAULT_MAX_TOKENS, 0, 1, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
 
     public boolean rateLimited() {
         return requestsPerSecond > 0;
