@@ -1,6 +1,7 @@
 package dev.stackwatch.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.api.ApiErrors;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
@@ -17,10 +18,12 @@ import java.util.Set;
  */
 public final class EdgeSecurity {
     private final SecurityConfig config;
+    private final ApiErrors errors;
     private final DirectHandler directErrors;
 
     public EdgeSecurity(SecurityConfig config, ObjectMapper json) {
         this.config = config;
+        this.errors = new ApiErrors(json);
         this.directErrors = new DirectErrors(json, config.limits().maxHeaderBytes());
     }
 
@@ -41,7 +44,7 @@ public final class EdgeSecurity {
 
     public void registerManagement(HttpRouting.Builder routing) {
         routing.addFilter(new SecurityHeadersFilter(false));
-        routing.addFilter(new ManagementAccessFilter(config.management()));
+        routing.addFilter(new ManagementAccessFilter(config.management(), errors));
     }
 
     /**

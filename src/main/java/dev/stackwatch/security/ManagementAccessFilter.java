@@ -1,5 +1,7 @@
 package dev.stackwatch.security;
 
+import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.api.ApiException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -16,37 +18,50 @@ import java.util.Optional;
  */
 public final class ManagementAccessFilter implements Filter {
     private final ManagementAccessConfig config;
+    private final ApiErrors errors;
 
-    public ManagementAccessFilter(ManagementAccessConfig config) {
+    /**
+     * {@code errors} writes refusals directly: the management routing has no error handlers of its own, so that
+     * unmatched paths keep Helidon's plain 404.
+     */
+    public ManagementAccessFilter(ManagementAccessConfig config, ApiErrors errors) {
         this.config = config;
+        this.errors = errors;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String path = req.path().path();
-        if (path.startsWith("/v1/")) {
+        Optional<ApiException> refusal = refusal(req);
+        if (refusal.isPresent()) {
+            errors.send(res, refusal.get());
+        } else {
             chain.proceed();
-            return;
         }
-        if (path.equals("/metrics") && config.metricsToken().isPresent()) {
-            requireToken(req, config.metricsToken().get(), "metrics token");
-        }
-        if (!isReadOnly(req.prologue().method())) {
-            if (config.adminToken().isPresent()) {
-                requireToken(req, config.adminToken().get(), "admin token");
-            } else if (!fromLoopback(req)) {
-                throw Refusals.forbidden("management changes are allowed only from loopback unless "
-                        + "server.management.admin_token is set");
-            }
-        }
-        chain.proceed();
     }
 
-    private static void requireToken(RoutingRequest req, HashedToken expected, String what) {
-        Optional<String> token = Credentials.bearer(req.headers());
-        if (token.isEmpty() || !expected.matches(token.get())) {
-            throw Refusals.unauthorized(what);
+    private Optional<ApiException> refusal(RoutingRequest req) {
+        String path = req.path().path();
+        if (path.startsWith("/v1/")) {
+            return Optional.empty();
         }
+        if (path.equals("/metrics") && config.metricsToken().isPresent()
+                && !hasToken(req, config.metricsToken().get())) {
+            return Optional.of(Refusals.unauthorized("metrics token"));
+        }
+        if (isReadOnly(req.prologue().method())) {
+            return Optional.empty();
+        }
+        if (config.adminToken().isPresent()) {
+            return hasToken(req, config.adminToken().get()) ? Optional.empty()
+                    : Optional.of(Refusals.unauthorized("admin token"));
+        }
+        return fromLoopback(req) ? Optional.empty() : Optional.of(Refusals.forbidden(
+                "management changes are allowed only from loopback unless server.management.admin_token is set"));
+    }
+
+    private static boolean hasToken(RoutingRequest req, HashedToken expected) {
+        Optional<String> token = Credentials.bearer(req.headers());
+        return token.isPresent() && expected.matches(token.get());
     }
 
     private static boolean isReadOnly(Method method) {

@@ -78,7 +78,6 @@ public final class StackwatchServer implements AutoCloseable {
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
                 .map(ApiRoute::template).collect(Collectors.toSet()));
         HttpRouting.Builder managementRouting = HttpRouting.builder();
-        new ApiErrors(json).register(managementRouting);
         security.registerManagement(managementRouting);
         new HealthEndpoints(responses).register(managementRouting);
 
