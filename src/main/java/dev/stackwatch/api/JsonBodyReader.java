@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.inference.ClientDisconnectedException;
+import dev.stackwatch.security.ReadDeadline;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,10 +20,13 @@ import java.util.Map;
 public final class JsonBodyReader {
     private final ObjectMapper json;
     private final long maxBytes;
+    private final Duration readTimeout;
 
-    public JsonBodyReader(ObjectMapper json, long maxBytes) {
+    /** {@code readTimeout}: the whole body must arrive within it, so a client trickling bytes cannot hold a connection. */
+    public JsonBodyReader(ObjectMapper json, long maxBytes, Duration readTimeout) {
         this.json = json;
         this.maxBytes = maxBytes;
+        this.readTimeout = readTimeout;
     }
 
     public ObjectNode read(ServerRequest req) {
@@ -75,14 +81,18 @@ public final class JsonBodyReader {
     }
 
     private byte[] readLimited(ServerRequest req) {
-        try (InputStream in = req.content().inputStream()) {
+        ReadDeadline deadline = ReadDeadline.arm(readTimeout);
+        try (deadline; InputStream in = req.content().inputStream()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {
                 throw tooLarge();
             }
             return data;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            if (deadline.fired()) {
+                throw new ClientDisconnectedException(e);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 

@@ -48,14 +48,21 @@ public final class EdgeSecurity {
     }
 
     /**
-     * Connection-level limits for any listener: header size (431), read timeout (a client that stops sending headers
-     * or body is disconnected instead of holding a connection forever), connection cap. TLS only with {@code api}.
+     * Connection-level limits for any listener: header size (431), read timeout (a client that stops sending its
+     * request line or headers is disconnected instead of holding a connection forever; bodies are timed by
+     * {@code JsonBodyReader}), connection cap. TLS only with {@code api}.
      */
     public void configureListener(ListenerConfig.BuilderBase<?, ?> listener, boolean api) {
         LimitsConfig limits = config.limits();
-        listener.addProtocol(Http1Config.builder().maxHeadersSize(limits.maxHeaderBytes()).build())
+        listener.addProtocol(Http1Config.builder()
+                        .maxHeadersSize(limits.maxHeaderBytes())
+                        .addReceiveListener(new HeaderDeadline(limits.readTimeout()))
+                        .build())
                 // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
-                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(limits.readTimeout()))
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                // Connections that never send a request line: Helidon's idle check closes those.
+                .idleConnectionTimeout(limits.readTimeout())
+                .idleConnectionPeriod(limits.readTimeout().dividedBy(4))
                 .maxTcpConnections(limits.maxConnections())
                 // Helidon hands its message to direct handlers only with includeEntity; ours never echo it.
                 .errorHandling(e -> e.includeEntity(true))

@@ -64,7 +64,7 @@ public final class StackwatchServer implements AutoCloseable {
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
         InferenceHandlers inference = new InferenceHandlers(catalog,
-                new JsonBodyReader(json, server.maxRequestBodyBytes()),
+                new JsonBodyReader(json, server.maxRequestBodyBytes(), limits.readTimeout()),
                 new RequestParser(limits.maxMessages(), limits.maxTokens()), json);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 InferenceProvider::checkHealth, responses);
