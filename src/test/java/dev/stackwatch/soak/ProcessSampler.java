@@ -56,9 +56,18 @@ final class ProcessSampler {
     }
 
     private int threads() throws IOException {
+        return (int) status("Threads:");
+    }
+
+    /** Resident set size: what the process costs the machine, heap and everything else. */
+    double rssMb() throws IOException {
+        return status("VmRSS:") / 1024.0;
+    }
+
+    private long status(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("Threads:")) {
-                return Integer.parseInt(line.substring("Threads:".length()).trim());
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
             }
         }
         return -1;
