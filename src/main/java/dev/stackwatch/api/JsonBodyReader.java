@@ -9,6 +9,7 @@ import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.security.ReadDeadline;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,6 +48,9 @@ public final class JsonBodyReader {
         JsonNode tree;
         try {
             tree = json.readTree(body);
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16/32 from zero bytes and fails on what follows; JSON on the wire is UTF-8 anyway.
+            throw ApiException.badRequest("invalid_json", "request body is not UTF-8 JSON text");
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("invalid_json", "request body is nested too deeply (limit "
                     + Json.MAX_NESTING_DEPTH + " levels)");
