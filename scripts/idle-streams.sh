@@ -11,10 +11,8 @@ OUT=${STREAMS_OUT:-target/idle-streams}
 ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -ge $((STREAMS + 1000)) ] || { echo "idle-streams: ulimit -n $(ulimit -n) is too low" >&2; exit 1; }
 
-./mvnw -B -q -o -DskipTests package
-./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-rm -rf "$OUT/app" && mkdir -p "$OUT/app"
-cp -r target/stackwatch.jar target/libs target/classes target/test-classes "$OUT/app/"
+source scripts/lib.sh
+build_app "$OUT"
 cat > "$OUT/run.yaml" <<YAML
 version: 2
 providers:
@@ -32,13 +30,6 @@ server:
   limits: {max_concurrent_streams: $((STREAMS + 100)), max_connections: $((STREAMS + 1000))}
 YAML
 
-java -Xmx1g -jar "$OUT/app/stackwatch.jar" serve --config "$OUT/run.yaml" > "$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/v1/health" >/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "idle-streams: server exited; see $OUT/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-java -Xmx1g -cp "$OUT/app/test-classes:$OUT/app/classes:$(cat target/test-classpath.txt)" dev.stackwatch.soak.IdleStreams \
+start_server "$OUT" "$OUT/run.yaml" 1g "$PORT"
+java -Xmx1g -cp "$APP_CP" dev.stackwatch.soak.IdleStreams \
   --pid "$SERVER_PID" --port "$PORT" --streams "$STREAMS"

@@ -12,11 +12,8 @@ PORT=${SOAK_PORT:-18321}
 OUT=${SOAK_OUT:-target/soak}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-./mvnw -B -q -o -DskipTests package
-./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-# Run from a copy, so rebuilding the tree during a long soak cannot swap classes under the running processes.
-rm -rf "$OUT/app" && mkdir -p "$OUT/app"
-cp -r target/stackwatch.jar target/libs target/classes target/test-classes "$OUT/app/"
+source scripts/lib.sh
+build_app "$OUT"
 SOAK_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export SOAK_TOKEN
 cat > "$OUT/run.yaml" <<YAML
@@ -40,14 +37,7 @@ server:
       token: \${env.SOAK_TOKEN}
 YAML
 
-java -Xmx512m -jar "$OUT/app/stackwatch.jar" serve --config "$OUT/run.yaml" > "$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/v1/health" >/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "soak: server exited; see $OUT/server.log" >&2; exit 1; }
-  sleep 0.2
-done
+start_server "$OUT" "$OUT/run.yaml" 512m "$PORT"
 echo "soak: server pid $SERVER_PID on :$PORT, ${DURATION_S}s at ${RATE}/s, samples every ${SAMPLE_S}s"
-java -cp "$OUT/app/test-classes:$OUT/app/classes:$(cat target/test-classpath.txt)" dev.stackwatch.soak.SoakRunner \
+java -cp "$APP_CP" dev.stackwatch.soak.SoakRunner \
   --pid "$SERVER_PID" --port "$PORT" --duration-s "$DURATION_S" --rate "$RATE" --sample-s "$SAMPLE_S" --out "$OUT"
