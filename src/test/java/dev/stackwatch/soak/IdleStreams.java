@@ -58,6 +58,7 @@ public final class IdleStreams {
         double openSeconds = (System.nanoTime() - start) / 1e9;
         ProcessSampler.Sample held = sampler.sample();
         double heldRss = sampler.rssMb();
+        String histogram = sampler.histogram(18);
         int n = open.size();
         for (Socket s : open) {
             s.close();
@@ -74,6 +75,7 @@ public final class IdleStreams {
         System.out.printf(Locale.ROOT, "RSS idle %.1f MB, holding %.1f MB%n", idleRss, heldRss);
         System.out.printf(Locale.ROOT, "per stream: %.1f KB heap after GC, %.1f KB RSS%n",
                 (held.heapMb() - idle.heapMb()) * 1024 / Math.max(1, n), (heldRss - idleRss) * 1024 / Math.max(1, n));
+        System.out.print("largest classes while holding:\n" + histogram);
         System.exit(n == streams ? 0 : 1);
     }
 

@@ -45,6 +45,11 @@ final class ProcessSampler {
         return new Sample(System.currentTimeMillis(), heapMb, threads(), fds(), connections());
     }
 
+    /** The first {@code lines} lines of the live-object class histogram: what the heap is made of. */
+    String histogram(int lines) throws IOException, InterruptedException {
+        return jcmd("GC.class_histogram").lines().limit(lines).reduce("", (a, b) -> a + b + "\n");
+    }
+
     private String jcmd(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
