@@ -42,8 +42,14 @@ public final class EdgeSecurity {
         routing.addFilter(new StreamLimitFilter(config.limits().maxConcurrentStreams(), inferencePaths));
     }
 
+    /** For the management port's own routing. */
     public void registerManagement(HttpRouting.Builder routing) {
         routing.addFilter(new SecurityHeadersFilter(false));
+        guardManagement(routing);
+    }
+
+    /** Only the management guard: for the API routing when management shares the API listener (it has headers). */
+    public void guardManagement(HttpRouting.Builder routing) {
         routing.addFilter(new ManagementAccessFilter(config.management(), errors));
     }
 

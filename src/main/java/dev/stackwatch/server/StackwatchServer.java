@@ -85,7 +85,7 @@ public final class StackwatchServer implements AutoCloseable {
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
         boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
         if (hasManagement && !separateManagement) {
-            security.registerManagement(apiRouting);
+            security.guardManagement(apiRouting);
             new HealthEndpoints(responses).register(apiRouting);
         }
         api.register(apiRouting);
