@@ -3,8 +3,10 @@ package dev.stackwatch.security;
 import static dev.stackwatch.testing.ApiAssertions.assertErrorShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.TestServers;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +50,31 @@ class ManagementAccessTest {
             Management m = new Management(http, server.managementPort());
             assertEquals(404, m.get("/metrics", null).statusCode());
             assertEquals(404, m.post("/loggers/dev.stackwatch", null).statusCode(), "127.0.0.1 is loopback");
+        }
+    }
+
+    @Test
+    void onASharedListenerTheApiKeyAndTheManagementRulesBothApply() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR + """
+                server:
+                  auth: {api_keys: [{name: ci, token: %s}]}
+                  management: {metrics_token: %s}
+                """.formatted(ADMIN, METRICS));
+        try (StackwatchServer server = TestServers.startAndAwait(config.withServer(
+                config.server().withPorts(port, port)));
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Management m = new Management(http, server.port());
+            assertEquals(server.port(), server.managementPort());
+            assertEquals(200, m.get("/health", null).statusCode());
+            assertEquals(200, m.get("/v1/health", null).statusCode());
+            assertErrorShape(m.get("/metrics", null), 401, "invalid_api_key");
+            assertEquals(404, m.get("/metrics", METRICS).statusCode(), "past both guards");
+            assertErrorShape(m.get("/v1/models", null), 401, "invalid_api_key");
+            assertEquals(200, m.get("/v1/models", ADMIN).statusCode(), "API routes are not management changes");
         }
     }
 
