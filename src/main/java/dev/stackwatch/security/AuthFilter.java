@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Requires a configured API key on every API route except {@link OpenRoutes} and CORS preflights (browsers never send
- * credentials on those). Records {@link AuthOutcome} and, on success, {@link ApiKeyName} in the request context.
+ * Requires a configured API key on every API route except {@link OpenRoutes}. CORS preflights never get here: the
+ * CORS filter runs first and answers them. Records {@link AuthOutcome} and, on success, {@link ApiKeyName} in the
+ * request context.
  */
 public final class AuthFilter implements Filter {
     private final List<ApiKey> keys;
@@ -20,7 +21,7 @@ public final class AuthFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (OpenRoutes.isOpen(req.path().path()) || CorsFilter.isPreflight(req)) {
+        if (OpenRoutes.isOpen(req.path().path())) {
             req.context().register(AuthOutcome.OPEN_ROUTE);
             chain.proceed();
             return;

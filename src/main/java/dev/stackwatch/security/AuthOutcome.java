@@ -5,7 +5,7 @@ package dev.stackwatch.security;
  * knowing how auth works. Absent when auth is off.
  */
 public enum AuthOutcome {
-    /** A route that stays open with auth on (health, readiness, metrics with its own token, CORS preflight). */
+    /** A route that stays open with auth on (health, readiness, metrics with its own token). */
     OPEN_ROUTE,
     ACCEPTED,
     /** No {@code Authorization: Bearer} header. */

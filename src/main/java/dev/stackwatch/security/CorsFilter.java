@@ -24,7 +24,7 @@ public final class CorsFilter implements Filter {
         this.headers = String.join(", ", config.allowedHeaders());
     }
 
-    static boolean isPreflight(RoutingRequest req) {
+    private static boolean isPreflight(RoutingRequest req) {
         return req.prologue().method().equals(Method.OPTIONS)
                 && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     }

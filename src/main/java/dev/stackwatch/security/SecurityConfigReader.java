@@ -142,7 +142,9 @@ public final class SecurityConfigReader {
                 rate,
                 burst,
                 limits.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 1_000_000),
-                limits.millis("read_timeout_ms", d.readTimeout()),
+                // At least 100 ms: a zero timeout would cut off every request at once.
+                Duration.ofMillis(limits.integer("read_timeout_ms", (int) d.readTimeout().toMillis(), 100,
+                        (int) Duration.ofDays(1).toMillis())),
                 limits.integer("max_connections", d.maxConnections(), 1, 1_000_000));
     }
 }

@@ -68,6 +68,7 @@ class SecurityConfigReaderTest {
             "tls_certfile: /etc/hosts|server.tls_keyfile: is required when the other TLS file is set",
             "tls_certfile: /nonexistent.pem\\ntls_keyfile: /nonexistent.key|server.tls_certfile: cannot read",
             "limits: {max_tokens: 0}|server.limits.max_tokens: 0 is out of range",
+            "limits: {read_timeout_ms: 0}|server.limits.read_timeout_ms: 0 is out of range",
             "management: {admin_token: abc}|server.management.admin_token: is too short",
     })
     void unsafeSettingsStopStartUpNamingTheField(String block, String expected) {
