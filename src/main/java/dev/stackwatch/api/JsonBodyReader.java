@@ -23,7 +23,7 @@ public final class JsonBodyReader {
     private final long maxBytes;
     private final Duration readTimeout;
 
-    /** {@code readTimeout}: the whole body must arrive within it, so a client trickling bytes cannot hold a connection. */
+    /** The whole body must arrive within {@code readTimeout}, so a client trickling bytes cannot hold a connection. */
     public JsonBodyReader(ObjectMapper json, long maxBytes, Duration readTimeout) {
         this.json = json;
         this.maxBytes = maxBytes;

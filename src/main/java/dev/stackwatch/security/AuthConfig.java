@@ -2,7 +2,10 @@ package dev.stackwatch.security;
 
 import java.util.List;
 
-/** {@code server.auth}: with no keys the API is open (the LlamaStack default); with keys every route but the open ones needs one. */
+/**
+ * {@code server.auth}: with no keys the API is open (the LlamaStack default); with keys every route but the open ones
+ * needs one.
+ */
 public record AuthConfig(List<ApiKey> apiKeys) {
     public static final AuthConfig OFF = new AuthConfig(List.of());
 

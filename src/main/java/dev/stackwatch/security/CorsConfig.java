@@ -11,7 +11,8 @@ public record CorsConfig(List<String> allowedOrigins, List<String> allowedMethod
                          Duration maxAge) {
     public static final List<String> DEFAULT_METHODS = List.of("GET", "POST", "OPTIONS");
     public static final List<String> DEFAULT_HEADERS = List.of("Authorization", "Content-Type");
-    public static final CorsConfig OFF = new CorsConfig(List.of(), DEFAULT_METHODS, DEFAULT_HEADERS, Duration.ofMinutes(10));
+    public static final CorsConfig OFF = new CorsConfig(List.of(), DEFAULT_METHODS, DEFAULT_HEADERS,
+            Duration.ofMinutes(10));
 
     public CorsConfig {
         allowedOrigins = List.copyOf(allowedOrigins);

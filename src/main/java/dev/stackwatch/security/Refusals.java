@@ -29,7 +29,8 @@ final class Refusals {
     }
 
     static ApiException busy(int limit) {
-        return new ApiException(503, "server_error", "too_many_concurrent_requests", "the server is serving its limit of "
-                + limit + " concurrent inference requests; retry shortly", null, Map.of("Retry-After", "1"));
+        return new ApiException(503, "server_error", "too_many_concurrent_requests",
+                "the server is serving its limit of " + limit + " concurrent inference requests; retry shortly", null,
+                Map.of("Retry-After", "1"));
     }
 }

@@ -48,7 +48,8 @@ class CorsAndHeadersTest {
                 send(request("/v1/models")),
                 send(request("/v1/health")),
                 send(request("/v1/%3Cscript%3Ealert(1)%3C/script%3E").header("Authorization", "Bearer " + TOKEN))}) {
-            assertEquals("nosniff", res.headers().firstValue("X-Content-Type-Options").orElse(null), res.uri() + " " + res.statusCode());
+            assertEquals("nosniff", res.headers().firstValue("X-Content-Type-Options").orElse(null),
+                    res.uri() + " " + res.statusCode());
             assertEquals("DENY", res.headers().firstValue("X-Frame-Options").orElse(null));
             assertTrue(res.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
             assertFalse(res.headers().firstValue("Strict-Transport-Security").isPresent(), "HSTS only over TLS");

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The server block's security settings: defaults, env-substituted tokens, and every way to leave the door open stops start-up. */
+/**
+ * The server block's security settings: defaults, env-substituted tokens, and every way to leave the door open stops
+ * start-up.
+ */
 class SecurityConfigReaderTest {
 
     private static SecurityConfig read(String serverBlock, Map<String, String> env) {

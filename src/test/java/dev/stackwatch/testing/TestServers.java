@@ -30,7 +30,8 @@ public final class TestServers {
 
     public static RunConfig config(String yaml) {
         RunConfig c = new ConfigLoader(Map.of(), w -> {}).parse(yaml, "test-run.yaml");
-        return c.withServer(new ServerConfig("127.0.0.1", 0, 0, c.server().maxRequestBodyBytes(), c.server().security()));
+        return c.withServer(new ServerConfig("127.0.0.1", 0, 0, c.server().maxRequestBodyBytes(),
+                c.server().security()));
     }
 
     /** Starts and waits until every model has finished loading (ready or failed). */
