@@ -32,11 +32,12 @@ public final class InferenceHandlers {
     private final JsonBodyReader reader;
     private final ObjectMapper json;
     private final JsonResponses responses;
-    private final RequestParser parser = new RequestParser();
+    private final RequestParser parser;
 
-    public InferenceHandlers(ModelCatalog catalog, JsonBodyReader reader, ObjectMapper json) {
+    public InferenceHandlers(ModelCatalog catalog, JsonBodyReader reader, RequestParser parser, ObjectMapper json) {
         this.catalog = catalog;
         this.reader = reader;
+        this.parser = parser;
         this.json = json;
         this.responses = new JsonResponses(json);
     }

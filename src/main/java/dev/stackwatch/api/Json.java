@@ -3,11 +3,12 @@ package dev.stackwatch.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
-/** The one JSON configuration of the wire: snake_case records, absent nulls, bounded nesting. */
+/** The one JSON configuration of the wire: snake_case records, absent nulls, bounded nesting, no duplicate keys. */
 public final class Json {
     /** Deeper JSON than this is refused before it is built into a tree. */
     public static final int MAX_NESTING_DEPTH = 64;
@@ -18,6 +19,8 @@ public final class Json {
     public static ObjectMapper newMapper() {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                // A proxy that reads the first "model" and a server that reads the last disagree about the request.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         ObjectMapper mapper = new ObjectMapper(factory);
         mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.inference.ClientDisconnectedException;
+import dev.stackwatch.security.ReadDeadline;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,10 +21,13 @@ import java.util.Map;
 public final class JsonBodyReader {
     private final ObjectMapper json;
     private final long maxBytes;
+    private final Duration readTimeout;
 
-    public JsonBodyReader(ObjectMapper json, long maxBytes) {
+    /** The whole body must arrive within {@code readTimeout}, so a client trickling bytes cannot hold a connection. */
+    public JsonBodyReader(ObjectMapper json, long maxBytes, Duration readTimeout) {
         this.json = json;
         this.maxBytes = maxBytes;
+        this.readTimeout = readTimeout;
     }
 
     public ObjectNode read(ServerRequest req) {
@@ -30,13 +37,20 @@ public final class JsonBodyReader {
                 throw tooLarge();
             }
         });
-        byte[] body = readLimited(req);
+        return parse(readLimited(req));
+    }
+
+    /** The JSON half of {@link #read}, without HTTP: also the seam the fuzz tests call. */
+    public ObjectNode parse(byte[] body) {
         if (body.length == 0) {
             throw ApiException.badRequest("empty_body", "request body is empty; expected a JSON object");
         }
         JsonNode tree;
         try {
             tree = json.readTree(body);
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16/32 from zero bytes and fails on what follows; JSON on the wire is UTF-8 anyway.
+            throw ApiException.badRequest("invalid_json", "request body is not UTF-8 JSON text");
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("invalid_json", "request body is nested too deeply (limit "
                     + Json.MAX_NESTING_DEPTH + " levels)");
@@ -71,14 +85,18 @@ public final class JsonBodyReader {
     }
 
     private byte[] readLimited(ServerRequest req) {
-        try (InputStream in = req.content().inputStream()) {
+        ReadDeadline deadline = ReadDeadline.arm(readTimeout);
+        try (deadline; InputStream in = req.content().inputStream()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {
                 throw tooLarge();
             }
             return data;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            if (deadline.fired()) {
+                throw new ClientDisconnectedException(e);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 

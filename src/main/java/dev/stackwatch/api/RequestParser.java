@@ -9,11 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Validates OpenAI-shaped request bodies. Unknown fields are allowed (clients send many); known ones are checked. */
-final class RequestParser {
-    static final int MAX_TOKENS_LIMIT = 1_000_000;
+/**
+ * Validates OpenAI-shaped request bodies. Unknown fields are allowed (clients send many); known ones are checked, and
+ * the two that size the work ({@code messages}, {@code max_tokens}) are capped by {@code server.limits}.
+ */
+public final class RequestParser {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final int MAX_STOP_SEQUENCES = 4;
+
+    private final int maxMessages;
+    private final int maxTokens;
+
+    public RequestParser(int maxMessages, int maxTokens) {
+        this.maxMessages = maxMessages;
+        this.maxTokens = maxTokens;
+    }
 
     GenerationInput chat(ObjectNode body) {
         RequestFields f = new RequestFields(body);
@@ -69,10 +79,14 @@ final class RequestParser {
         return new EmbeddingInput(model, List.copyOf(inputs), format.equals("base64"), dimensions, body);
     }
 
-    private static List<ChatMessage> messages(RequestFields f) {
+    private List<ChatMessage> messages(RequestFields f) {
         JsonNode list = f.node("messages").orElseThrow(() -> ApiException.invalid("messages", "is required"));
         if (!list.isArray() || list.isEmpty()) {
             throw ApiException.invalid("messages", "must be a non-empty array");
+        }
+        if (list.size() > maxMessages) {
+            throw ApiException.invalid("messages", "has " + list.size() + " messages; at most " + maxMessages
+                    + " are allowed");
         }
         List<ChatMessage> messages = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
@@ -120,15 +134,15 @@ final class RequestParser {
         throw ApiException.invalid(at, "must be a string or an array of content parts");
     }
 
-    private static SamplingParams sampling(RequestFields f) {
-        Integer maxTokens = f.positiveInt("max_completion_tokens", MAX_TOKENS_LIMIT)
-                .or(() -> f.positiveInt("max_tokens", MAX_TOKENS_LIMIT)).orElse(null);
+    private SamplingParams sampling(RequestFields f) {
+        Integer tokens = f.positiveInt("max_completion_tokens", maxTokens)
+                .or(() -> f.positiveInt("max_tokens", maxTokens)).orElse(null);
         Double temperature = f.number("temperature", 0.0, 2.0).orElse(null);
         Double topP = f.number("top_p", 0.0, 1.0).orElse(null);
         if (f.integer("n").orElse(1L) != 1L) {
             throw ApiException.invalid("n", "only n=1 is supported");
         }
-        return new SamplingParams(maxTokens, temperature, topP, stop(f), f.integer("seed").orElse(null));
+        return new SamplingParams(tokens, temperature, topP, stop(f), f.integer("seed").orElse(null));
     }
 
     private static List<String> stop(RequestFields f) {

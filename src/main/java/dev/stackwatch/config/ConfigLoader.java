@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.stackwatch.inference.ModelType;
+import dev.stackwatch.security.SecurityConfigReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ public final class ConfigLoader {
     private static final Set<String> PROVIDER_KEYS = Set.of("provider_id", "provider_type", "config", "module");
     private static final Set<String> MODEL_KEYS = Set.of("model_id", "provider_id", "provider_model_id", "model_type",
             "metadata");
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "management_port", "max_request_body_bytes",
-            "health", "drain_timeout_ms");
+    private static final Set<String> SERVER_KEYS = union(Set.of("host", "port", "management_port",
+            "max_request_body_bytes", "health", "drain_timeout_ms"), SecurityConfigReader.SERVER_KEYS);
     private static final Set<String> HEALTH_KEYS = Set.of("interval_ms", "timeout_ms");
     private static final long MAX_MILLIS = 3_600_000;
 
@@ -189,7 +190,8 @@ public final class ConfigLoader {
                 server.longValue("max_request_body_bytes", ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024,
                         1024L * 1024 * 1024),
                 health(server.child("health")),
-                millis(server, "drain_timeout_ms", ServerConfig.DEFAULT_DRAIN_TIMEOUT, 0));
+                millis(server, "drain_timeout_ms", ServerConfig.DEFAULT_DRAIN_TIMEOUT, 0),
+                SecurityConfigReader.read(server));
     }
 
     private static HealthCheckConfig health(ConfigNode health) {
@@ -201,6 +203,12 @@ public final class ConfigLoader {
 
     private static Duration millis(ConfigNode node, String key, Duration fallback, long min) {
         return Duration.ofMillis(node.longValue(key, fallback.toMillis(), min, MAX_MILLIS));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private ServerConfig applyEnvPorts(ServerConfig server) {

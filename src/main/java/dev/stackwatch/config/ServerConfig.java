@@ -1,14 +1,16 @@
 package dev.stackwatch.config;
 
+import dev.stackwatch.security.SecurityConfig;
 import java.time.Duration;
 
 /**
  * The {@code server} block. {@code managementPort} may equal {@code port} (one listener serves both) or be
  * {@link #NO_MANAGEMENT} for the bare upstream simulator. Port 0 picks a free port (tests). {@code drainTimeout} is how
- * long in-flight requests may run on after SIGTERM before they are ended.
+ * long in-flight requests may run on after SIGTERM before they are ended. Auth, TLS, CORS and limits live in
+ * {@link SecurityConfig}.
  */
 public record ServerConfig(String host, int port, int managementPort, long maxRequestBodyBytes,
-                           HealthCheckConfig health, Duration drainTimeout) {
+                           HealthCheckConfig health, Duration drainTimeout, SecurityConfig security) {
     public static final int NO_MANAGEMENT = -1;
     public static final int DEFAULT_PORT = 8321;
     public static final int DEFAULT_MANAGEMENT_PORT = 8080;
@@ -18,10 +20,12 @@ public record ServerConfig(String host, int port, int managementPort, long maxRe
 
     /** Loopback on the given ports, everything else kept: what tests and the standalone simulator need. */
     public ServerConfig onLoopback(int newPort, int newManagementPort) {
-        return new ServerConfig("127.0.0.1", newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout);
+        return new ServerConfig("127.0.0.1", newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout,
+                security);
     }
 
     public ServerConfig withPorts(int newPort, int newManagementPort) {
-        return new ServerConfig(host, newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout);
+        return new ServerConfig(host, newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout,
+                security);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.api.ApiRoute;
 import dev.stackwatch.api.ApiRoutes;
 import dev.stackwatch.api.CatalogHandlers;
 import dev.stackwatch.api.DrainFilter;
@@ -12,6 +13,7 @@ import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
+import dev.stackwatch.api.RequestParser;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
@@ -48,6 +50,9 @@ import dev.stackwatch.telemetry.metrics.MetricsEndpoint;
 import dev.stackwatch.telemetry.metrics.MetricsObserver;
 import dev.stackwatch.telemetry.metrics.StateSignals;
 import dev.stackwatch.telemetry.tracing.Tracing;
+import dev.stackwatch.security.EdgeSecurity;
+import dev.stackwatch.security.LimitsConfig;
+import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
@@ -146,12 +151,15 @@ public final class StackwatchServer implements AutoCloseable {
                         .findFirst().map(p -> ((RemoteProvider) p).upstreamStatus().circuitState())));
 
         JsonResponses responses = new JsonResponses(json);
+        LimitsConfig limits = server.security().limits();
         InferenceHandlers inference = new InferenceHandlers(catalog,
-                new JsonBodyReader(json, server.maxRequestBodyBytes()), json);
+                new JsonBodyReader(json, server.maxRequestBodyBytes(), limits.readTimeout()),
+                new RequestParser(limits.maxMessages(), limits.maxTokens()), json);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
+        EdgeSecurity security = new EdgeSecurity(server.security(), json);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -160,6 +168,7 @@ public final class StackwatchServer implements AutoCloseable {
 
         // Probes and scrapes are access-logged at debug only: at info they would drown the API's lines.
         HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
+        security.registerManagement(managementRouting);
         HealthEndpoints probes = new HealthEndpoints(health, responses);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
         ConsoleEndpoints console = new ConsoleEndpoints(
@@ -171,8 +180,8 @@ public final class StackwatchServer implements AutoCloseable {
         loggers.register(managementRouting);
 
         // The API's filter chain, outermost first: request id, server span (current for everything inside it, so
-        // metric exemplars carry its trace id), access log, metrics, drain, then the route's handler.
-        // Metrics and the access log see every request, refusals included.
+        // metric exemplars carry its trace id), access log, metrics, drain, security (headers, CORS, auth, rate and
+        // stream limits), then the route's handler. Traces, logs and metrics see every request, refusals included.
         HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
         tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
         apiRouting.addFilter(new AccessLogFilter(Level.INFO,
@@ -182,9 +191,13 @@ public final class StackwatchServer implements AutoCloseable {
         // A draining server refuses before anything else runs, and counts every request it admits; probes and
         // scrapes on a shared port must keep answering while it drains.
         apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
+        security.registerApi(apiRouting, api.routes().stream()
+                .filter(r -> r.inference() && r.method().equals(Method.POST))
+                .map(ApiRoute::template).collect(Collectors.toSet()));
         apiFilters.forEach(apiRouting::addFilter);
         new ApiErrors(json).register(apiRouting);
         if (sharedManagement) {
+            security.guardManagement(apiRouting);
             probes.register(apiRouting);
             metricsEndpoint.register(apiRouting);
             console.register(apiRouting);
@@ -196,16 +209,17 @@ public final class StackwatchServer implements AutoCloseable {
                 .shutdownHook(false)
                 .host(server.host())
                 .port(server.port())
-                // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .addConnectionSelector(new CountingConnectionSelector(metrics))
+                .addConnectionSelector(new CountingConnectionSelector(metrics, security.http1()))
                 .routing(apiRouting);
+        security.configureListener(builder, true);
         if (separateManagement) {
-            builder.putSocket(MANAGEMENT_SOCKET, socket -> socket
-                    .host(server.host())
-                    .port(server.managementPort())
-                    .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(managementRouting));
+            builder.putSocket(MANAGEMENT_SOCKET, socket -> {
+                socket.host(server.host())
+                        .port(server.managementPort())
+                        .addProtocol(security.http1())
+                        .routing(managementRouting);
+                security.configureListener(socket, false);
+            });
         }
         catalog.loadAllInBackground();
         // Discovery looks at the bare providers (what they can do) and registers into the catalog (observed ones).

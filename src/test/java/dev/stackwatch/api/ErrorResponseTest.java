@@ -1,11 +1,10 @@
 package dev.stackwatch.api;
 
+import static dev.stackwatch.testing.ApiAssertions.assertErrorShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.TestServers;
 import java.io.BufferedReader;
@@ -28,7 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every bad request gets the OpenAI error shape, the right status, and never a 500 or a stack trace. */
 class ErrorResponseTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static StackwatchServer server;
     private static HttpClient http;
 
@@ -155,17 +153,6 @@ class ErrorResponseTest {
         assertEquals(200, after.statusCode());
         assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + "/health"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-    }
-
-    private static JsonNode assertErrorShape(HttpResponse<String> res, int status, String code) throws Exception {
-        assertEquals(status, res.statusCode(), res.body());
-        assertEquals("application/json", res.headers().firstValue("Content-Type").orElseThrow());
-        JsonNode error = JSON.readTree(res.body()).path("error");
-        assertTrue(error.path("message").isTextual() && !error.path("message").asText().isBlank(), res.body());
-        assertTrue(error.path("type").isTextual(), res.body());
-        assertEquals(code, error.path("code").asText(), res.body());
-        assertFalse(res.body().contains("Exception") || res.body().contains("\tat "), "no stack trace: " + res.body());
-        return error;
     }
 
     private static HttpResponse<String> post(String path, String body, String contentType) throws Exception {

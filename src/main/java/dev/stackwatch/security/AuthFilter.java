@@ -1,0 +1,54 @@
+package dev.stackwatch.security;
+
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Requires a configured API key on every API route except {@link OpenRoutes}. CORS preflights never get here: the
+ * CORS filter runs first and answers them. Records {@link AuthOutcome} and, on success, {@link ApiKeyName} in the
+ * request context.
+ */
+public final class AuthFilter implements Filter {
+    private final List<ApiKey> keys;
+
+    public AuthFilter(AuthConfig config) {
+        this.keys = config.apiKeys();
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (OpenRoutes.isOpen(req.path().path())) {
+            req.context().register(AuthOutcome.OPEN_ROUTE);
+            chain.proceed();
+            return;
+        }
+        Optional<String> token = Credentials.bearer(req.headers());
+        if (token.isEmpty()) {
+            req.context().register(AuthOutcome.MISSING);
+            throw Refusals.unauthorized("API key");
+        }
+        ApiKey key = match(HashedToken.of(token.get()));
+        if (key == null) {
+            req.context().register(AuthOutcome.REJECTED);
+            throw Refusals.unauthorized("API key");
+        }
+        req.context().register(AuthOutcome.ACCEPTED);
+        req.context().register(new ApiKeyName(key.name()));
+        chain.proceed();
+    }
+
+    /** Compares against every key, never stopping early, so the time taken does not tell which key was close. */
+    private ApiKey match(HashedToken presented) {
+        ApiKey found = null;
+        for (ApiKey key : keys) {
+            if (key.token().sameAs(presented)) {
+                found = key;
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.stackwatch.security;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.api.ErrorBody;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import java.util.Locale;
+
+/**
+ * Refusals Helidon makes before routing (headers too large, a malformed request line) in the OpenAI error shape
+ * instead of plain text. The message is fixed text, never Helidon's message or the offending input.
+ */
+final class DirectErrors implements DirectHandler {
+    /** Helidon 4.5 refuses oversized headers as a plain 400 with this message; the tests notice if it changes. */
+    private static final String HEADERS_TOO_LARGE = "Header size exceeded";
+    private static final Status STATUS_431 = Status.create(431, "Request Header Fields Too Large");
+
+    private final ObjectMapper json;
+    private final int maxHeaderBytes;
+
+    DirectErrors(ObjectMapper json, int maxHeaderBytes) {
+        this.json = json;
+        this.maxHeaderBytes = maxHeaderBytes;
+    }
+
+    @Override
+    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
+                                    ServerResponseHeaders headers, String message) {
+        boolean headersTooLarge = status.code() == STATUS_431.code()
+                || (message != null && message.contains(HEADERS_TOO_LARGE));
+        Status answer = headersTooLarge ? STATUS_431 : status;
+        String reason = answer.reasonPhrase().toLowerCase(Locale.ROOT);
+        String code = headersTooLarge ? "headers_too_large"
+                : status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code() ? "request_too_large"
+                : reason.replace(' ', '_');
+        byte[] body;
+        try {
+            String text = headersTooLarge ? "request headers exceed the limit of " + maxHeaderBytes + " bytes" : reason;
+            body = json.writeValueAsBytes(ErrorBody.of(text,
+                    answer.code() >= 500 ? "server_error" : "invalid_request_error", code, null));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return TransportResponse.builder()
+                .status(answer)
+                .headers(headers)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.create("X-Content-Type-Options"), "nosniff")
+                .keepAlive(false)
+                .entity(body)
+                .build();
+    }
+}

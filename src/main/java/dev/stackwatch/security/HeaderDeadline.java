@@ -1,0 +1,39 @@
+package dev.stackwatch.security;
+
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.time.Duration;
+
+/**
+ * Gives a client {@code timeout} from its request line to the end of its headers (slowloris sends headers a byte at a
+ * time). Helidon calls these hooks on the connection's own thread, so the pending deadline is kept per thread.
+ */
+final class HeaderDeadline implements Http1ConnectionListener {
+    private final Duration timeout;
+    private final ThreadLocal<ReadDeadline> pending = new ThreadLocal<>();
+
+    HeaderDeadline(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+        disarm();
+        pending.set(ReadDeadline.arm(timeout));
+    }
+
+    @Override
+    public void headers(ConnectionContext ctx, Headers headers) {
+        disarm();
+    }
+
+    private void disarm() {
+        ReadDeadline deadline = pending.get();
+        if (deadline != null) {
+            deadline.close();
+            pending.remove();
+        }
+    }
+}

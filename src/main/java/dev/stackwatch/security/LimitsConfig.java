@@ -1,0 +1,24 @@
+package dev.stackwatch.security;
+
+import java.time.Duration;
+
+/**
+ * {@code server.limits}: what one client may ask of the server. Defaults are safe for a public port yet far above what
+ * a real OpenAI client sends; {@code requestsPerSecond} 0 means no rate limit.
+ */
+public record LimitsConfig(int maxHeaderBytes, int maxMessages, int maxTokens, double requestsPerSecond, int burst,
+                           int maxConcurrentStreams, Duration readTimeout, int maxConnections) {
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final int DEFAULT_MAX_MESSAGES = 2_048;
+    public static final int DEFAULT_MAX_TOKENS = 1_000_000;
+    public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 10_000;
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+
+    public static final LimitsConfig DEFAULT = new LimitsConfig(DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_MESSAGES,
+            DEFAULT_MAX_TOKENS, 0, 1, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+
+    public boolean rateLimited() {
+        return requestsPerSecond > 0;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.stackwatch.security;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Caps in-flight inference requests (streams and whole answers alike: each holds a generation and a connection), so
+ * a flood is refused with 503 + Retry-After instead of exhausting memory. The permit is held until the handler
+ * returns, which for a stream is when the last event is written.
+ */
+public final class StreamLimitFilter implements Filter {
+    private final Set<String> inferencePaths;
+    private final int limit;
+    private final Semaphore permits;
+
+    public StreamLimitFilter(int limit, Set<String> inferencePaths) {
+        this.limit = limit;
+        this.inferencePaths = Set.copyOf(inferencePaths);
+        this.permits = new Semaphore(limit);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (!req.prologue().method().equals(Method.POST) || !inferencePaths.contains(req.path().path())) {
+            chain.proceed();
+            return;
+        }
+        if (!permits.tryAcquire()) {
+            throw Refusals.busy(limit);
+        }
+        try {
+            chain.proceed();
+        } finally {
+            permits.release();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.stackwatch.security;
+
+import java.nio.file.Path;
+
+/** {@code server.tls_certfile} / {@code server.tls_keyfile}: PEM files for the API listener, as in LlamaStack. */
+public record TlsConfig(Path certFile, Path keyFile) {}

@@ -1,0 +1,79 @@
+package dev.stackwatch.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.api.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the auth filter leaves in the request context for the filters around it: an outer filter (standing in for
+ * metrics and access logs) sees the outcome after a 401 too, and the key's name, never the token, after a success.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthContextTest {
+    private static final String TOKEN = "context-token-0123456789";
+    private final Map<String, String> seen = new ConcurrentHashMap<>();
+    private WebServer web;
+    private HttpClient http;
+
+    @BeforeAll
+    void start() {
+        HttpRouting.Builder routing = HttpRouting.builder();
+        new ApiErrors(Json.newMapper()).register(routing);
+        routing.addFilter((chain, req, res) -> {
+            String id = req.headers().first(HeaderNames.create("X-Test-Id")).orElseThrow();
+            try {
+                chain.proceed();
+            } finally {
+                seen.put(id, req.context().get(AuthOutcome.class).map(Enum::name).orElse("none") + "/"
+                        + req.context().get(ApiKeyName.class).map(ApiKeyName::name).orElse("none"));
+            }
+        });
+        routing.addFilter(new AuthFilter(new AuthConfig(List.of(new ApiKey("ci", HashedToken.of(TOKEN))))));
+        routing.get("/v1/models", (req, res) -> res.send("ok"));
+        routing.get("/v1/health", (req, res) -> res.send("ok"));
+        web = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();
+        http = HttpClient.newHttpClient();
+    }
+
+    @AfterAll
+    void stop() {
+        http.close();
+        web.stop();
+    }
+
+    @Test
+    void outcomeAndKeyNameAreInTheContextForOuterFilters() throws Exception {
+        assertEquals(200, call("ok", "/v1/models", "Bearer " + TOKEN));
+        assertEquals(401, call("missing", "/v1/models", null));
+        assertEquals(401, call("wrong", "/v1/models", "Bearer nope-nope-nope-nope"));
+        assertEquals(200, call("open", "/v1/health", null));
+        assertEquals("ACCEPTED/ci", seen.get("ok"));
+        assertEquals("MISSING/none", seen.get("missing"));
+        assertEquals("REJECTED/none", seen.get("wrong"));
+        assertEquals("OPEN_ROUTE/none", seen.get("open"));
+    }
+
+    private int call(String id, String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + path))
+                .header("X-Test-Id", id);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}

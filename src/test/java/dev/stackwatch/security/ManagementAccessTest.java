@@ -1,0 +1,100 @@
+package dev.stackwatch.security;
+
+import static dev.stackwatch.testing.ApiAssertions.assertErrorShape;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.stackwatch.config.RunConfig;
+import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.TestServers;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The management port's guard in front of the real /metrics and /loggers endpoints: a 200 shows a request got past
+ * it, a 401/403 that it did not. Level changes go to a logger nothing else uses, so no other test sees them.
+ */
+class ManagementAccessTest {
+    private static final String METRICS = "metrics-token-0123456789";
+    private static final String ADMIN = "admin-token-0123456789ab";
+
+    @Test
+    void metricsNeedItsTokenAndChangesNeedTheAdminTokenWhileProbesStayOpen() throws Exception {
+        try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR + """
+                server:
+                  management: {metrics_token: %s, admin_token: %s}
+                """.formatted(METRICS, ADMIN));
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Management m = new Management(http, server.managementPort());
+            assertEquals(200, m.get("/health", null).statusCode());
+            HttpResponse<String> noToken = m.get("/metrics", null);
+            assertErrorShape(noToken, 401, "invalid_api_key");
+            assertEquals("Bearer realm=\"stackwatch\"", noToken.headers().firstValue("WWW-Authenticate").orElseThrow());
+            assertErrorShape(m.get("/metrics", ADMIN), 401, "invalid_api_key");
+            assertEquals(200, m.get("/metrics", METRICS).statusCode(), "past the guard");
+            assertErrorShape(m.post("/loggers/stackwatch.test.guard", null), 401, "invalid_api_key");
+            assertErrorShape(m.post("/loggers/stackwatch.test.guard", METRICS), 401, "invalid_api_key");
+            assertEquals(200, m.post("/loggers/stackwatch.test.guard", ADMIN).statusCode(), "past the guard");
+            assertEquals(200, m.get("/loggers", null).statusCode(), "reading is not a change");
+        }
+    }
+
+    @Test
+    void withoutAnAdminTokenChangesAreAllowedFromLoopbackAndMetricsAreOpen() throws Exception {
+        try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR);
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Management m = new Management(http, server.managementPort());
+            assertEquals(200, m.get("/metrics", null).statusCode(), "no metrics token configured");
+            assertEquals(200, m.post("/loggers/stackwatch.test.guard", null).statusCode(), "127.0.0.1 is loopback");
+        }
+    }
+
+    @Test
+    void onASharedListenerTheApiKeyAndTheManagementRulesBothApply() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR + """
+                server:
+                  auth: {api_keys: [{name: ci, token: %s}]}
+                  management: {metrics_token: %s}
+                """.formatted(ADMIN, METRICS));
+        try (StackwatchServer server = TestServers.startAndAwait(config.withServer(
+                config.server().withPorts(port, port)));
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Management m = new Management(http, server.port());
+            assertEquals(server.port(), server.managementPort());
+            assertEquals(200, m.get("/health", null).statusCode());
+            assertEquals(200, m.get("/v1/health", null).statusCode());
+            assertErrorShape(m.get("/metrics", null), 401, "invalid_api_key");
+            assertEquals(200, m.get("/metrics", METRICS).statusCode(), "past both guards");
+            assertErrorShape(m.get("/v1/models", null), 401, "invalid_api_key");
+            assertEquals(200, m.get("/v1/models", ADMIN).statusCode(), "API routes are not management changes");
+        }
+    }
+
+    private record Management(HttpClient http, int port) {
+        HttpResponse<String> get(String path, String token) throws Exception {
+            return send(request(path, token).GET());
+        }
+
+        HttpResponse<String> post(String path, String token) throws Exception {
+            return send(request(path, token).POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"DEBUG\"}")));
+        }
+
+        private HttpRequest.Builder request(String path, String token) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10));
+            return token == null ? b : b.header("Authorization", "Bearer " + token);
+        }
+
+        private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
