@@ -1,6 +1,7 @@
 package dev.stackwatch.telemetry.logging;
 
 import dev.stackwatch.api.MatchedRoute;
+import dev.stackwatch.security.ApiKeyName;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -64,6 +65,8 @@ public final class AccessLogFilter implements Filter {
                 .addKeyValue("duration_ms", Math.round(durationMs * 100) / 100.0)
                 .addKeyValue("bytes", res.bytesWritten())
                 .addKeyValue("client_address", address(req.remotePeer().address()));
+        // The key's configured name, never the token; absent when auth is off or refused the request.
+        req.context().get(ApiKeyName.class).ifPresent(key -> event.addKeyValue("api_key_name", key.name()));
         if (facts.called()) {
             event.addKeyValue("model", facts.model)
                     .addKeyValue("provider", facts.provider)

@@ -1,10 +1,12 @@
 package dev.stackwatch.telemetry.metrics;
 
 import dev.stackwatch.api.MatchedRoute;
+import dev.stackwatch.security.AuthOutcome;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.util.Locale;
 
 /**
  * The API edge's one metrics filter: in-flight while a request is served, then its count and duration. Handlers run
@@ -28,6 +30,9 @@ public final class HttpMetricsFilter implements Filter {
             String endpoint = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse(Metrics.OTHER);
             metrics.requestFinished(req.prologue().method().text(), endpoint, res.status().code(),
                     System.nanoTime() - start);
+            req.context().get(AuthOutcome.class)
+                    .filter(o -> o == AuthOutcome.MISSING || o == AuthOutcome.REJECTED)
+                    .ifPresent(o -> metrics.authFailed(o.name().toLowerCase(Locale.ROOT)));
         }
     }
 }

@@ -46,6 +46,7 @@ public final class Metrics {
     private final Map<SeriesKey, CallSeries> callSeries = new ConcurrentHashMap<>();
 
     private final Counter requests;
+    private final Counter authFailures;
     private final Histogram requestDuration;
     private final Gauge activeConnections;
     private final Gauge requestsInFlight;
@@ -95,6 +96,9 @@ public final class Metrics {
         providerErrors = counter("llamastack_provider_errors_total",
                 "Provider calls that failed, by provider and error kind",
                 "provider", "kind");
+        authFailures = counter("llamastack_auth_failures_total",
+                "API requests refused for want of a valid API key: reason missing (no bearer token) or rejected",
+                "reason");
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -159,6 +163,11 @@ public final class Metrics {
         requestDuration.labelValues(m, endpoint).observe(seconds(nanos));
         // Last, so that a scrape seeing nothing in flight also sees every finished request counted.
         requestsInFlight.dec();
+    }
+
+    /** {@code reason}: {@code missing} or {@code rejected}; the only two ways auth refuses. */
+    public void authFailed(String reason) {
+        authFailures.labelValues(reason).inc();
     }
 
     public void connectionOpened() {

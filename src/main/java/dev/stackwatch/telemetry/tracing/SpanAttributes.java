@@ -16,6 +16,8 @@ final class SpanAttributes {
     static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
     static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
     static final AttributeKey<String> USER_AGENT = AttributeKey.stringKey("user_agent.original");
+    /** Stackwatch's own: the configured name of the API key a request used (never the token). */
+    static final AttributeKey<String> API_KEY_NAME = AttributeKey.stringKey("stackwatch.api_key.name");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     static final AttributeKey<String> GEN_AI_OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");

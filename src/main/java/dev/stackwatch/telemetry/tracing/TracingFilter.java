@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry.tracing;
 
+import static dev.stackwatch.telemetry.tracing.SpanAttributes.API_KEY_NAME;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.CLIENT_ADDRESS;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.ERROR_TYPE;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.HTTP_REQUEST_METHOD;
@@ -11,6 +12,7 @@ import static dev.stackwatch.telemetry.tracing.SpanAttributes.URL_SCHEME;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.USER_AGENT;
 
 import dev.stackwatch.api.MatchedRoute;
+import dev.stackwatch.security.ApiKeyName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.http.Filter;
@@ -88,6 +90,7 @@ public final class TracingFilter implements Filter {
             span.updateName(req.prologue().method().text() + " " + template);
             span.setAttribute(HTTP_ROUTE, template);
         });
+        req.context().get(ApiKeyName.class).ifPresent(key -> span.setAttribute(API_KEY_NAME, key.name()));
         int status = res.status().code();
         span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
         // HTTP semconv: for a server span only 5xx is an error; a 4xx is the client's problem, not ours.

@@ -102,6 +102,7 @@ class MetricsDocTest {
         Metrics metrics = new Metrics(new PrometheusRegistry(), new BuildInfo("test"), List.of(model));
         metrics.watch(new StateSignals(() -> true, List.of("p"), p -> true, m -> true,
                 p -> Optional.of(CircuitBreaker.State.CLOSED)));
+        metrics.authFailed("missing");
         MetricsObserver observer = new MetricsObserver(metrics);
         observer.modelLoaded(model, "inline::simulator", Duration.ofMillis(5), null);
         CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null);
