@@ -10,15 +10,19 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
 /** The one JSON configuration of the wire: snake_case records, absent nulls, bounded nesting, no duplicate keys. */
 public final class Json {
-    /** Deeper JSON than this is refused before it is built into a tree. */
-    public static final int MAX_NESTING_DEPTH = 64;
+    /** Deeper JSON than this is refused before it is built into a tree (request bodies: server.limits.max_json_depth). */
+    public static final int DEFAULT_MAX_NESTING_DEPTH = 64;
 
     private Json() {
     }
 
     public static ObjectMapper newMapper() {
+        return newMapper(DEFAULT_MAX_NESTING_DEPTH);
+    }
+
+    public static ObjectMapper newMapper(int maxNestingDepth) {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
                 // A proxy that reads the first "model" and a server that reads the last disagree about the request.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();

@@ -22,12 +22,17 @@ public final class JsonBodyReader {
     private final ObjectMapper json;
     private final long maxBytes;
     private final Duration readTimeout;
+    private final int maxDepth;
 
-    /** The whole body must arrive within {@code readTimeout}, so a client trickling bytes cannot hold a connection. */
-    public JsonBodyReader(ObjectMapper json, long maxBytes, Duration readTimeout) {
-        this.json = json;
+    /**
+     * The whole body must arrive within {@code readTimeout}, so a client trickling bytes cannot hold a connection;
+     * JSON nested deeper than {@code maxDepth} is refused while parsing, before any tree is built.
+     */
+    public JsonBodyReader(long maxBytes, Duration readTimeout, int maxDepth) {
+        this.json = Json.newMapper(maxDepth);
         this.maxBytes = maxBytes;
         this.readTimeout = readTimeout;
+        this.maxDepth = maxDepth;
     }
 
     public ObjectNode read(ServerRequest req) {
@@ -53,7 +58,7 @@ public final class JsonBodyReader {
             throw ApiException.badRequest("invalid_json", "request body is not UTF-8 JSON text");
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("invalid_json", "request body is nested too deeply (limit "
-                    + Json.MAX_NESTING_DEPTH + " levels)");
+                    + maxDepth + " levels)");
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();

@@ -1,5 +1,6 @@
 package dev.stackwatch.security;
 
+import dev.stackwatch.api.Json;
 import java.time.Duration;
 
 /**
@@ -7,7 +8,7 @@ import java.time.Duration;
  * a real OpenAI client sends; {@code requestsPerSecond} 0 means no rate limit.
  */
 public record LimitsConfig(int maxHeaderBytes, int maxMessages, int maxTokens, double requestsPerSecond, int burst,
-                           int maxConcurrentStreams, Duration readTimeout, int maxConnections) {
+                           int maxConcurrentStreams, Duration readTimeout, int maxConnections, int maxJsonDepth) {
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
     public static final int DEFAULT_MAX_MESSAGES = 2_048;
     public static final int DEFAULT_MAX_TOKENS = 1_000_000;
@@ -16,7 +17,8 @@ public record LimitsConfig(int maxHeaderBytes, int maxMessages, int maxTokens, d
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
 
     public static final LimitsConfig DEFAULT = new LimitsConfig(DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_MESSAGES,
-            DEFAULT_MAX_TOKENS, 0, 1, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+            DEFAULT_MAX_TOKENS, 0, 1, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+            Json.DEFAULT_MAX_NESTING_DEPTH);
 
     public boolean rateLimited() {
         return requestsPerSecond > 0;

@@ -27,7 +27,8 @@ public final class SecurityConfigReader {
             "max_age_s");
     private static final Set<String> MANAGEMENT_KEYS = Set.of("metrics_token", "admin_token");
     private static final Set<String> LIMITS_KEYS = Set.of("max_header_bytes", "max_messages", "max_tokens",
-            "requests_per_second", "burst", "max_concurrent_streams", "read_timeout_ms", "max_connections");
+            "requests_per_second", "burst", "max_concurrent_streams", "read_timeout_ms", "max_connections",
+            "max_json_depth");
 
     private SecurityConfigReader() {
     }
@@ -145,6 +146,7 @@ public final class SecurityConfigReader {
                 // At least 100 ms: a zero timeout would cut off every request at once.
                 Duration.ofMillis(limits.integer("read_timeout_ms", (int) d.readTimeout().toMillis(), 100,
                         (int) Duration.ofDays(1).toMillis())),
-                limits.integer("max_connections", d.maxConnections(), 1, 1_000_000));
+                limits.integer("max_connections", d.maxConnections(), 1, 1_000_000),
+                limits.integer("max_json_depth", d.maxJsonDepth(), 2, 1_000));
     }
 }

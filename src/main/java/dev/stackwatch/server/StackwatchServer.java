@@ -153,7 +153,7 @@ public final class StackwatchServer implements AutoCloseable {
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
         InferenceHandlers inference = new InferenceHandlers(catalog,
-                new JsonBodyReader(json, server.maxRequestBodyBytes(), limits.readTimeout()),
+                new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth()),
                 new RequestParser(limits.maxMessages(), limits.maxTokens()), json);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);

@@ -12,7 +12,8 @@ import java.time.Duration;
  * {@code src/test/resources/dev/stackwatch/api/RequestDecodingFuzzTestInputs}; with {@code JAZZER_FUZZ=1} it fuzzes.
  */
 class RequestDecodingFuzzTest {
-    private final JsonBodyReader reader = new JsonBodyReader(Json.newMapper(), 1024 * 1024, Duration.ofSeconds(5));
+    private final JsonBodyReader reader = new JsonBodyReader(1024 * 1024, Duration.ofSeconds(5),
+            Json.DEFAULT_MAX_NESTING_DEPTH);
     private final RequestParser parser = new RequestParser(64, 4096);
 
     @FuzzTest(maxDuration = "5m")

@@ -39,7 +39,8 @@ class LimitsTest {
     static void start() {
         server = TestServers.start(SLOW_SIMULATOR + """
                 server:
-                  limits: {max_messages: 3, max_tokens: 100, max_concurrent_streams: 1, max_header_bytes: 4096}
+                  limits: {max_messages: 3, max_tokens: 100, max_concurrent_streams: 1, max_header_bytes: 4096,
+                           max_json_depth: 5}
                 """);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -60,6 +61,17 @@ class LimitsTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}");
         assertEquals("max_tokens", assertErrorShape(tokens, 400, "invalid_value").path("param").asText());
         assertTrue(tokens.body().contains("between 1 and 100"), tokens.body());
+    }
+
+    @Test
+    void jsonDeeperThanTheConfiguredDepthIs400WhileParsing() throws Exception {
+        // Object, messages array, message object: depth 3; content parts array and part object: depth 5.
+        String atLimit = "{\"model\":\"sim-chat\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"a\"}]}]}";
+        assertEquals(200, post(atLimit).statusCode(), "depth 5 is within max_json_depth: 5");
+        HttpResponse<String> deeper = post("{\"model\":\"sim-chat\",\"messages\":[[[[[\"a\"]]]]]}");
+        assertErrorShape(deeper, 400, "invalid_json");
+        assertTrue(deeper.body().contains("nested too deeply (limit 5 levels)"), deeper.body());
     }
 
     @Test

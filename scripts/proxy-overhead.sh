@@ -3,7 +3,7 @@
 # and through nginx (a plain reverse proxy), so the latency Stackwatch adds can be read against a known baseline.
 # The upstream is the simulator (`stackwatch simulate`) with a fixed time to first token. Needs: hey, nginx, a built
 # target/stackwatch.jar (./mvnw -B package -DskipTests) and a JDK >= 21 (JAVA_HOME or PATH).
-# Usage: bench/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
+# Usage: scripts/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +16,11 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$WORK"/*.log "$WORK"/*.txt "$KEEP"/ 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+KEEP=${KEEP_LOGS:-}   # set to a folder to keep the servers' logs there
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -104,6 +106,10 @@ run() {
   p99=$(awk '/ 99% in/ {print $3*1000}' "$WORK/$name.txt")
   ok=$(awk '/\[200\]/ {print $2}' "$WORK/$name.txt")
   printf '| %-10s | %8s | %8s | %8s | %8s | %8s |\n' "$name" "$rps" "$p50" "$p90" "$p99" "${ok:-0}"
+  # Anything but 200 is worth seeing: it is a failure, not a latency.
+  awk '/Status code distribution/ {on=1; next} on && /\[/ && !/\[200\]/ {print "  " name ": " $0} /^$/ {on=0}' \
+    name="$name" "$WORK/$name.txt" >&2
+  grep -A5 '^Error distribution' "$WORK/$name.txt" | sed "s/^/  $name: /" >&2 || true
 }
 
 echo "rate ${RATE}/s for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token 20 ms, 16 tokens"
