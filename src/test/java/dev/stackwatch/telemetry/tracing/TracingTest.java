@@ -43,12 +43,16 @@ class TracingTest {
     }
 
     private String start(Map<String, String> extraEnv) {
+        return start(CONFIG, extraEnv);
+    }
+
+    private String start(String config, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
                 "OTEL_BSP_SCHEDULE_DELAY", "50",
                 "OTEL_SERVICE_NAME", "stackwatch-test"));
         env.putAll(extraEnv);
-        server = TestServers.startAndAwait(TestServers.config(CONFIG), TelemetrySettings.fromEnv(env));
+        server = TestServers.startAndAwait(TestServers.config(config), TelemetrySettings.fromEnv(env));
         return "http://127.0.0.1:" + server.port();
     }
 
@@ -102,6 +106,20 @@ class TracingTest {
                 .count(), "exactly one first-token event");
         long firstToken = chat.span().getEvents(0).getTimeUnixNano();
         assertTrue(firstToken >= chat.span().getStartTimeUnixNano() && firstToken <= chat.span().getEndTimeUnixNano());
+    }
+
+    @Test
+    void theServerSpanNamesTheApiKeyButNeverCarriesTheToken() {
+        String token = "span-token-0123456789abcdef";
+        String base = start(CONFIG + "server:\n  auth: {api_keys: [{name: batch-jobs, token: " + token + "}]}\n",
+                Map.of());
+        HttpResponse<String> res = http.send(base + "/v1/models", null, "Authorization", "Bearer " + token,
+                "traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN_ID + "-01");
+        assertEquals(200, res.statusCode(), res.body());
+        Received serverSpan = named(awaitTrace(TRACE_ID, 1), "GET /v1/models");
+        assertEquals("batch-jobs", serverSpan.attributes().get("stackwatch.api_key.name"));
+        assertTrue(serverSpan.attributes().values().stream().noneMatch(v -> v.contains(token)),
+                serverSpan.attributes().toString());
     }
 
     @Test
