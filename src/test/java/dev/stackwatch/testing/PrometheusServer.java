@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +27,7 @@ public final class PrometheusServer implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpCalls http = new HttpCalls();
 
     private PrometheusServer(Process process, Path dir, int port) {
         this.process = process;
@@ -92,20 +89,12 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return http.send("http://127.0.0.1:" + port + path, null);
     }
 
     @Override
     public void close() {
-        client.close();
+        http.close();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
