@@ -36,6 +36,7 @@ import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.http.RemoteProvider;
+import dev.stackwatch.provider.http.UpstreamStatus;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.server.lifecycle.Lifecycle;
 import dev.stackwatch.telemetry.TelemetrySettings;
@@ -61,7 +62,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -144,11 +147,16 @@ public final class StackwatchServer implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle();
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
                 lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
+        Map<String, UpstreamStatus> upstreams = new HashMap<>();
+        for (InferenceProvider p : bare) {
+            if (p instanceof RemoteProvider remote) {
+                upstreams.put(p.id(), remote.upstreamStatus());
+            }
+        }
         metrics.watch(new StateSignals(health::isReady, providers.stream().map(InferenceProvider::id).toList(),
                 provider -> health.providerHealth(provider).isOk(),
                 model -> catalog.state(model) instanceof ModelState.Ready,
-                provider -> bare.stream().filter(p -> p.id().equals(provider) && p instanceof RemoteProvider)
-                        .findFirst().map(p -> ((RemoteProvider) p).upstreamStatus().circuitState())));
+                provider -> Optional.ofNullable(upstreams.get(provider)).map(UpstreamStatus::circuitState)));
 
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
@@ -188,8 +196,8 @@ public final class StackwatchServer implements AutoCloseable {
                 path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)));
         apiRouting.addFilter(new HttpMetricsFilter(metrics));
         apiRouting.addFilter(new HttpErrorFilter(recentErrors));
-        // A draining server refuses before anything else runs, and counts every request it admits; probes and
-        // scrapes on a shared port must keep answering while it drains.
+        // A draining server refuses new requests (traced, logged and counted by the filters above) and counts every
+        // request it admits; probes and scrapes on a shared port must keep answering while it drains.
         apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
         security.registerApi(apiRouting, api.routes().stream()
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
