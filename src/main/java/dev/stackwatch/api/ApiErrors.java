@@ -1,19 +1,17 @@
 package dev.stackwatch.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.ModelNotFoundException;
 import dev.stackwatch.inference.ModelNotReadyException;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.server.lifecycle.DrainDeadlineException;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,25 +24,40 @@ public final class ApiErrors {
     /** Seconds a client should wait before retrying a model that is still loading. */
     static final String LOADING_RETRY_AFTER = "5";
 
-    private final ObjectMapper json;
+    private final JsonResponses responses;
 
-    public ApiErrors(ObjectMapper json) {
-        this.json = json;
+    public ApiErrors(JsonResponses responses) {
+        this.responses = responses;
     }
 
+    /** One handler for everything: {@link #known} decides the answer, so there is one list of failure types. */
     public void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, (req, res, e) -> send(res, toApi(e)))
-                .error(ModelNotFoundException.class, (req, res, e) -> send(res, toApi(e)))
-                .error(ModelNotReadyException.class, (req, res, e) -> send(res, toApi(e)))
-                .error(ProviderException.class, (req, res, e) -> send(res, toApi(e)))
-                .error(DrainDeadlineException.class, (req, res, e) -> send(res, toApi(e)))
-                .error(ClientDisconnectedException.class, (req, res, e) -> LOG.debug("client disconnected"))
-                .error(Throwable.class, this::unexpected);
+        routing.error(Throwable.class, this::handle);
+    }
+
+    private void handle(ServerRequest req, ServerResponse res, Throwable t) {
+        if (t instanceof ClientDisconnectedException) {
+            LOG.debug("client disconnected");
+            return;
+        }
+        send(res, report(t, req.prologue().method().text() + " " + req.path().path()));
     }
 
     /** The API view of any failure; also used for errors sent as SSE events once a stream has begun. */
     public static ApiException toApi(Throwable t) {
-        return switch (t) {
+        return known(t).orElseGet(ApiErrors::internal);
+    }
+
+    /** Like {@link #toApi}, and logs the failure (with its stack) when it is not one the API expects. */
+    public static ApiException report(Throwable t, String where) {
+        return known(t).orElseGet(() -> {
+            LOG.error("unexpected error serving {}", where, t);
+            return internal();
+        });
+    }
+
+    private static Optional<ApiException> known(Throwable t) {
+        return Optional.ofNullable(switch (t) {
             case ApiException e -> e;
             case ModelNotFoundException e -> new ApiException(404, "not_found_error", "model_not_found",
                     e.getMessage(), "model", Map.of());
@@ -54,10 +67,13 @@ public final class ApiErrors {
             case ProviderException e -> new ApiException(e.kind().status(), e.kind().type(), e.kind().code(),
                     "provider '" + e.providerId() + "': " + e.getMessage(), null, e.retryAfter()
                             .map(d -> Map.of("Retry-After", retryAfterSeconds(d))).orElse(Map.of()));
-            case DrainDeadlineException e -> new ApiException(503, "server_error", "server_draining", e.getMessage(),
-                    null, Map.of("Connection", "close"));
-            default -> new ApiException(500, "server_error", "internal_error", "internal server error", null, Map.of());
-        };
+            case DrainDeadlineException e -> ApiException.draining(e.getMessage());
+            default -> null;
+        });
+    }
+
+    private static ApiException internal() {
+        return new ApiException(500, "server_error", "internal_error", "internal server error", null, Map.of());
     }
 
     /** Retry-After takes whole seconds; rounding up keeps clients from coming back too early. */
@@ -69,22 +85,7 @@ public final class ApiErrors {
         if (res.isSent()) {
             return;
         }
-        res.status(Status.create(e.status()));
         e.headers().forEach(res::header);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(bytes(e));
-    }
-
-    byte[] bytes(ApiException e) {
-        try {
-            return json.writeValueAsBytes(ErrorBody.of(e.getMessage(), e.type(), e.code(), e.param()));
-        } catch (Exception impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
-
-    private void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
-        LOG.error("unexpected error serving {} {}", req.prologue().method().text(), req.path().path(), t);
-        send(res, toApi(t));
+        responses.send(res, e.status(), ErrorBody.of(e.getMessage(), e.type(), e.code(), e.param()));
     }
 }

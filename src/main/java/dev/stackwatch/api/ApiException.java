@@ -27,6 +27,16 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request_error", code, message, null, Map.of());
     }
 
+    public static ApiException tooLarge(long maxBytes) {
+        return new ApiException(413, "invalid_request_error", "request_too_large",
+                "request body exceeds the limit of " + maxBytes + " bytes", null, Map.of());
+    }
+
+    /** A draining server refuses: the client should go to another replica, on a new connection. */
+    public static ApiException draining(String message) {
+        return new ApiException(503, "server_error", "server_draining", message, null, Map.of("Connection", "close"));
+    }
+
     public static ApiException notFound(String code, String message) {
         return new ApiException(404, "not_found_error", code, message, null, Map.of());
     }

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,8 +38,6 @@ public final class DrainFilter implements Filter {
     }
 
     private static ApiException refused() {
-        return new ApiException(503, "server_error", "server_draining",
-                "the server is shutting down and accepts no new requests; retry on another replica", null,
-                Map.of("Connection", "close"));
+        return ApiException.draining("the server is shutting down and accepts no new requests; retry on another replica");
     }
 }

@@ -21,25 +21,22 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** POST /v1/chat/completions, /v1/completions and /v1/embeddings. */
 public final class InferenceHandlers {
-    private static final Logger LOG = LoggerFactory.getLogger(InferenceHandlers.class);
-
     private final ModelCatalog catalog;
     private final JsonBodyReader reader;
     private final ObjectMapper json;
     private final JsonResponses responses;
     private final RequestParser parser;
 
-    public InferenceHandlers(ModelCatalog catalog, JsonBodyReader reader, RequestParser parser, ObjectMapper json) {
+    public InferenceHandlers(ModelCatalog catalog, JsonBodyReader reader, RequestParser parser, ObjectMapper json,
+                             JsonResponses responses) {
         this.catalog = catalog;
         this.reader = reader;
         this.parser = parser;
         this.json = json;
-        this.responses = new JsonResponses(json);
+        this.responses = responses;
     }
 
     public void chat(ServerRequest req, ServerResponse res) {
@@ -90,10 +87,7 @@ public final class InferenceHandlers {
                 if (!sse.started()) {
                     throw e;
                 }
-                ApiException error = ApiErrors.toApi(e);
-                if (error.status() == 500 && error.code().equals("internal_error")) {
-                    LOG.error("unexpected error while streaming", e);
-                }
+                ApiException error = ApiErrors.report(e, "a stream of " + in.model());
                 sse.send(ErrorBody.of(error.getMessage(), error.type(), error.code(), null));
                 return;
             }

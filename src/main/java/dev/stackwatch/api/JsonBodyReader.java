@@ -39,7 +39,7 @@ public final class JsonBodyReader {
         checkContentType(req);
         req.headers().contentLength().ifPresent(length -> {
             if (length > maxBytes) {
-                throw tooLarge();
+                throw ApiException.tooLarge(maxBytes);
             }
         });
         return parse(readLimited(req));
@@ -94,7 +94,7 @@ public final class JsonBodyReader {
         try (deadline; InputStream in = req.content().inputStream()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {
-                throw tooLarge();
+                throw ApiException.tooLarge(maxBytes);
             }
             return data;
         } catch (IOException | RuntimeException e) {
@@ -105,8 +105,4 @@ public final class JsonBodyReader {
         }
     }
 
-    private ApiException tooLarge() {
-        return new ApiException(413, "invalid_request_error", "request_too_large",
-                "request body exceeds the limit of " + maxBytes + " bytes", null, Map.of());
-    }
 }

@@ -12,10 +12,6 @@ final class RequestFields {
         this.body = body;
     }
 
-    ObjectNode body() {
-        return body;
-    }
-
     /** The field's node, or empty when absent or JSON null. */
     Optional<JsonNode> node(String field) {
         JsonNode n = body.get(field);

@@ -61,17 +61,14 @@ final class SimulateCommand {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
+        CountDownLatch stop = StopSignals.install();
         StackwatchServer running = StackwatchServer.start(config.withServer(
                 server.withPorts(server.port(), ServerConfig.NO_MANAGEMENT)), List.of(faults));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
-            stopped.countDown();
-        }, "shutdown"));
         // Tests and scripts read this line to learn the port when --port 0 was given.
         System.out.println("simulator listening on port " + running.port());
         System.out.flush();
-        stopped.await();
+        stop.await();
+        running.close();
         return 0;
     }
 

@@ -2,7 +2,6 @@ package dev.stackwatch.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,15 +25,6 @@ public final class ConfigNode {
         this.path = path;
         this.node = node == null ? JsonNodeFactory.instance.missingNode() : node;
         this.warnings = warnings;
-    }
-
-    /** An empty mapping, for code that builds configuration programmatically. */
-    public static ConfigNode empty(String source) {
-        return new ConfigNode(source, "", JsonNodeFactory.instance.objectNode(), w -> {});
-    }
-
-    public static ConfigNode of(String source, ObjectNode node) {
-        return new ConfigNode(source, "", node, w -> {});
     }
 
     public String source() {
@@ -88,26 +78,7 @@ public final class ConfigNode {
     }
 
     public int integer(String key, int fallback, int min, int max) {
-        ConfigNode c = child(key);
-        if (c.isMissing()) {
-            return fallback;
-        }
-        long value;
-        if (c.node.isIntegralNumber()) {
-            value = c.node.asLong();
-        } else if (c.node.isTextual()) {
-            try {
-                value = Long.parseLong(c.node.asText().trim());
-            } catch (NumberFormatException e) {
-                throw c.error("'" + c.node.asText() + "' is not an integer");
-            }
-        } else {
-            throw c.error("must be an integer");
-        }
-        if (value < min || value > max) {
-            throw c.error(value + " is out of range (" + min + ".." + max + ")");
-        }
-        return (int) value;
+        return (int) longValue(key, fallback, min, max);
     }
 
     public long longValue(String key, long fallback, long min, long max) {

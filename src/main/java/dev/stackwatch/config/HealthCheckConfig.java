@@ -12,7 +12,4 @@ public record HealthCheckConfig(Duration interval, Duration timeout) {
     /** Below the readiness probe's 3 s timeout; a provider slower than this to say it is healthy is not. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
-    public static HealthCheckConfig defaults() {
-        return new HealthCheckConfig(DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
-    }
 }

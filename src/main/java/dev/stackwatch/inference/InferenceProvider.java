@@ -1,6 +1,8 @@
 package dev.stackwatch.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A backend that serves models. Implementations are plain blocking code (they run on virtual threads) and contain no
@@ -25,6 +27,14 @@ public interface InferenceProvider extends AutoCloseable {
     Completion generate(GenerationRequest request, TokenSink sink);
 
     Embeddings embed(EmbeddingRequest request);
+
+    /**
+     * How long the upstream itself said the last load of this model took (Ollama's {@code load_duration}), when it
+     * says: more exact than a wall clock around {@link #load}, which includes HTTP overhead.
+     */
+    default Optional<Duration> reportedLoadTime(Model model) {
+        return Optional.empty();
+    }
 
     /** A quick check of whether the provider can serve now; called in the background, never on a probe's path. */
     ProviderHealth checkHealth();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The decorator around every provider: tells each {@link InferenceObserver} when a call starts, each token, and how
@@ -43,15 +45,19 @@ public final class ObservedProvider implements InferenceProvider {
     @Override
     public void load(Model model) {
         long start = System.nanoTime();
+        RuntimeException failure = null;
         try {
             delegate.load(model);
         } catch (RuntimeException e) {
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            observers.forEach(o -> o.modelLoaded(model, delegate.type(), took, e));
-            throw e;
+            failure = e;
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        observers.forEach(o -> o.modelLoaded(model, delegate.type(), took, null));
+        Duration measured = Duration.ofNanos(System.nanoTime() - start);
+        Duration took = failure == null ? delegate.reportedLoadTime(model).orElse(measured) : measured;
+        RuntimeException outcome = failure;
+        each(observers, o -> o.modelLoaded(model, delegate.type(), took, outcome));
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override
@@ -70,11 +76,11 @@ public final class ObservedProvider implements InferenceProvider {
         Completion completion;
         try {
             completion = delegate.generate(request, observed);
-        } catch (RuntimeException e) {
-            calls.reversed().forEach(c -> c.failed(e));
+        } catch (RuntimeException | Error e) {
+            each(calls.reversed(), c -> c.failed(e));
             throw e;
         }
-        calls.reversed().forEach(c -> c.completed(completion));
+        each(calls.reversed(), c -> c.completed(completion));
         return completion;
     }
 
@@ -85,12 +91,39 @@ public final class ObservedProvider implements InferenceProvider {
         Embeddings result;
         try {
             result = delegate.embed(request);
-        } catch (RuntimeException e) {
-            calls.reversed().forEach(c -> c.failed(e));
+        } catch (RuntimeException | Error e) {
+            each(calls.reversed(), c -> c.failed(e));
             throw e;
         }
-        calls.reversed().forEach(c -> c.embedded(result));
+        each(calls.reversed(), c -> c.embedded(result));
         return result;
+    }
+
+    @Override
+    public Optional<Duration> reportedLoadTime(Model model) {
+        return delegate.reportedLoadTime(model);
+    }
+
+    /**
+     * Tells every observer even when one of them throws: an observer that holds a scope (a current span, MDC ids)
+     * must always get its end, or that state would outlive the call on this thread. The first failure is rethrown.
+     */
+    private static <T> void each(List<T> targets, Consumer<T> action) {
+        RuntimeException first = null;
+        for (T target : targets) {
+            try {
+                action.accept(target);
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.helidon.common.context.Contexts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -38,7 +37,4 @@ public record UpstreamHeaders(Map<String, String> values) {
         return Contexts.context().flatMap(c -> c.get(UpstreamHeaders.class)).orElse(NONE);
     }
 
-    public Optional<String> get(String name) {
-        return Optional.ofNullable(values.get(name));
-    }
 }

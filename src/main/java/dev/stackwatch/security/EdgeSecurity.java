@@ -21,9 +21,9 @@ public final class EdgeSecurity {
     private final ApiErrors errors;
     private final DirectHandler directErrors;
 
-    public EdgeSecurity(SecurityConfig config, ObjectMapper json) {
+    public EdgeSecurity(SecurityConfig config, ObjectMapper json, ApiErrors errors) {
         this.config = config;
-        this.errors = new ApiErrors(json);
+        this.errors = errors;
         this.directErrors = new DirectErrors(json, config.limits().maxHeaderBytes());
     }
 

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ReadDeadline implements AutoCloseable {
     private static final int ARMED = 0;
-    private static final int FIRED = 1;
-    private static final int DISARMED = 2;
+    /** Between deciding to fire and the interrupt having been delivered. */
+    private static final int FIRING = 1;
+    private static final int FIRED = 2;
+    private static final int DISARMED = 3;
 
     private final AtomicInteger state = new AtomicInteger(ARMED);
     private final Thread watchdog;
@@ -25,8 +27,9 @@ public final class ReadDeadline implements AutoCloseable {
             } catch (InterruptedException disarmed) {
                 return;
             }
-            if (state.compareAndSet(ARMED, FIRED)) {
+            if (state.compareAndSet(ARMED, FIRING)) {
                 target.interrupt();
+                state.set(FIRED);
             }
         });
     }
@@ -38,7 +41,8 @@ public final class ReadDeadline implements AutoCloseable {
 
     /** True when the deadline passed and interrupted the reader. */
     public boolean fired() {
-        return state.get() == FIRED;
+        int s = state.get();
+        return s == FIRING || s == FIRED;
     }
 
     @Override
@@ -46,7 +50,11 @@ public final class ReadDeadline implements AutoCloseable {
         if (state.compareAndSet(ARMED, DISARMED)) {
             watchdog.interrupt();
         } else {
-            // It fired after the read finished: clear the interrupt so it cannot hit whatever this thread does next.
+            // It fired after the read finished: wait until the interrupt has landed (the watchdog sets FIRED right
+            // after delivering it), then clear it so it cannot hit whatever this thread does next.
+            while (state.get() == FIRING) {
+                Thread.onSpinWait();
+            }
             Thread.interrupted();
         }
     }

@@ -78,7 +78,8 @@ import org.slf4j.event.Level;
 public final class StackwatchServer implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
     /** Where the management endpoints live, for telling them apart when they share the API's port. */
-    private static final List<String> MANAGEMENT_PREFIXES = List.of("/health", "/ready", "/metrics", "/console", "/loggers");
+    private static final List<String> MANAGEMENT_PREFIXES = Stream.concat(HealthEndpoints.PATHS.stream(),
+            Stream.of(MetricsEndpoint.PATH, ConsoleEndpoints.PATH, LoggerEndpoints.PATH)).toList();
     /** Well below Kubernetes' 5 s liveness timeout: a scheduler this slow to start a task is wedged. */
     private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
     /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
@@ -140,7 +141,7 @@ public final class StackwatchServer implements AutoCloseable {
                 .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
         // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
         Optional<Handler> passthrough = bare.stream()
-                .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough().stream() : Stream.empty())
+                .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough(server.maxRequestBodyBytes()).stream() : Stream.empty())
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
@@ -162,12 +163,13 @@ public final class StackwatchServer implements AutoCloseable {
         LimitsConfig limits = server.security().limits();
         InferenceHandlers inference = new InferenceHandlers(catalog,
                 new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth()),
-                new RequestParser(limits.maxMessages(), limits.maxTokens()), json);
+                new RequestParser(limits.maxMessages(), limits.maxTokens()), json, responses);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
-        EdgeSecurity security = new EdgeSecurity(server.security(), json);
+        ApiErrors errors = new ApiErrors(responses);
+        EdgeSecurity security = new EdgeSecurity(server.security(), json, errors);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -203,7 +205,7 @@ public final class StackwatchServer implements AutoCloseable {
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
                 .map(ApiRoute::template).collect(Collectors.toSet()));
         apiFilters.forEach(apiRouting::addFilter);
-        new ApiErrors(json).register(apiRouting);
+        errors.register(apiRouting);
         if (sharedManagement) {
             security.guardManagement(apiRouting);
             probes.register(apiRouting);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stackwatch.api.ApiErrors;
 import dev.stackwatch.api.Json;
+import dev.stackwatch.api.JsonResponses;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -33,7 +34,7 @@ class AuthContextTest {
     @BeforeAll
     void start() {
         HttpRouting.Builder routing = HttpRouting.builder();
-        new ApiErrors(Json.newMapper()).register(routing);
+        new ApiErrors(new JsonResponses(Json.newMapper())).register(routing);
         routing.addFilter((chain, req, res) -> {
             String id = req.headers().first(HeaderNames.create("X-Test-Id")).orElseThrow();
             try {

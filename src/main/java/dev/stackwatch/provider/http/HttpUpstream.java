@@ -132,10 +132,6 @@ public final class HttpUpstream implements AutoCloseable {
         }
     }
 
-    public ObjectMapper json() {
-        return json;
-    }
-
     /** A request to {@code path} under the base URL with the bearer token, fixed headers and trace context. */
     public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));

@@ -17,9 +17,10 @@ public final class UpstreamGuard implements UpstreamStatus {
         T run(Progress progress);
     }
 
-    /** Whether any output reached the client during this attempt. */
+    /** Whether this attempt may still be repeated, and whether the upstream answered with a failure of its own. */
     public static final class Progress {
         private boolean begun;
+        private String upstreamFailure;
 
         public TokenSink track(TokenSink sink) {
             return text -> {
@@ -28,9 +29,17 @@ public final class UpstreamGuard implements UpstreamStatus {
             };
         }
 
-        /** For callers that relay bytes rather than tokens: call before the first byte goes to the client. */
+        /**
+         * From here on the attempt is never repeated: call before the first relayed byte goes to the client, or before
+         * sending a request that is not safe to send twice.
+         */
         public void begin() {
             begun = true;
+        }
+
+        /** A relayed answer that is the upstream failing (a 5xx): counts against the breaker, like an exception. */
+        public void upstreamFailed(String why) {
+            upstreamFailure = why;
         }
 
         boolean begun() {
@@ -67,7 +76,11 @@ public final class UpstreamGuard implements UpstreamStatus {
                 Progress progress = new Progress();
                 try {
                     T result = attempt.run(progress);
-                    breaker.success();
+                    if (progress.upstreamFailure != null) {
+                        breaker.failure(progress.upstreamFailure);
+                    } else {
+                        breaker.success();
+                    }
                     return result;
                 } catch (UpstreamFailure f) {
                     if (f.retryable() && !progress.begun() && retry < settings.maxRetries() && budget.withdraw()) {

@@ -1,5 +1,6 @@
 package dev.stackwatch.provider.llamastack;
 
+import dev.stackwatch.api.ApiException;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.UpstreamGuard;
@@ -44,12 +45,16 @@ final class LlamaStackPassthrough implements Handler {
         byte[] body = req.content().hasEntity() ? req.content().inputStream().readNBytes((int) maxBodyBytes + 1)
                 : new byte[0];
         if (body.length > maxBodyBytes) {
-            res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).send();
-            return;
+            throw ApiException.tooLarge(maxBodyBytes);
         }
         String method = req.prologue().method().text();
+        // Creating files, agents or sessions twice is not harmless: only reads may be retried.
+        boolean retryable = method.equals("GET") || method.equals("HEAD");
         String what = method + " " + req.path().rawPath() + " (passthrough)";
         guard.call(progress -> {
+            if (!retryable) {
+                progress.begin();
+            }
             HttpRequest.Builder request = upstream.request(path + (query.isEmpty() ? "" : "?" + query))
                     .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -59,6 +64,9 @@ final class LlamaStackPassthrough implements Handler {
             try (UpstreamResponse response = upstream.exchange(request, what,
                     upstream.settings().firstByteTimeout())) {
                 progress.begin();
+                if (response.status() >= 500) {
+                    progress.upstreamFailed(what + ": upstream answered " + response.status());
+                }
                 relay(response, res);
             }
             return null;

@@ -6,7 +6,6 @@ import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.config.Redaction;
-import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
@@ -41,13 +40,16 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
     public static final String TYPE = "remote::llama-stack";
 
     private final OpenAiProvider inference;
+    private final HttpUpstream upstream;
     private final UpstreamGuard guard;
-    private final Handler passthrough;
+    private final boolean relayUnknownRoutes;
 
-    private LlamaStackProvider(OpenAiProvider inference, UpstreamGuard guard, Handler passthrough) {
+    private LlamaStackProvider(OpenAiProvider inference, HttpUpstream upstream, UpstreamGuard guard,
+                               boolean relayUnknownRoutes) {
         this.inference = inference;
+        this.upstream = upstream;
         this.guard = guard;
-        this.passthrough = passthrough;
+        this.relayUnknownRoutes = relayUnknownRoutes;
     }
 
     /** Config: {@code url} (the server root, e.g. http://localhost:8321), {@code api_key}, and the shared keys. */
@@ -60,15 +62,13 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
         HttpUpstream upstream = new HttpUpstream(v1, Json.newMapper());
         UpstreamGuard guard = new UpstreamGuard(config.providerId(), ResilienceSettings.read(node));
         JsonNode described = Redaction.redact(node.raw());
-        Handler passthrough = node.bool("proxy_unknown_routes", true)
-                ? new LlamaStackPassthrough(upstream, guard, ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES) : null;
         return new LlamaStackProvider(new OpenAiProvider(config.providerId(), TYPE, described, upstream, guard,
-                Discovery.read(node)), guard, passthrough);
+                Discovery.read(node)), upstream, guard, node.bool("proxy_unknown_routes", true));
     }
 
     /** The handler for /v1 routes Stackwatch does not implement, when this provider relays them. */
-    public Optional<Handler> passthrough() {
-        return Optional.ofNullable(passthrough);
+    public Optional<Handler> passthrough(long maxBodyBytes) {
+        return relayUnknownRoutes ? Optional.of(new LlamaStackPassthrough(upstream, guard, maxBodyBytes)) : Optional.empty();
     }
 
     @Override

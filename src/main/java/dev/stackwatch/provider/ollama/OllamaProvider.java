@@ -28,7 +28,6 @@ import dev.stackwatch.provider.http.RemoteHealth;
 import dev.stackwatch.provider.http.ResilienceSettings;
 import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
-import dev.stackwatch.provider.http.UpstreamLoadTimes;
 import dev.stackwatch.provider.http.UpstreamModelCheck;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
@@ -48,10 +47,9 @@ import java.util.stream.Stream;
  * <p>Loading a model sends Ollama's documented warm-up (an empty generate with {@code keep_alive}), so the weights are
  * in memory before the model is reported ready and the first client does not pay for the load. Ollama's own
  * {@code load_duration} from that warm-up, and from any later response (Ollama reloads evicted models on demand), is
- * kept per model and offered through {@link UpstreamLoadTimes}.
+ * kept per model and offered through {@link #reportedLoadTime}.
  */
-public final class OllamaProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource,
-        UpstreamLoadTimes {
+public final class OllamaProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
     public static final String TYPE = "remote::ollama";
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
@@ -191,7 +189,7 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
     }
 
     @Override
-    public Optional<Duration> lastReportedLoadTime(Model model) {
+    public Optional<Duration> reportedLoadTime(Model model) {
         return Optional.ofNullable(loadTimes.get(model.providerModelId()));
     }
 

@@ -123,11 +123,6 @@ public final class SimulatorProvider implements InferenceProvider {
         return new Embeddings(vectors, tokens);
     }
 
-    /** Maximum dimension of a model's vectors, so the API can reject a larger {@code dimensions} request. */
-    public int embeddingDimension(Model model) {
-        return settings(model).embeddingDimension();
-    }
-
     @Override
     public ProviderHealth checkHealth() {
         return ProviderHealth.ok();

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * resets a logger to inherit its parent's level). Loopback callers only; see {@link LoopbackOnly}.
  */
 public final class LoggerEndpoints {
+    public static final String PATH = "/loggers";
     /** In order of severity, as listed to clients. */
     private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
@@ -40,10 +41,10 @@ public final class LoggerEndpoints {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.get("/loggers", (req, res) -> guarded(req, res, this::list))
-                .get("/loggers/{name}", (req, res) -> guarded(req, res, this::show))
-                .route(Method.PUT, "/loggers/{name}", (req, res) -> guarded(req, res, this::change))
-                .route(Method.POST, "/loggers/{name}", (req, res) -> guarded(req, res, this::change));
+        routing.get(PATH, (req, res) -> guarded(req, res, this::list))
+                .get(PATH + "/{name}", (req, res) -> guarded(req, res, this::show))
+                .route(Method.PUT, PATH + "/{name}", (req, res) -> guarded(req, res, this::change))
+                .route(Method.POST, PATH + "/{name}", (req, res) -> guarded(req, res, this::change));
     }
 
     private interface Handler {

@@ -70,7 +70,7 @@ class OllamaProviderTest {
         OllamaProvider provider = (OllamaProvider) ((ObservedProvider) server.catalog().provider("ollama")
                 .orElseThrow()).delegate();
         assertEquals(Duration.ofNanos(FakeOllama.WARM_UP_LOAD_NS),
-                provider.lastReportedLoadTime(server.catalog().model("llama").orElseThrow()).orElseThrow());
+                provider.reportedLoadTime(server.catalog().model("llama").orElseThrow()).orElseThrow());
     }
 
     @Test
