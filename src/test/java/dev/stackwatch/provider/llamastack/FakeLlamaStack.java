@@ -28,6 +28,10 @@ final class FakeLlamaStack implements AutoCloseable {
         return received.stream().filter(r -> r.path().equals(path)).reduce((a, b) -> b);
     }
 
+    long count(String path) {
+        return received.stream().filter(r -> r.path().equals(path)).count();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
@@ -46,6 +50,7 @@ final class FakeLlamaStack implements AutoCloseable {
                 case "/v1/vector_stores" -> send(ex, 200, "application/json", """
                         {"object": "list", "data": [{"id": "vs_1", "object": "vector_store"}]}""");
                 case "/v1/files/f1" -> send(ex, 409, "application/json", "{\"detail\": \"file f1 is in use\"}");
+                case "/v1/broken" -> send(ex, 503, "application/json", "{\"detail\": \"upstream overloaded\"}");
                 case "/v1/responses" -> {
                     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
                     ex.sendResponseHeaders(200, 0);

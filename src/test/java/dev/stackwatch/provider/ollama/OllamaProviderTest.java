@@ -12,6 +12,7 @@ import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SseEvents;
 import dev.stackwatch.testing.TestServers;
 import java.net.http.HttpResponse;
@@ -71,6 +72,9 @@ class OllamaProviderTest {
                 .orElseThrow()).delegate();
         assertEquals(Duration.ofNanos(FakeOllama.WARM_UP_LOAD_NS),
                 provider.reportedLoadTime(server.catalog().model("llama").orElseThrow()).orElseThrow());
+        assertEquals(FakeOllama.WARM_UP_LOAD_NS / 1e9, Scrape.of(server.managementPort())
+                        .sum("llamastack_model_load_time_seconds", Map.of("model", "llama")), 1e-9,
+                "the model-load metric is Ollama's own load_duration, not Stackwatch's wall clock");
     }
 
     @Test
