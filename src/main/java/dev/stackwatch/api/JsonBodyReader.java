@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.inference.ClientDisconnectedException;
-import dev.stackwatch.security.ReadDeadline;
+import dev.stackwatch.io.Deadline;
+import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.CharConversionException;
@@ -23,16 +24,18 @@ public final class JsonBodyReader {
     private final long maxBytes;
     private final Duration readTimeout;
     private final int maxDepth;
+    private final DeadlineTimer deadlines;
 
     /**
      * The whole body must arrive within {@code readTimeout}, so a client trickling bytes cannot hold a connection;
      * JSON nested deeper than {@code maxDepth} is refused while parsing, before any tree is built.
      */
-    public JsonBodyReader(long maxBytes, Duration readTimeout, int maxDepth) {
+    public JsonBodyReader(long maxBytes, Duration readTimeout, int maxDepth, DeadlineTimer deadlines) {
         this.json = Json.newMapper(maxDepth);
         this.maxBytes = maxBytes;
         this.readTimeout = readTimeout;
         this.maxDepth = maxDepth;
+        this.deadlines = deadlines;
     }
 
     public ObjectNode read(ServerRequest req) {
@@ -90,7 +93,7 @@ public final class JsonBodyReader {
     }
 
     private byte[] readLimited(ServerRequest req) {
-        ReadDeadline deadline = ReadDeadline.arm(readTimeout);
+        Deadline deadline = deadlines.arm(readTimeout);
         try (deadline; InputStream in = req.content().inputStream()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {

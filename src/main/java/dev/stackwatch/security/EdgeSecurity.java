@@ -2,6 +2,7 @@ package dev.stackwatch.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
@@ -20,9 +21,11 @@ public final class EdgeSecurity {
     private final SecurityConfig config;
     private final ApiErrors errors;
     private final DirectHandler directErrors;
+    private final DeadlineTimer deadlines;
 
-    public EdgeSecurity(SecurityConfig config, ObjectMapper json, ApiErrors errors) {
+    public EdgeSecurity(SecurityConfig config, ObjectMapper json, ApiErrors errors, DeadlineTimer deadlines) {
         this.config = config;
+        this.deadlines = deadlines;
         this.errors = errors;
         this.directErrors = new DirectErrors(json, config.limits().maxHeaderBytes());
     }
@@ -62,7 +65,7 @@ public final class EdgeSecurity {
         LimitsConfig limits = config.limits();
         return Http1Config.builder()
                 .maxHeadersSize(limits.maxHeaderBytes())
-                .addReceiveListener(new HeaderDeadline(limits.readTimeout()))
+                .addReceiveListener(new HeaderDeadline(limits.readTimeout(), deadlines))
                 .build();
     }
 

@@ -4,6 +4,8 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import dev.stackwatch.io.Deadline;
+import dev.stackwatch.io.DeadlineTimer;
 import java.time.Duration;
 
 /**
@@ -12,16 +14,18 @@ import java.time.Duration;
  */
 final class HeaderDeadline implements Http1ConnectionListener {
     private final Duration timeout;
-    private final ThreadLocal<ReadDeadline> pending = new ThreadLocal<>();
+    private final DeadlineTimer deadlines;
+    private final ThreadLocal<Deadline> pending = new ThreadLocal<>();
 
-    HeaderDeadline(Duration timeout) {
+    HeaderDeadline(Duration timeout, DeadlineTimer deadlines) {
         this.timeout = timeout;
+        this.deadlines = deadlines;
     }
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
         disarm();
-        pending.set(ReadDeadline.arm(timeout));
+        pending.set(deadlines.arm(timeout));
     }
 
     @Override
@@ -30,7 +34,7 @@ final class HeaderDeadline implements Http1ConnectionListener {
     }
 
     private void disarm() {
-        ReadDeadline deadline = pending.get();
+        Deadline deadline = pending.get();
         if (deadline != null) {
             deadline.close();
             pending.remove();

@@ -34,6 +34,7 @@ import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
+import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.UpstreamStatus;
@@ -95,10 +96,11 @@ public final class StackwatchServer implements AutoCloseable {
     private final Duration drainTimeout;
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
+    private final DeadlineTimer readDeadlines;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
-                             Optional<Tracing> tracing) {
+                             Optional<Tracing> tracing, DeadlineTimer readDeadlines) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -107,6 +109,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
         this.tracing = tracing;
+        this.readDeadlines = readDeadlines;
     }
 
     public static StackwatchServer start(RunConfig config) {
@@ -161,15 +164,18 @@ public final class StackwatchServer implements AutoCloseable {
 
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
+        // Client reads (headers, bodies) are timed by deadlines on one timer thread.
+        DeadlineTimer readDeadlines = new DeadlineTimer("read-deadlines");
         InferenceHandlers inference = new InferenceHandlers(catalog,
-                new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth()),
+                new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth(),
+                        readDeadlines),
                 new RequestParser(limits.maxMessages(), limits.maxTokens()), json, responses);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
         ApiErrors errors = new ApiErrors(responses);
-        EdgeSecurity security = new EdgeSecurity(server.security(), json, errors);
+        EdgeSecurity security = new EdgeSecurity(server.security(), json, errors, readDeadlines);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -236,8 +242,15 @@ public final class StackwatchServer implements AutoCloseable {
         ModelDiscovery discovery = new ModelDiscovery(catalog, bare);
         health.start();
         WebServer web = builder.build().start();
-        return new StackwatchServer(web, catalog, health, lifecycle, discovery, server.drainTimeout(),
-                separateManagement, tracing);
+        StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
+                server.drainTimeout(), separateManagement, tracing, readDeadlines);
+        if (!web.isRunning()) {
+            // Helidon logs the bind failure and stops, but start() returns normally: without this check the
+            // process would carry on serving nothing.
+            started.close();
+            throw ListenerFailure.describe(server, separateManagement);
+        }
+        return started;
     }
 
     private static Set<String> managementPaths() {
@@ -274,5 +287,6 @@ public final class StackwatchServer implements AutoCloseable {
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
         tracing.ifPresent(Tracing::close);
+        readDeadlines.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.stackwatch.api;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.io.DeadlineTimer;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,7 @@ import java.time.Duration;
  */
 class RequestDecodingFuzzTest {
     private final JsonBodyReader reader = new JsonBodyReader(1024 * 1024, Duration.ofSeconds(5),
-            Json.DEFAULT_MAX_NESTING_DEPTH);
+            Json.DEFAULT_MAX_NESTING_DEPTH, new DeadlineTimer("fuzz-read-deadlines"));
     private final RequestParser parser = new RequestParser(64, 4096);
 
     @FuzzTest(maxDuration = "5m")

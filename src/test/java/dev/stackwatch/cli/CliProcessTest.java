@@ -10,12 +10,15 @@ import dev.stackwatch.testing.Polling;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +69,23 @@ class CliProcessTest {
     }
 
     @Test
+    void aPortInUseStopsStartUpNamingThePortAndItsSetting(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("run.yaml");
+        Files.writeString(config, "providers: {inference: [{provider_id: s, provider_type: inline::simulator}]}\n"
+                + "server: {host: 127.0.0.1, management_port: 0}\n");
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            ProcessBuilder pb = java("--config", config.toString());
+            pb.environment().put("LLS_PORT", String.valueOf(taken.getLocalPort()));
+            Process p = pb.start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits instead of running without a listener");
+            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertEquals(1, p.exitValue(), stderr);
+            assertTrue(stderr.endsWith("stackwatch: cannot start: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ", the API port (server.port / LLS_PORT): Address already in use"), stderr);
+        }
+    }
+
+    @Test
     void unknownCommandIsAUsageError() throws Exception {
         Process p = java("frobnicate").start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -78,18 +98,17 @@ class CliProcessTest {
         Process p = java("simulate", "--port", "0", "--ttft-ms", "1", "--inter-token-ms", "0", "--models", "up-a,up-b")
                 .redirectErrorStream(true).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            // Lines are read on their own thread so the bound below holds even if the expected line never comes.
+            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)).lines().forEach(lines::add));
             int port = Polling.awaitValue(Duration.ofSeconds(30), "the simulator to print its port", () -> {
-                try {
-                    String line = out.readLine();
-                    if (line == null) {
-                        throw new AssertionError("simulator exited with " + p.waitFor());
-                    }
-                    return line.startsWith("simulator listening on port ")
-                            ? Integer.parseInt(line.substring("simulator listening on port ".length())) : null;
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
+                String line = lines.poll();
+                if (line == null && !p.isAlive()) {
+                    throw new AssertionError("simulator exited with " + p.exitValue());
                 }
+                return line != null && line.startsWith("simulator listening on port ")
+                        ? Integer.parseInt(line.substring("simulator listening on port ".length())) : null;
             });
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1")
                     .apiKey("x").maxRetries(0).build();

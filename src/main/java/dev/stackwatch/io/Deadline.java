@@ -1,0 +1,57 @@
+package dev.stackwatch.io;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Interrupts its thread if the thread is still inside the guarded read when the timeout passes. Helidon serves each
+ * connection on its own virtual thread, and interrupting a virtual thread blocked in a socket read closes the socket:
+ * that is how a client trickling headers or a body is cut off (Helidon applies no read timeout to server sockets, and
+ * its idle check only interrupts connections waiting for a request line).
+ */
+public final class Deadline implements AutoCloseable {
+    private static final int ARMED = 0;
+    /** Between deciding to fire and the interrupt having been delivered. */
+    private static final int FIRING = 1;
+    private static final int FIRED = 2;
+    private static final int DISARMED = 3;
+
+    private final Thread target;
+    private final AtomicInteger state = new AtomicInteger(ARMED);
+    private final ScheduledFuture<?> check;
+
+    Deadline(Thread target, Duration timeout, ScheduledThreadPoolExecutor scheduler) {
+        this.target = target;
+        this.check = scheduler.schedule(this::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** True when the deadline passed and interrupted the reader. */
+    public boolean fired() {
+        int s = state.get();
+        return s == FIRING || s == FIRED;
+    }
+
+    /** Disarms it; after a fire, clears the interrupt so it cannot hit whatever the thread does next. */
+    @Override
+    public void close() {
+        if (state.compareAndSet(ARMED, DISARMED)) {
+            check.cancel(false);
+            return;
+        }
+        // It fired: wait until the interrupt has landed (FIRED is set right after delivering it), then clear it.
+        while (state.get() == FIRING) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted();
+    }
+
+    private void fire() {
+        if (state.compareAndSet(ARMED, FIRING)) {
+            target.interrupt();
+            state.set(FIRED);
+        }
+    }
+}

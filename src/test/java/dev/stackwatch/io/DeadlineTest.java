@@ -1,0 +1,58 @@
+package dev.stackwatch.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A deadline interrupts a blocked reader once, and leaves no interrupt behind for whatever the thread does next. */
+class DeadlineTest {
+    private final DeadlineTimer timer = new DeadlineTimer("test-deadlines");
+
+    @AfterEach
+    void stop() {
+        timer.close();
+    }
+
+    @Test
+    void aPassedDeadlineInterruptsTheBlockedThreadAndCloseClearsTheFlag() {
+        Deadline deadline = timer.arm(Duration.ofMillis(50));
+        try (deadline) {
+            assertThrows(InterruptedException.class, () -> new LinkedBlockingQueue<>().take(),
+                    "blocked until the deadline interrupts");
+        }
+        assertTrue(deadline.fired());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void aDeadlineClosedInTimeNeverFires() {
+        Deadline deadline = timer.arm(Duration.ofHours(1));
+        deadline.close();
+        assertFalse(deadline.fired());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void manyDeadlinesShareOneTimerAndOnlyTheDueOneFires() throws Exception {
+        List<Deadline> early = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            early.add(timer.arm(Duration.ofHours(1)));
+        }
+        Deadline due = timer.arm(Duration.ofMillis(20));
+        try (due) {
+            assertThrows(InterruptedException.class, () -> new LinkedBlockingQueue<>().take());
+        }
+        early.forEach(Deadline::close);
+        assertEquals(List.of(false), early.stream().map(Deadline::fired).distinct().toList());
+        assertTrue(due.fired());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+}
