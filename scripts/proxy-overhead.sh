@@ -4,10 +4,13 @@
 # The upstream is the simulator (`stackwatch simulate`) with a fixed time to first token. Needs: hey, nginx, a built
 # target/stackwatch.jar (./mvnw -B package -DskipTests) and a JDK >= 21 (JAVA_HOME or PATH).
 # Usage: scripts/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
+# WARMUP (seconds, default 20) of the same load precedes each measured run: the JIT needs that long before a JVM
+# proxy reaches its steady state (with 3 s, Stackwatch's added median was twice the steady-state figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RATE=${1:-200}
+WARMUP=${WARMUP:-20}
 DURATION=${2:-20}
 CONNECTIONS=${3:-20}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -36,7 +39,8 @@ wait_http() {
 UPSTREAM=$(free_port)
 "$JAVA" -jar target/stackwatch.jar simulate --port "$UPSTREAM" --ttft-ms 20 --inter-token-ms 0 --jitter 0 \
   >"$WORK/simulator.log" 2>&1 &
-PIDS+=($!)
+UPSTREAM_PID=$!
+PIDS+=($UPSTREAM_PID)
 
 STACKWATCH=$(free_port)
 MANAGEMENT=$(free_port)
@@ -54,12 +58,14 @@ server: {host: 127.0.0.1, port: $STACKWATCH, management_port: $MANAGEMENT}
 YAML
 wait_http "http://127.0.0.1:$UPSTREAM/v1/models"
 "$JAVA" -jar target/stackwatch.jar serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
-PIDS+=($!)
+STACKWATCH_PID=$!
+PIDS+=($STACKWATCH_PID)
 
 NGINX=$(free_port)
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
+master_process off;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 1024; }
@@ -80,7 +86,8 @@ http {
 }
 CONF
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
-PIDS+=($!)
+NGINX_PID=$!
+PIDS+=($NGINX_PID)
 
 wait_http "http://127.0.0.1:$NGINX/v1/models"
 for _ in $(seq 1 150); do
@@ -92,20 +99,29 @@ BODY='{"model": "sim-llama", "max_tokens": 16, "messages": [{"role": "user", "co
 # hey's -q is a rate per connection: the total rate is RATE spread over CONNECTIONS.
 PER_CONNECTION=$(( (RATE + CONNECTIONS - 1) / CONNECTIONS ))
 
+# CPU time (user + system, in clock ticks) a process has used so far; 0 for "no process".
+cpu_ticks() { if [ "$1" = 0 ]; then echo 0; else awk '{print $14 + $15}' "/proc/$1/stat"; fi; }
+
 run() {
-  local name=$1 port=$2
-  # Warm-up (JIT, connection pools), then the measured run.
-  hey -z 3s -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
+  local name=$1 port=$2 proxy_pid=$3
+  hey -z "${WARMUP}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
     "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+  local proxy0 upstream0 proxy1 upstream1
+  proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID")
   hey -z "${DURATION}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
     "http://127.0.0.1:$port/v1/chat/completions" >"$WORK/$name.txt"
-  local rps p50 p90 p99 ok
+  proxy1=$(cpu_ticks "$proxy_pid"); upstream1=$(cpu_ticks "$UPSTREAM_PID")
+  local rps p50 p90 p99 ok proxy_cpu upstream_cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
   p50=$(awk '/ 50% in/ {print $3*1000}' "$WORK/$name.txt")
   p90=$(awk '/ 90% in/ {print $3*1000}' "$WORK/$name.txt")
   p99=$(awk '/ 99% in/ {print $3*1000}' "$WORK/$name.txt")
   ok=$(awk '/\[200\]/ {print $2}' "$WORK/$name.txt")
-  printf '| %-10s | %8s | %8s | %8s | %8s | %8s |\n' "$name" "$rps" "$p50" "$p90" "$p99" "${ok:-0}"
+  # CPU per request in microseconds: 100 clock ticks per second.
+  proxy_cpu=$(awk -v t=$((proxy1 - proxy0)) -v n="${ok:-0}" 'BEGIN {print (n > 0 ? int(t * 10000 / n) : "-")}')
+  upstream_cpu=$(awk -v t=$((upstream1 - upstream0)) -v n="${ok:-0}" 'BEGIN {print (n > 0 ? int(t * 10000 / n) : "-")}')
+  printf '| %-10s | %8s | %8s | %8s | %8s | %8s | %9s | %11s |\n' "$name" "$rps" "$p50" "$p90" "$p99" "${ok:-0}" \
+    "$proxy_cpu" "$upstream_cpu"
   # Anything but 200 is worth seeing: it is a failure, not a latency.
   awk '/Status code distribution/ {on=1; next} on && /\[/ && !/\[200\]/ {print "  " name ": " $0} /^$/ {on=0}' \
     name="$name" "$WORK/$name.txt" >&2
@@ -113,8 +129,9 @@ run() {
 }
 
 echo "rate ${RATE}/s for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token 20 ms, 16 tokens"
-echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     |"
-echo "|------------|----------|----------|----------|----------|----------|"
-run direct "$UPSTREAM"
-run stackwatch "$STACKWATCH"
-run nginx "$NGINX"
+echo "warm-up ${WARMUP}s per path; cpu columns: CPU time per request (user + system, microseconds) of the proxy and of the upstream"
+echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     | proxy cpu | upstream cpu |"
+echo "|------------|----------|----------|----------|----------|----------|-----------|--------------|"
+run direct "$UPSTREAM" 0
+run stackwatch "$STACKWATCH" "$STACKWATCH_PID"
+run nginx "$NGINX" "$NGINX_PID"

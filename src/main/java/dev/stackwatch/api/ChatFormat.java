@@ -1,5 +1,6 @@
 package dev.stackwatch.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stackwatch.api.Payloads.ChatChoice;
 import dev.stackwatch.api.Payloads.ChatChunk;
 import dev.stackwatch.api.Payloads.ChatCompletion;
@@ -17,18 +18,25 @@ record ChatFormat(String id, long created, String model) implements ResponseForm
     @Override
     public Object whole(Completion c) {
         return new ChatCompletion(id, "chat.completion", created, model,
-                List.of(new ChatChoice(0, new Message("assistant", c.text()), c.finishReason().wire(), null)),
+                List.of(new ChatChoice(0, new Message("assistant",
+                        c.toolCalls() != null && c.text().isEmpty() ? null : c.text(), c.toolCalls()),
+                        c.finishReason().wire(), null)),
                 UsageBody.of(c.usage()));
     }
 
     @Override
     public Object delta(String text, boolean first) {
-        return chunk(List.of(new ChunkChoice(0, new Delta(first ? "assistant" : null, text), null)), null);
+        return chunk(List.of(new ChunkChoice(0, new Delta(first ? "assistant" : null, text, null), null)), null);
+    }
+
+    @Override
+    public Object toolCallDelta(JsonNode deltas, boolean first) {
+        return chunk(List.of(new ChunkChoice(0, new Delta(first ? "assistant" : null, null, deltas), null)), null);
     }
 
     @Override
     public Object finish(FinishReason reason) {
-        return chunk(List.of(new ChunkChoice(0, new Delta(null, null), reason.wire())), null);
+        return chunk(List.of(new ChunkChoice(0, new Delta(null, null, null), reason.wire())), null);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.stackwatch.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stackwatch.api.Payloads.TextChoice;
 import dev.stackwatch.api.Payloads.TextCompletion;
 import dev.stackwatch.api.Payloads.UsageBody;
@@ -18,6 +19,12 @@ record CompletionFormat(String id, long created, String model) implements Respon
     @Override
     public Object delta(String text, boolean first) {
         return text(List.of(new TextChoice(text, 0, null, null)), null);
+    }
+
+    /** Text completions have no tool calls on the wire; a model that makes one anyway adds no text. */
+    @Override
+    public Object toolCallDelta(JsonNode deltas, boolean first) {
+        return delta("", first);
     }
 
     @Override

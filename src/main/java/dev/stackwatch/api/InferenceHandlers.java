@@ -1,5 +1,6 @@
 package dev.stackwatch.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.Payloads.EmbeddingData;
 import dev.stackwatch.api.Payloads.EmbeddingList;
@@ -76,11 +77,24 @@ public final class InferenceHandlers {
             Completion completion;
             try {
                 // Tokens are written uninterruptibly: the drain deadline may interrupt the provider, never a write.
-                completion = inFlight.interruptibly(() -> routed.provider().generate(request,
-                        token -> inFlight.uninterruptibly(() -> {
-                            sse.send(format.delta(token, first[0]));
+                completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
+                    @Override
+                    public void token(String text) {
+                        send(format.delta(text, first[0]));
+                    }
+
+                    @Override
+                    public void toolCalls(JsonNode deltas) {
+                        send(format.toolCallDelta(deltas, first[0]));
+                    }
+
+                    private void send(Object chunk) {
+                        inFlight.uninterruptibly(() -> {
+                            sse.send(chunk);
                             first[0] = false;
-                        })));
+                        });
+                    }
+                }));
             } catch (ClientDisconnectedException e) {
                 throw e;
             } catch (RuntimeException e) {

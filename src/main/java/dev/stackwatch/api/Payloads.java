@@ -16,7 +16,8 @@ final class Payloads {
         }
     }
 
-    record Message(String role, String content) {}
+    /** {@code content} is null, not absent, when the model answered with tool calls only (as OpenAI sends it). */
+    record Message(String role, @JsonInclude(JsonInclude.Include.ALWAYS) String content, JsonNode toolCalls) {}
 
     record ChatChoice(int index, Message message, String finishReason,
                       @JsonInclude(JsonInclude.Include.ALWAYS) Object logprobs) {}
@@ -24,7 +25,7 @@ final class Payloads {
     record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices,
                           UsageBody usage) {}
 
-    record Delta(String role, String content) {}
+    record Delta(String role, String content, JsonNode toolCalls) {}
 
     record ChunkChoice(int index, Delta delta, @JsonInclude(JsonInclude.Include.ALWAYS) String finishReason) {}
 

@@ -1,5 +1,6 @@
 package dev.stackwatch.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Usage;
@@ -9,6 +10,9 @@ interface ResponseFormat {
     Object whole(Completion completion);
 
     Object delta(String text, boolean first);
+
+    /** A streamed piece of tool calls ({@link dev.stackwatch.inference.TokenSink#toolCalls}). */
+    Object toolCallDelta(JsonNode deltas, boolean first);
 
     Object finish(FinishReason reason);
 

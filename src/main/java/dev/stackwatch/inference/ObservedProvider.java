@@ -64,13 +64,28 @@ public final class ObservedProvider implements InferenceProvider {
     public Completion generate(GenerationRequest request, TokenSink sink) {
         List<InferenceObserver.Call> calls = start(new InferenceObserver.CallInfo(request.operation(), request.model(),
                 delegate.type(), request.stream(), request, null));
-        int[] index = {0};
-        TokenSink observed = calls.isEmpty() ? sink : text -> {
-            sink.token(text);
-            long now = System.nanoTime();
-            int i = index[0]++;
-            for (InferenceObserver.Call c : calls) {
-                c.token(i, now);
+        TokenSink observed = calls.isEmpty() ? sink : new TokenSink() {
+            private int index;
+
+            @Override
+            public void token(String text) {
+                sink.token(text);
+                produced();
+            }
+
+            /** Tool-call pieces are output too: they start the first-token clock and space the tokens. */
+            @Override
+            public void toolCalls(JsonNode deltas) {
+                sink.toolCalls(deltas);
+                produced();
+            }
+
+            private void produced() {
+                long now = System.nanoTime();
+                int i = index++;
+                for (InferenceObserver.Call c : calls) {
+                    c.token(i, now);
+                }
             }
         };
         Completion completion;

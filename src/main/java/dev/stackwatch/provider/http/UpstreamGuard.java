@@ -1,5 +1,6 @@
 package dev.stackwatch.provider.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.TokenSink;
 import java.time.Duration;
@@ -23,9 +24,18 @@ public final class UpstreamGuard implements UpstreamStatus {
         private String upstreamFailure;
 
         public TokenSink track(TokenSink sink) {
-            return text -> {
-                begin();
-                sink.token(text);
+            return new TokenSink() {
+                @Override
+                public void token(String text) {
+                    begin();
+                    sink.token(text);
+                }
+
+                @Override
+                public void toolCalls(JsonNode deltas) {
+                    begin();
+                    sink.toolCalls(deltas);
+                }
             };
         }
 

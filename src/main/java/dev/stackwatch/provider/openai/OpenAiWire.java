@@ -20,8 +20,9 @@ final class OpenAiWire {
         if (choice.isMissingNode()) {
             throw UpstreamFailure.badResponse("upstream response has no choices", null);
         }
+        JsonNode toolCalls = choice.path("message").path("tool_calls");
         return new Completion(text(choice), FinishReason.fromWire(choice.path("finish_reason").asText("stop")),
-                usage(body.path("usage")));
+                usage(body.path("usage")), toolCalls.isArray() && !toolCalls.isEmpty() ? toolCalls : null);
     }
 
     /** The text of a choice or a streamed choice: chat message, chat delta or completion text. */

@@ -7,7 +7,10 @@ import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.inference.Usage;
 import dev.stackwatch.provider.http.UpstreamFailure;
 
-/** Turns streamed OpenAI chunks into tokens for the sink and, at the end, the whole {@link Completion}. */
+/**
+ * Turns streamed OpenAI chunks into tokens and tool-call pieces for the sink and, at the end, the whole
+ * {@link Completion}.
+ */
 final class StreamAccumulator {
     private final TokenSink sink;
     private final StringBuilder text = new StringBuilder();
@@ -32,6 +35,11 @@ final class StreamAccumulator {
                 text.append(piece);
                 pieces++;
                 sink.token(piece);
+            }
+            JsonNode toolCalls = choice.path("delta").path("tool_calls");
+            if (toolCalls.isArray() && !toolCalls.isEmpty()) {
+                pieces++;
+                sink.toolCalls(toolCalls);
             }
             if (choice.path("finish_reason").isTextual()) {
                 finishReason = FinishReason.fromWire(choice.get("finish_reason").asText());

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -86,7 +87,15 @@ public final class SimulatorProvider implements InferenceProvider {
         maybeFail(s);
         SamplingParams params = request.params();
         String input = request.inputText();
-        SplittableRandom random = new SplittableRandom(seed(params, input));
+        long seed = seed(params, input);
+        SplittableRandom random = new SplittableRandom(seed);
+        Optional<SimulatedToolCall> toolCall = SimulatedToolCall.forRequest(request.body(), seed);
+        if (toolCall.isPresent()) {
+            pause(s.timeToFirstToken(), s.jitter());
+            sink.toolCalls(toolCall.get().delta());
+            return new Completion("", FinishReason.TOOL_CALLS, new Usage(promptTokens(request), 1),
+                    toolCall.get().whole());
+        }
 
         int natural = s.minTokens() + random.nextInt(s.maxTokens() - s.minTokens() + 1);
         int limit = params.maxTokens() == null ? natural : Math.min(natural, params.maxTokens());
