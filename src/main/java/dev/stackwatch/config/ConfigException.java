@@ -5,20 +5,7 @@ package dev.stackwatch.config;
  * and the field, so one line on stderr tells an operator exactly what to fix.
  */
 public final class ConfigException extends RuntimeException {
-    private final String source;
-    private final String field;
-
     public ConfigException(String source, String field, String problem) {
         super(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem);
-        this.source = source;
-        this.field = field;
-    }
-
-    public String source() {
-        return source;
-    }
-
-    public String field() {
-        return field;
     }
 }
