@@ -10,6 +10,7 @@ import dev.stackwatch.config.Redaction;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
+import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
@@ -133,11 +134,14 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
                 if (!request.stream()) {
                     JsonNode answer = upstream.readJson(response, MAX_RESPONSE_BYTES);
                     record(model, answer);
-                    return new Completion(OllamaWire.text(answer), OllamaWire.finishReason(answer),
-                            OllamaWire.usage(answer));
+                    JsonNode toolCalls = OllamaWire.toolCalls(answer, 0, false);
+                    return new Completion(OllamaWire.text(answer),
+                            toolCalls != null ? FinishReason.TOOL_CALLS : OllamaWire.finishReason(answer),
+                            OllamaWire.usage(answer), toolCalls);
                 }
                 TokenSink tracked = progress.track(sink);
                 StringBuilder text = new StringBuilder();
+                int toolCalls = 0;
                 for (String line = response.readLine(); line != null; line = response.readLine()) {
                     if (line.isBlank()) {
                         continue;
@@ -152,10 +156,16 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
                         text.append(piece);
                         tracked.token(piece);
                     }
+                    JsonNode calls = OllamaWire.toolCalls(chunk, toolCalls, true);
+                    if (calls != null) {
+                        toolCalls += calls.size();
+                        tracked.toolCalls(calls);
+                    }
                     if (chunk.path("done").asBoolean(false)) {
                         response.drain();
                         record(model, chunk);
-                        return new Completion(text.toString(), OllamaWire.finishReason(chunk),
+                        return new Completion(text.toString(),
+                                toolCalls > 0 ? FinishReason.TOOL_CALLS : OllamaWire.finishReason(chunk),
                                 OllamaWire.usage(chunk));
                     }
                 }

@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,13 +12,18 @@ import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.SamplingParams;
 import dev.stackwatch.inference.Usage;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Translates between OpenAI-shaped requests and Ollama's native /api/chat, /api/generate and /api/embed JSON. */
 final class OllamaWire {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OllamaWire() {
     }
@@ -29,10 +35,18 @@ final class OllamaWire {
             body.put("prompt", request.prompt());
         } else {
             ArrayNode messages = body.putArray("messages");
-            for (ChatMessage m : request.messages()) {
+            JsonNode raw = request.body() == null ? F.arrayNode() : request.body().path("messages");
+            Map<String, String> toolNames = new HashMap<>();
+            for (int i = 0; i < request.messages().size(); i++) {
+                ChatMessage m = request.messages().get(i);
                 // Ollama knows system/user/assistant/tool; OpenAI's newer "developer" role is a system prompt.
-                messages.addObject().put("role", m.role().equals("developer") ? "system" : m.role())
-                        .put("content", m.content());
+                ObjectNode message = messages.addObject()
+                        .put("role", m.role().equals("developer") ? "system" : m.role()).put("content", m.content());
+                toolCallsToOllama(raw.path(i), message, toolNames);
+            }
+            // Ollama takes OpenAI's tool definitions as they are; it has no tool_choice.
+            if (request.body() != null && request.body().path("tools").isArray()) {
+                body.set("tools", request.body().get("tools").deepCopy());
             }
         }
         body.put("stream", request.stream());
@@ -42,6 +56,64 @@ final class OllamaWire {
             body.set("options", options);
         }
         return body;
+    }
+
+    /**
+     * An assistant turn's OpenAI tool calls become Ollama's (arguments as an object, not a string); a tool turn gets
+     * Ollama's {@code tool_name}, found through the {@code tool_call_id} of the call it answers.
+     */
+    private static void toolCallsToOllama(JsonNode raw, ObjectNode message, Map<String, String> toolNames) {
+        if (raw.path("tool_calls").isArray()) {
+            ArrayNode calls = message.putArray("tool_calls");
+            for (JsonNode call : raw.get("tool_calls")) {
+                String name = call.path("function").path("name").asText("");
+                toolNames.put(call.path("id").asText(""), name);
+                calls.addObject().putObject("function").put("name", name)
+                        .set("arguments", argumentsObject(call.path("function").path("arguments")));
+            }
+        }
+        String answered = toolNames.get(raw.path("tool_call_id").asText(null));
+        if (answered != null) {
+            message.put("tool_name", answered);
+        }
+    }
+
+    private static JsonNode argumentsObject(JsonNode arguments) {
+        if (arguments.isObject()) {
+            return arguments;
+        }
+        try {
+            JsonNode parsed = JSON.readTree(arguments.asText("{}"));
+            return parsed != null && parsed.isObject() ? parsed : F.objectNode();
+        } catch (IOException notJson) {
+            return F.objectNode();
+        }
+    }
+
+    /**
+     * Ollama's tool calls in a message ({@code [{function: {name, arguments: {...}}}]}) in OpenAI's shape, numbered
+     * from {@code firstIndex}: whole ({@code streamed} false) or as stream deltas with their index. Ollama sends no
+     * ids, so each call gets a fresh one. Null when the message has none.
+     */
+    static ArrayNode toolCalls(JsonNode response, int firstIndex, boolean streamed) {
+        JsonNode calls = response.path("message").path("tool_calls");
+        if (!calls.isArray() || calls.isEmpty()) {
+            return null;
+        }
+        ArrayNode out = F.arrayNode();
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode function = calls.get(i).path("function");
+            ObjectNode call = out.addObject();
+            if (streamed) {
+                call.put("index", firstIndex + i);
+            }
+            call.put("id", "call_" + Long.toHexString(ThreadLocalRandom.current().nextLong()))
+                    .put("type", "function");
+            JsonNode arguments = function.path("arguments");
+            call.putObject("function").put("name", function.path("name").asText(""))
+                    .put("arguments", arguments.isTextual() ? arguments.asText() : arguments.toString());
+        }
+        return out;
     }
 
     private static ObjectNode options(SamplingParams p) {

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A small Ollama on 127.0.0.1 speaking the documented JSON of /api/tags, /api/ps, /api/generate, /api/chat (whole and
- * NDJSON-streamed) and /api/embed, recording what it was sent. Model "gone" is listed but chat answers 404, like a model
+ * NDJSON-streamed, with a tool call when a user turn comes with tools) and /api/embed, recording what it was sent. Model "gone" is listed but chat answers 404, like a model
  * deleted after it was loaded.
  */
 final class FakeOllama implements AutoCloseable {
@@ -67,6 +67,11 @@ final class FakeOllama implements AutoCloseable {
                     + " \"done_reason\": \"load\", \"load_duration\": " + WARM_UP_LOAD_NS + "}");
             return;
         }
+        if (chat && body.path("tools").isArray() && !body.path("tools").isEmpty()
+                && body.path("messages").path(body.path("messages").size() - 1).path("role").asText().equals("user")) {
+            callTool(ex, body);
+            return;
+        }
         List<String> pieces = List.of("Hel", "lo", " there");
         String done = "\"done\": true, \"done_reason\": \"stop\", \"total_duration\": 4883583458,"
                 + " \"load_duration\": 1334875, \"prompt_eval_count\": 7, \"eval_count\": 3";
@@ -82,6 +87,25 @@ final class FakeOllama implements AutoCloseable {
             out.flush();
         }
         out.write(("{" + piece(chat, "") + ", " + done + "}\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ollama's documented tool-call answer: arguments as an object, no ids, done_reason "stop". */
+    private static void callTool(HttpExchange ex, JsonNode body) throws IOException {
+        String name = body.path("tools").path(0).path("function").path("name").asText();
+        String message = "\"message\": {\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"function\": "
+                + "{\"name\": \"" + name + "\", \"arguments\": {\"city\": \"Oslo\"}}}]}";
+        String done = "\"done\": true, \"done_reason\": \"stop\", \"prompt_eval_count\": 30, \"eval_count\": 12";
+        String head = "\"model\": \"llama3.2\", \"created_at\": \"2024-07-22T20:33:28.123648Z\", ";
+        if (!body.path("stream").asBoolean(true)) {
+            json(ex, 200, "{" + head + message + ", " + done + "}");
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        out.write(("{" + head + message + ", \"done\": false}\n").getBytes(StandardCharsets.UTF_8));
+        out.write(("{" + head + "\"message\": {\"role\": \"assistant\", \"content\": \"\"}, " + done + "}\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static String piece(boolean chat, String text) {

@@ -101,7 +101,8 @@ class OllamaProviderTest {
         assertEquals(3, body.path("usage").path("completion_tokens").asInt());
 
         JsonNode sent = ollama.received("/api/chat").stream().map(FakeOllama.Received::body)
-                .filter(b -> b.path("model").asText().equals("llama3.2")).findFirst().orElseThrow();
+                .filter(b -> b.path("messages").path(0).path("content").asText().equals("be brief"))
+                .findFirst().orElseThrow();
         assertEquals("llama3.2", sent.path("model").asText());
         assertFalse(sent.path("stream").asBoolean());
         assertEquals("system", sent.path("messages").path(0).path("role").asText());
@@ -145,5 +146,52 @@ class OllamaProviderTest {
                 {"model": "gone", "messages": [{"role": "user", "content": "hi"}]}""");
         assertEquals(404, gone.statusCode(), gone.body());
         assertTrue(gone.body().contains("try pulling it first"), gone.body());
+    }
+
+    @Test
+    void toolCallsAreTranslatedBothWays() throws Exception {
+        String tools = """
+                "tools": [{"type": "function", "function": {"name": "get_weather",
+                           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]""";
+        HttpResponse<String> res = http.post("/v1/chat/completions", """
+                {"model": "llama", "messages": [{"role": "user", "content": "Weather in Oslo?"}], %s}"""
+                .formatted(tools));
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode choice = JSON.readTree(res.body()).path("choices").path(0);
+        assertEquals("tool_calls", choice.path("finish_reason").asText());
+        JsonNode call = choice.path("message").path("tool_calls").path(0);
+        assertEquals("get_weather", call.path("function").path("name").asText(), res.body());
+        assertEquals("{\"city\":\"Oslo\"}", call.path("function").path("arguments").asText(),
+                "OpenAI's arguments are a JSON string; Ollama sent an object");
+        assertTrue(call.path("id").asText().startsWith("call_"), "Ollama sends no id; the client needs one");
+        JsonNode sent = ollama.received("/api/chat").getLast().body();
+        assertEquals("get_weather", sent.path("tools").path(0).path("function").path("name").asText(), sent.toString());
+
+        HttpResponse<String> streamed = http.post("/v1/chat/completions", """
+                {"model": "llama", "stream": true, "messages": [{"role": "user", "content": "Weather?"}], %s}"""
+                .formatted(tools));
+        List<JsonNode> events = SseEvents.parse(streamed.body());
+        JsonNode delta = events.stream().map(e -> e.path("choices").path(0).path("delta").path("tool_calls"))
+                .filter(JsonNode::isArray).findFirst().orElseThrow(() -> new AssertionError(streamed.body()));
+        assertEquals(0, delta.path(0).path("index").asInt());
+        assertEquals("get_weather", delta.path(0).path("function").path("name").asText());
+        assertTrue(events.stream().anyMatch(e -> e.path("choices").path(0).path("finish_reason").asText()
+                .equals("tool_calls")), streamed.body());
+
+        String id = call.path("id").asText();
+        HttpResponse<String> followUp = http.post("/v1/chat/completions", """
+                {"model": "llama", %s, "messages": [
+                  {"role": "user", "content": "Weather in Oslo?"},
+                  {"role": "assistant", "content": null, "tool_calls": [{"id": "%s", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Oslo\\"}"}}]},
+                  {"role": "tool", "tool_call_id": "%s", "content": "4 degrees, rain"}]}"""
+                .formatted(tools, id, id));
+        assertEquals(200, followUp.statusCode(), followUp.body());
+        JsonNode messages = ollama.received("/api/chat").getLast().body().path("messages");
+        assertEquals("Oslo", messages.path(1).path("tool_calls").path(0).path("function").path("arguments")
+                .path("city").asText(), "arguments go to Ollama as an object: " + messages);
+        assertEquals("get_weather", messages.path(2).path("tool_name").asText(), messages.toString());
+        assertEquals("Hello there", JSON.readTree(followUp.body()).path("choices").path(0).path("message")
+                .path("content").asText(), "after the tool's answer Ollama answers in text");
     }
 }
