@@ -24,7 +24,7 @@ public final class HttpErrorFilter implements Filter {
         } finally {
             int status = res.status().code();
             if (status >= 400) {
-                String route = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse("(no route)");
+                String route = MatchedRoute.labelOf(req);
                 errors.add(new RecentErrors.Entry(System.currentTimeMillis(), "http", req.prologue().method().text() + " " + route,
                         res.status().reasonPhrase(), status, null));
             }

@@ -54,7 +54,7 @@ public final class AccessLogFilter implements Filter {
     private static void log(RoutingRequest req, RoutingResponse res, InferenceFacts facts, Level level) {
         double durationMs = (System.nanoTime() - facts.requestStartNanos) / 1e6;
         String method = req.prologue().method().text();
-        String endpoint = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse("other");
+        String endpoint = MatchedRoute.labelOf(req);
         int status = res.status().code();
         // request_id, trace_id and span_id come from the MDC, like on every other line of this request.
         LoggingEventBuilder event = ACCESS.atLevel(level)

@@ -27,7 +27,7 @@ public final class HttpMetricsFilter implements Filter {
             chain.proceed();
         } finally {
             // The route template, never the raw path: paths carry model ids and anything a client types.
-            String endpoint = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse(Metrics.OTHER);
+            String endpoint = MatchedRoute.labelOf(req);
             metrics.requestFinished(req.prologue().method().text(), endpoint, res.status().code(),
                     System.nanoTime() - start);
             req.context().get(AuthOutcome.class)

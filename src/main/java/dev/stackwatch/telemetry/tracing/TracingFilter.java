@@ -85,7 +85,7 @@ public final class TracingFilter implements Filter {
     }
 
     private static void finish(Span span, RoutingRequest req, RoutingResponse res) {
-        Optional<String> route = req.context().get(MatchedRoute.class).map(MatchedRoute::template);
+        Optional<String> route = MatchedRoute.of(req);
         route.ifPresent(template -> {
             span.updateName(req.prologue().method().text() + " " + template);
             span.setAttribute(HTTP_ROUTE, template);
