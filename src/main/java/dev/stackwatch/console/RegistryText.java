@@ -9,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The registry rendered in the Prometheus text format, byte for byte what a /metrics scrape in that format returns,
- * so the console and any dashboard read the same names, labels and buckets.
+ * The registry's {@code llamastack_*} metrics rendered in the Prometheus text format, byte for byte what a /metrics
+ * scrape in that format returns for them, so the console and any dashboard read the same names, labels and buckets.
+ * The JVM and process metrics, most of a scrape, are left out: the console shows none of them.
  */
 public final class RegistryText implements Supplier<String> {
+    private static final String PREFIX = "llamastack_";
+
     private final PrometheusRegistry registry;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
@@ -24,7 +27,7 @@ public final class RegistryText implements Supplier<String> {
     public String get() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            writer.write(out, registry.scrape());
+            writer.write(out, registry.scrape(name -> name.startsWith(PREFIX)));
         } catch (IOException e) {
             throw new UncheckedIOException("rendering the registry", e);
         }

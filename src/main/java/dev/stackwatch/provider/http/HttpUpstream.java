@@ -97,7 +97,15 @@ public final class HttpUpstream implements AutoCloseable {
         try {
             response = pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            pending.cancel(true);
+            if (!pending.cancel(true)) {
+                // The answer arrived just as the deadline passed: too late to use, but its body must still be
+                // cancelled, or the connection stays taken by a response nobody reads.
+                pending.thenAccept(late -> {
+                    BodyChunks abandoned = new BodyChunks();
+                    abandoned.cancel();
+                    late.body().subscribe(abandoned);
+                });
+            }
             throw UpstreamFailure.timeout(what + ": no response from upstream within " + firstByteTimeout.toMillis()
                     + " ms (first_byte_timeout_ms)");
         } catch (InterruptedException e) {
