@@ -1,11 +1,8 @@
 package dev.stackwatch.provider.llamastack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stackwatch.api.Json;
-import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.config.Redaction;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
@@ -15,12 +12,10 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.Discovery;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
-import dev.stackwatch.provider.http.RemoteConfigKeys;
-import dev.stackwatch.provider.http.ResilienceSettings;
+import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
@@ -54,16 +49,13 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
 
     /** Config: {@code url} (the server root, e.g. http://localhost:8321), {@code api_key}, and the shared keys. */
     public static LlamaStackProvider create(ProviderConfig config, List<ModelConfig> models) {
-        ConfigNode node = config.config();
-        node.warnUnknownKeys(RemoteConfigKeys.with(Set.of("url", "api_key", "proxy_unknown_routes")));
-        UpstreamSettings root = UpstreamSettings.read(node, "url", null, "api_key");
-        // Accept the URL with or without the /v1 that OpenAI-style configs carry.
-        UpstreamSettings v1 = root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
-        HttpUpstream upstream = new HttpUpstream(v1, Json.newMapper());
-        UpstreamGuard guard = new UpstreamGuard(config.providerId(), ResilienceSettings.read(node));
-        JsonNode described = Redaction.redact(node.raw());
-        return new LlamaStackProvider(new OpenAiProvider(config.providerId(), TYPE, described, upstream, guard,
-                Discovery.read(node)), upstream, guard, node.bool("proxy_unknown_routes", true));
+        RemoteUpstream remote = RemoteUpstream.read(config, Set.of("url", "api_key", "proxy_unknown_routes"), node -> {
+            UpstreamSettings root = UpstreamSettings.read(node, "url", null, "api_key");
+            // Accept the URL with or without the /v1 that OpenAI-style configs carry.
+            return root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
+        });
+        return new LlamaStackProvider(new OpenAiProvider(TYPE, remote), remote.http(), remote.guard(),
+                config.config().bool("proxy_unknown_routes", true));
     }
 
     /** The handler for /v1 routes Stackwatch does not implement, when this provider relays them. */

@@ -2,11 +2,8 @@ package dev.stackwatch.provider.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stackwatch.api.Json;
-import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.config.Redaction;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
@@ -20,16 +17,12 @@ import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.Discovery;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
-import dev.stackwatch.provider.http.RemoteConfigKeys;
-import dev.stackwatch.provider.http.RemoteHealth;
-import dev.stackwatch.provider.http.ResilienceSettings;
+import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
-import dev.stackwatch.provider.http.UpstreamModelCheck;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
@@ -55,33 +48,26 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
 
+    private final RemoteUpstream remote;
     private final String id;
-    private final JsonNode describedConfig;
     private final HttpUpstream upstream;
     private final UpstreamGuard guard;
     private final String keepAlive;
-    private final Discovery discovery;
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
 
-    private OllamaProvider(String id, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard,
-                           String keepAlive, Discovery discovery) {
-        this.id = id;
-        this.describedConfig = describedConfig;
-        this.upstream = upstream;
-        this.guard = guard;
+    private OllamaProvider(RemoteUpstream remote, String keepAlive) {
+        this.remote = remote;
+        this.id = remote.providerId();
+        this.upstream = remote.http();
+        this.guard = remote.guard();
         this.keepAlive = keepAlive;
-        this.discovery = discovery;
     }
 
     /** Config: {@code url} (default http://localhost:11434), {@code keep_alive} (default 5m) and the shared keys. */
     public static OllamaProvider create(ProviderConfig config, List<ModelConfig> models) {
-        ConfigNode node = config.config();
-        node.warnUnknownKeys(RemoteConfigKeys.with(Set.of("url", "api_token", "keep_alive")));
-        UpstreamSettings settings = UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token");
-        return new OllamaProvider(config.providerId(), Redaction.redact(node.raw()),
-                new HttpUpstream(settings, Json.newMapper()),
-                new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), node.text("keep_alive", "5m"),
-                Discovery.read(node));
+        return new OllamaProvider(RemoteUpstream.read(config, Set.of("url", "api_token", "keep_alive"),
+                node -> UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token")),
+                config.config().text("keep_alive", "5m"));
     }
 
     @Override
@@ -96,12 +82,12 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
 
     @Override
     public JsonNode describeConfig() {
-        return describedConfig;
+        return remote.describedConfig();
     }
 
     @Override
     public void load(Model model) {
-        new UpstreamModelCheck(id, upstream.settings().loadTimeout()).await(model, this::listModels);
+        remote.awaitModel(model, this);
         if (model.type() == ModelType.EMBEDDING || resident(model)) {
             return;
         }
@@ -212,16 +198,12 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
     /** Installed models under the names people use: "llama3.2" rather than "llama3.2:latest". */
     @Override
     public List<Model> discoverModels() {
-        try {
-            return installed().stream().map(n -> Discovery.model(id, bare(n))).toList();
-        } catch (UpstreamFailure f) {
-            throw f.toProviderException(id);
-        }
+        return remote.discover(() -> installed().stream().map(OllamaProvider::bare).toList());
     }
 
     @Override
     public Optional<Duration> discoveryInterval() {
-        return discovery.interval();
+        return remote.discovery().interval();
     }
 
     private List<String> installed() {
@@ -236,7 +218,7 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
 
     @Override
     public ProviderHealth checkHealth() {
-        return RemoteHealth.check(guard.breaker(), this::listModels);
+        return remote.health(this);
     }
 
     @Override
@@ -246,6 +228,6 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
 
     @Override
     public void close() {
-        upstream.close();
+        remote.close();
     }
 }

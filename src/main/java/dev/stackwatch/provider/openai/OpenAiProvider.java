@@ -2,11 +2,8 @@ package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stackwatch.api.Json;
-import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.config.Redaction;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
@@ -17,17 +14,12 @@ import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.Discovery;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
-import dev.stackwatch.provider.http.RemoteConfigKeys;
-import dev.stackwatch.provider.http.RemoteHealth;
-import dev.stackwatch.provider.http.ResilienceSettings;
+import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.SseEvents;
-import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
-import dev.stackwatch.provider.http.UpstreamModelCheck;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
@@ -48,27 +40,23 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
     static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
 
-    private final String id;
     private final String type;
-    private final JsonNode describedConfig;
+    private final RemoteUpstream remote;
     private final HttpUpstream upstream;
     private final UpstreamGuard guard;
-    private final Discovery discovery;
 
-    public OpenAiProvider(String id, String type, JsonNode describedConfig, HttpUpstream upstream, UpstreamGuard guard,
-                          Discovery discovery) {
-        this.id = id;
+    /** {@code type}: how /v1/providers names it ({@code remote::openai}, {@code remote::vllm}, ...). */
+    public OpenAiProvider(String type, RemoteUpstream remote) {
         this.type = type;
-        this.describedConfig = describedConfig;
-        this.upstream = upstream;
-        this.guard = guard;
-        this.discovery = discovery;
+        this.remote = remote;
+        this.upstream = remote.http();
+        this.guard = remote.guard();
     }
 
     /** {@code remote::openai}: {@code base_url} (default OpenAI's) and {@code api_key}. */
     public static OpenAiProvider openAi(ProviderConfig config, List<ModelConfig> models) {
-        return create(config, TYPE_OPENAI, UpstreamSettings.read(config.config(), "base_url",
-                "https://api.openai.com/v1", "api_key"), Set.of("base_url", "api_key"));
+        return new OpenAiProvider(TYPE_OPENAI, RemoteUpstream.read(config, Set.of("base_url", "api_key"),
+                node -> UpstreamSettings.read(node, "base_url", "https://api.openai.com/v1", "api_key")));
     }
 
     /**
@@ -76,22 +64,13 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
      * {@code max_tokens} default is not supported (the client's own limit is forwarded) and is warned about as unknown.
      */
     public static OpenAiProvider vllm(ProviderConfig config, List<ModelConfig> models) {
-        return create(config, TYPE_VLLM, UpstreamSettings.read(config.config(), "url", null, "api_token"),
-                Set.of("url", "api_token"));
-    }
-
-    private static OpenAiProvider create(ProviderConfig config, String type, UpstreamSettings settings,
-                                         Set<String> ownKeys) {
-        ConfigNode node = config.config();
-        node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
-        return new OpenAiProvider(config.providerId(), type, Redaction.redact(node.raw()),
-                new HttpUpstream(settings, Json.newMapper()), new UpstreamGuard(config.providerId(),
-                ResilienceSettings.read(node)), Discovery.read(node));
+        return new OpenAiProvider(TYPE_VLLM, RemoteUpstream.read(config, Set.of("url", "api_token"),
+                node -> UpstreamSettings.read(node, "url", null, "api_token")));
     }
 
     @Override
     public String id() {
-        return id;
+        return remote.providerId();
     }
 
     @Override
@@ -101,13 +80,13 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
 
     @Override
     public JsonNode describeConfig() {
-        return describedConfig;
+        return remote.describedConfig();
     }
 
     /** Waits (up to load_timeout_ms) until the upstream answers and lists the model, so readiness means servable. */
     @Override
     public void load(Model model) {
-        new UpstreamModelCheck(id, upstream.settings().loadTimeout()).await(model, this::listModels);
+        remote.awaitModel(model, this);
     }
 
     @Override
@@ -157,21 +136,17 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
 
     @Override
     public Optional<Duration> discoveryInterval() {
-        return discovery.interval();
+        return remote.discovery().interval();
     }
 
     @Override
     public List<Model> discoverModels() {
-        try {
-            return listModels().stream().map(m -> Discovery.model(id, m)).toList();
-        } catch (UpstreamFailure f) {
-            throw f.toProviderException(id);
-        }
+        return remote.discover(this::listModels);
     }
 
     @Override
     public ProviderHealth checkHealth() {
-        return RemoteHealth.check(guard.breaker(), this::listModels);
+        return remote.health(this);
     }
 
     @Override
@@ -181,6 +156,6 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
 
     @Override
     public void close() {
-        upstream.close();
+        remote.close();
     }
 }
