@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.api.Json;
 import dev.stackwatch.inference.ChatMessage;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.FinishReason;
@@ -23,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Translates between OpenAI-shaped requests and Ollama's native /api/chat, /api/generate and /api/embed JSON. */
 final class OllamaWire {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.newMapper();
 
     private OllamaWire() {
     }
