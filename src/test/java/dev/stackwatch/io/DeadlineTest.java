@@ -11,8 +11,13 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** A deadline interrupts a blocked reader once, and leaves no interrupt behind for whatever the thread does next. */
+/**
+ * A deadline interrupts a blocked reader once, and leaves no interrupt behind for whatever the thread does next. The
+ * class timeout turns a deadline that never fires into a failure instead of a hang.
+ */
+@Timeout(10)
 class DeadlineTest {
     private final DeadlineTimer timer = new DeadlineTimer("test-deadlines");
 

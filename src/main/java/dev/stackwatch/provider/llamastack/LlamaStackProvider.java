@@ -12,11 +12,9 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
-import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
 import dev.stackwatch.provider.openai.OpenAiProvider;
@@ -35,15 +33,12 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
     public static final String TYPE = "remote::llama-stack";
 
     private final OpenAiProvider inference;
-    private final HttpUpstream upstream;
-    private final UpstreamGuard guard;
+    private final RemoteUpstream remote;
     private final boolean relayUnknownRoutes;
 
-    private LlamaStackProvider(OpenAiProvider inference, HttpUpstream upstream, UpstreamGuard guard,
-                               boolean relayUnknownRoutes) {
-        this.inference = inference;
-        this.upstream = upstream;
-        this.guard = guard;
+    private LlamaStackProvider(RemoteUpstream remote, boolean relayUnknownRoutes) {
+        this.inference = new OpenAiProvider(TYPE, remote);
+        this.remote = remote;
         this.relayUnknownRoutes = relayUnknownRoutes;
     }
 
@@ -54,13 +49,14 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
             // Accept the URL with or without the /v1 that OpenAI-style configs carry.
             return root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
         });
-        return new LlamaStackProvider(new OpenAiProvider(TYPE, remote), remote.http(), remote.guard(),
-                config.config().bool("proxy_unknown_routes", true));
+        return new LlamaStackProvider(remote, config.config().bool("proxy_unknown_routes", true));
     }
 
     /** The handler for /v1 routes Stackwatch does not implement, when this provider relays them. */
     public Optional<Handler> passthrough(long maxBodyBytes) {
-        return relayUnknownRoutes ? Optional.of(new LlamaStackPassthrough(upstream, guard, maxBodyBytes)) : Optional.empty();
+        return relayUnknownRoutes
+                ? Optional.of(new LlamaStackPassthrough(remote.http(), remote.guard(), maxBodyBytes))
+                : Optional.empty();
     }
 
     @Override
@@ -115,7 +111,7 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
 
     @Override
     public UpstreamStatus upstreamStatus() {
-        return guard;
+        return remote.guard();
     }
 
     @Override
