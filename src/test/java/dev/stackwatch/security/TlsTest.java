@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.TestCertificate;
 import dev.stackwatch.testing.TestServers;
 import java.io.IOException;
 import java.net.URI;

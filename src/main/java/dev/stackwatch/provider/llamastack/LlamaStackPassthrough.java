@@ -4,6 +4,7 @@ import dev.stackwatch.api.ApiException;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.UpstreamGuard;
+import dev.stackwatch.provider.http.UpstreamRequest;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -12,8 +13,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -55,12 +57,12 @@ final class LlamaStackPassthrough implements Handler {
             if (!retryable) {
                 progress.begin();
             }
-            HttpRequest.Builder request = upstream.request(path + (query.isEmpty() ? "" : "?" + query))
-                    .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            Map<String, String> headers = new LinkedHashMap<>();
             for (String name : REQUEST_HEADERS) {
-                req.headers().first(HeaderNames.create(name)).ifPresent(v -> request.header(name, v));
+                req.headers().first(HeaderNames.create(name)).ifPresent(v -> headers.put(name, v));
             }
+            UpstreamRequest request = new UpstreamRequest(method, path + (query.isEmpty() ? "" : "?" + query), body,
+                    headers);
             try (UpstreamResponse response = upstream.exchange(request, what,
                     upstream.settings().firstByteTimeout())) {
                 progress.begin();
@@ -75,7 +77,7 @@ final class LlamaStackPassthrough implements Handler {
 
     private static void relay(UpstreamResponse response, ServerResponse res) {
         res.status(Status.create(response.status()));
-        response.headers().map().forEach((name, values) -> {
+        response.headers().forEach((name, values) -> {
             if (RESPONSE_HEADERS.contains(name.toLowerCase())) {
                 res.header(name, values.toArray(String[]::new));
             }

@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,10 +17,10 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed certificate for 127.0.0.1 made at test time with the running JDK's keytool (no key is ever
  * committed), written as the PEM pair Stackwatch reads, plus an SSL context that trusts only it.
  */
-record TestCertificate(Path certFile, Path keyFile, Certificate certificate) {
+public record TestCertificate(Path certFile, Path keyFile, Certificate certificate) {
     private static final char[] PASSWORD = "test-only".toCharArray();
 
-    static TestCertificate create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+    public static TestCertificate create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
         Path store = dir.resolve("test.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "test", "-keyalg", "EC",
@@ -42,7 +42,7 @@ record TestCertificate(Path certFile, Path keyFile, Certificate certificate) {
         return new TestCertificate(certFile, keyFile, cert);
     }
 
-    SSLContext trustingContext() throws GeneralSecurityException, IOException {
+    public SSLContext trustingContext() throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("server", certificate);
