@@ -1,9 +1,6 @@
 package dev.stackwatch.io;
 
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,12 +17,16 @@ public final class Deadline implements AutoCloseable {
     private static final int DISARMED = 3;
 
     private final Thread target;
+    /** {@link System#nanoTime()} at which it fires. */
+    private final long due;
+    /** The timer's armed set, which this leaves when it is disarmed or fires. */
+    private final Set<Deadline> armed;
     private final AtomicInteger state = new AtomicInteger(ARMED);
-    private final ScheduledFuture<?> check;
 
-    Deadline(Thread target, Duration timeout, ScheduledThreadPoolExecutor scheduler) {
+    Deadline(Thread target, long due, Set<Deadline> armed) {
         this.target = target;
-        this.check = scheduler.schedule(this::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        this.due = due;
+        this.armed = armed;
     }
 
     /** True when the deadline passed and interrupted the reader. */
@@ -38,7 +39,7 @@ public final class Deadline implements AutoCloseable {
     @Override
     public void close() {
         if (state.compareAndSet(ARMED, DISARMED)) {
-            check.cancel(false);
+            armed.remove(this);
             return;
         }
         // It fired: wait until the interrupt has landed (FIRED is set right after delivering it), then clear it.
@@ -48,8 +49,9 @@ public final class Deadline implements AutoCloseable {
         Thread.interrupted();
     }
 
-    private void fire() {
-        if (state.compareAndSet(ARMED, FIRING)) {
+    void fireIfDue(long now) {
+        if (now - due >= 0 && state.compareAndSet(ARMED, FIRING)) {
+            armed.remove(this);
             target.interrupt();
             state.set(FIRED);
         }
