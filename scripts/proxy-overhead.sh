@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Proxy overhead: the same fixed-rate load (hey) sent straight to an upstream, through Stackwatch (remote::openai)
-# and through nginx (a plain reverse proxy), so the latency Stackwatch adds can be read against a known baseline.
-# The upstream is the simulator (`stackwatch simulate`) with a fixed time to first token. Needs: hey, nginx, a built
-# target/stackwatch.jar (./mvnw -B package -DskipTests) and a JDK >= 21 (JAVA_HOME or PATH).
+# Proxy overhead: the same fixed-rate load (hey) sent straight to an upstream, through nginx (a plain reverse proxy),
+# through a bare Helidon relay (src/test/java/dev/stackwatch/bench/BareRelay.java: Stackwatch's server and client
+# libraries with nothing else, the floor for this stack) and through Stackwatch (remote::openai), so the latency
+# Stackwatch adds can be read against known baselines. The upstream is the simulator (`stackwatch simulate`) with a
+# fixed time to first token. Needs: hey, nginx and a JDK >= 21 (JAVA_HOME or PATH); builds the project first.
 # Usage: scripts/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
-# WARMUP (seconds, default 20) of the same load precedes each measured run: the JIT needs that long before a JVM
-# proxy reaches its steady state (with 3 s, Stackwatch's added median was twice the steady-state figure).
+# STREAM=1 asks for streamed answers (SSE, 16 chunks and [DONE]); hey's latency is then to the end of the stream.
+# WARMUP (seconds, default 60) of the same load precedes each path's first measured run: a JVM proxy's CPU per
+# request keeps falling for about a minute at 500/s while the JIT compiles. ROUNDS (default 2) repeats every path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RATE=${1:-200}
-WARMUP=${WARMUP:-20}
+WARMUP=${WARMUP:-60}
+ROUNDS=${ROUNDS:-2}
+STREAM=${STREAM:-0}
 DURATION=${2:-20}
 CONNECTIONS=${3:-20}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -25,6 +29,10 @@ cleanup() {
 trap cleanup EXIT
 KEEP=${KEEP_LOGS:-}   # set to a folder to keep the servers' logs there
 
+source scripts/lib.sh
+build_app target/proxy-overhead
+JAR=target/proxy-overhead/app/stackwatch.jar
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 wait_http() {
@@ -37,7 +45,7 @@ wait_http() {
 }
 
 UPSTREAM=$(free_port)
-"$JAVA" -jar target/stackwatch.jar simulate --port "$UPSTREAM" --ttft-ms 20 --inter-token-ms 0 --jitter 0 \
+"$JAVA" -jar "$JAR" simulate --port "$UPSTREAM" --ttft-ms 20 --inter-token-ms 0 --jitter 0 \
   >"$WORK/simulator.log" 2>&1 &
 UPSTREAM_PID=$!
 PIDS+=($UPSTREAM_PID)
@@ -57,7 +65,7 @@ registered_resources:
 server: {host: 127.0.0.1, port: $STACKWATCH, management_port: $MANAGEMENT}
 YAML
 wait_http "http://127.0.0.1:$UPSTREAM/v1/models"
-"$JAVA" -jar target/stackwatch.jar serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
+"$JAVA" -jar "$JAR" serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
 STACKWATCH_PID=$!
 PIDS+=($STACKWATCH_PID)
 
@@ -89,49 +97,85 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 PIDS+=($NGINX_PID)
 
+BARE=$(free_port)
+"$JAVA" -cp "$APP_CP" dev.stackwatch.bench.BareRelay "$BARE" "http://127.0.0.1:$UPSTREAM" >"$WORK/bare-relay.log" 2>&1 &
+BARE_PID=$!
+PIDS+=($BARE_PID)
+
 wait_http "http://127.0.0.1:$NGINX/v1/models"
+# The bare relay has one POST route: any HTTP status means it is listening.
+for _ in $(seq 1 150); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BARE/")" != 000 ] && break
+  sleep 0.2
+done
 for _ in $(seq 1 150); do
   curl -fs "http://127.0.0.1:$STACKWATCH/v1/models" | grep -q '"state":"ready"' && break
   sleep 0.2
 done
 
-BODY='{"model": "sim-llama", "max_tokens": 16, "messages": [{"role": "user", "content": "hello"}]}'
+STREAM_FIELD=$([ "$STREAM" = 1 ] && echo true || echo false)
+BODY='{"model": "sim-llama", "max_tokens": 16, "stream": '$STREAM_FIELD', "messages": [{"role": "user", "content": "hello"}]}'
 # hey's -q is a rate per connection: the total rate is RATE spread over CONNECTIONS.
 PER_CONNECTION=$(( (RATE + CONNECTIONS - 1) / CONNECTIONS ))
 
 # CPU time (user + system, in clock ticks) a process has used so far; 0 for "no process".
 cpu_ticks() { if [ "$1" = 0 ]; then echo 0; else awk '{print $14 + $15}' "/proc/$1/stat"; fi; }
+# Context switches (voluntary and not) of all of a process's threads so far: each one on a request's path is a thread
+# handing work to another and waiting to be woken, which costs latency even when the CPUs are idle.
+switches() {
+  if [ "$1" = 0 ]; then echo 0; else
+    cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'
+  fi
+}
+# $1 (a count over the run) per request, times $3, with $4 decimals; "-" for no requests.
+per_request() {
+  awk -v d="$1" -v n="${2:-0}" -v scale="$3" -v digits="${4:-0}" \
+    'BEGIN {if (n > 0) printf "%.*f\n", digits, d * scale / n; else print "-"}'
+}
 
 run() {
-  local name=$1 port=$2 proxy_pid=$3
-  hey -z "${WARMUP}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
-    "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
-  local proxy0 upstream0 proxy1 upstream1
-  proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID")
+  local name=$1 port=$2 proxy_pid=$3 warmup=$4
+  if [ "$warmup" -gt 0 ]; then
+    hey -z "${warmup}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
+      "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+  fi
+  local proxy0 upstream0 proxy1 upstream1 switches0 switches1
+  proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID"); switches0=$(switches "$proxy_pid")
   hey -z "${DURATION}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
     "http://127.0.0.1:$port/v1/chat/completions" >"$WORK/$name.txt"
-  proxy1=$(cpu_ticks "$proxy_pid"); upstream1=$(cpu_ticks "$UPSTREAM_PID")
-  local rps p50 p90 p99 ok proxy_cpu upstream_cpu
+  proxy1=$(cpu_ticks "$proxy_pid"); upstream1=$(cpu_ticks "$UPSTREAM_PID"); switches1=$(switches "$proxy_pid")
+  local rps p50 p90 p99 ok proxy_cpu upstream_cpu proxy_switches
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
   p50=$(awk '/ 50% in/ {print $3*1000}' "$WORK/$name.txt")
   p90=$(awk '/ 90% in/ {print $3*1000}' "$WORK/$name.txt")
   p99=$(awk '/ 99% in/ {print $3*1000}' "$WORK/$name.txt")
   ok=$(awk '/\[200\]/ {print $2}' "$WORK/$name.txt")
   # CPU per request in microseconds: 100 clock ticks per second.
-  proxy_cpu=$(awk -v t=$((proxy1 - proxy0)) -v n="${ok:-0}" 'BEGIN {print (n > 0 ? int(t * 10000 / n) : "-")}')
-  upstream_cpu=$(awk -v t=$((upstream1 - upstream0)) -v n="${ok:-0}" 'BEGIN {print (n > 0 ? int(t * 10000 / n) : "-")}')
-  printf '| %-10s | %8s | %8s | %8s | %8s | %8s | %9s | %11s |\n' "$name" "$rps" "$p50" "$p90" "$p99" "${ok:-0}" \
-    "$proxy_cpu" "$upstream_cpu"
+  upstream_cpu=$(per_request $((upstream1 - upstream0)) "$ok" 10000)
+  if [ "$proxy_pid" = 0 ]; then
+    proxy_cpu=-; proxy_switches=-
+  else
+    proxy_cpu=$(per_request $((proxy1 - proxy0)) "$ok" 10000)
+    proxy_switches=$(per_request $((switches1 - switches0)) "$ok" 1 1)
+  fi
+  printf '| %-10s | %8s | %8s | %8s | %8s | %8s | %9s | %11s | %16s |\n' "$name" "$rps" "$p50" "$p90" "$p99" \
+    "${ok:-0}" "$proxy_cpu" "$upstream_cpu" "$proxy_switches"
   # Anything but 200 is worth seeing: it is a failure, not a latency.
   awk '/Status code distribution/ {on=1; next} on && /\[/ && !/\[200\]/ {print "  " name ": " $0} /^$/ {on=0}' \
     name="$name" "$WORK/$name.txt" >&2
   grep -A5 '^Error distribution' "$WORK/$name.txt" | sed "s/^/  $name: /" >&2 || true
 }
 
-echo "rate ${RATE}/s for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token 20 ms, 16 tokens"
-echo "warm-up ${WARMUP}s per path; cpu columns: CPU time per request (user + system, microseconds) of the proxy and of the upstream"
-echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     | proxy cpu | upstream cpu |"
-echo "|------------|----------|----------|----------|----------|----------|-----------|--------------|"
-run direct "$UPSTREAM" 0
-run stackwatch "$STACKWATCH" "$STACKWATCH_PID"
-run nginx "$NGINX" "$NGINX_PID"
+echo "rate ${RATE}/s for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token 20 ms, 16 tokens;" \
+  "stream: $STREAM_FIELD"
+echo "warm-up ${WARMUP}s per path, ${ROUNDS} rounds; cpu columns: CPU time per request (user + system, microseconds)"
+echo "of the proxy and of the upstream; switches: the proxy's context switches per request (all threads)"
+echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     | proxy cpu | upstream cpu | proxy switches |"
+echo "|------------|----------|----------|----------|----------|----------|-----------|--------------|----------------|"
+for round in $(seq 1 "$ROUNDS"); do
+  warmup=$([ "$round" = 1 ] && echo "$WARMUP" || echo 0)
+  run direct "$UPSTREAM" 0 "$warmup"
+  run nginx "$NGINX" "$NGINX_PID" "$warmup"
+  run bare-relay "$BARE" "$BARE_PID" "$warmup"
+  run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup"
+done
