@@ -3,6 +3,7 @@ package dev.stackwatch.provider;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.provider.ollama.OllamaProvider;
 import dev.stackwatch.provider.openai.OpenAiProvider;
@@ -19,13 +20,14 @@ public final class ProviderTypes {
         this.factories = new TreeMap<>(factories);
     }
 
-    public static ProviderTypes builtIn() {
+    /** {@code deadlines} times the remote providers' upstream reads (the server's one timer thread). */
+    public static ProviderTypes builtIn(DeadlineTimer deadlines) {
         return new ProviderTypes(Map.of(
                 SimulatorProvider.TYPE, SimulatorProvider::create,
-                OpenAiProvider.TYPE_OPENAI, OpenAiProvider::openAi,
-                OpenAiProvider.TYPE_VLLM, OpenAiProvider::vllm,
-                OllamaProvider.TYPE, OllamaProvider::create,
-                LlamaStackProvider.TYPE, LlamaStackProvider::create));
+                OpenAiProvider.TYPE_OPENAI, (config, models) -> OpenAiProvider.openAi(config, deadlines),
+                OpenAiProvider.TYPE_VLLM, (config, models) -> OpenAiProvider.vllm(config, deadlines),
+                OllamaProvider.TYPE, (config, models) -> OllamaProvider.create(config, deadlines),
+                LlamaStackProvider.TYPE, (config, models) -> LlamaStackProvider.create(config, deadlines)));
     }
 
     public InferenceProvider create(ProviderConfig config, List<ModelConfig> models) {

@@ -96,11 +96,11 @@ public final class StackwatchServer implements AutoCloseable {
     private final Duration drainTimeout;
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
-    private final DeadlineTimer readDeadlines;
+    private final DeadlineTimer deadlines;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
-                             Optional<Tracing> tracing, DeadlineTimer readDeadlines) {
+                             Optional<Tracing> tracing, DeadlineTimer deadlines) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -109,7 +109,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
         this.tracing = tracing;
-        this.readDeadlines = readDeadlines;
+        this.deadlines = deadlines;
     }
 
     public static StackwatchServer start(RunConfig config) {
@@ -137,7 +137,9 @@ public final class StackwatchServer implements AutoCloseable {
         observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
         observers.add(new MetricsObserver(metrics));
         observers.add(new ErrorRecordingObserver(recentErrors));
-        ProviderTypes types = ProviderTypes.builtIn();
+        // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
+        DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
+        ProviderTypes types = ProviderTypes.builtIn(deadlines);
         List<InferenceProvider> bare = config.inferenceProviders().stream()
                 .map(p -> types.create(p, config.models())).toList();
         List<InferenceProvider> providers = bare.stream()
@@ -164,18 +166,16 @@ public final class StackwatchServer implements AutoCloseable {
 
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
-        // Client reads (headers, bodies) are timed by deadlines on one timer thread.
-        DeadlineTimer readDeadlines = new DeadlineTimer("read-deadlines");
         InferenceHandlers inference = new InferenceHandlers(catalog,
                 new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth(),
-                        readDeadlines),
+                        deadlines),
                 new RequestParser(limits.maxMessages(), limits.maxTokens()), json, responses);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
         ApiErrors errors = new ApiErrors(responses);
-        EdgeSecurity security = new EdgeSecurity(server.security(), json, errors, readDeadlines);
+        EdgeSecurity security = new EdgeSecurity(server.security(), json, errors, deadlines);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -243,7 +243,7 @@ public final class StackwatchServer implements AutoCloseable {
         health.start();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
-                server.drainTimeout(), separateManagement, tracing, readDeadlines);
+                server.drainTimeout(), separateManagement, tracing, deadlines);
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -287,6 +287,6 @@ public final class StackwatchServer implements AutoCloseable {
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
         tracing.ifPresent(Tracing::close);
-        readDeadlines.close();
+        deadlines.close();
     }
 }

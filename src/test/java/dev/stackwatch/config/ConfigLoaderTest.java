@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.inference.ModelType;
+import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +20,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
     private final List<String> warnings = new ArrayList<>();
+    private final DeadlineTimer deadlines = new DeadlineTimer("test-deadlines");
+
+    @AfterEach
+    void closeTimer() {
+        deadlines.close();
+    }
 
     private RunConfig parse(String yaml, Map<String, String> env) {
         return new ConfigLoader(env, warnings::add).parse(yaml, "run.yaml");
@@ -141,7 +149,7 @@ class ConfigLoaderTest {
         RunConfig c = parse("providers: {inference: [{provider_id: a, provider_type: inline::simulator}, "
                 + "{provider_id: b, provider_type: remote::nonsense}]}", Map.of());
         ConfigException e = assertThrows(ConfigException.class,
-                () -> ProviderTypes.builtIn().create(c.inferenceProviders().get(1), c.models()));
+                () -> ProviderTypes.builtIn(deadlines).create(c.inferenceProviders().get(1), c.models()));
         assertTrue(e.getMessage().startsWith("run.yaml: providers.inference[1].provider_type: unknown provider type "
                 + "'remote::nonsense' (known: "), e.getMessage());
     }
@@ -150,7 +158,7 @@ class ConfigLoaderTest {
     void simulatorSettingsAreValidatedWithTheirPath() {
         RunConfig c = parse(MINIMAL.replace("inline::simulator}", "inline::simulator, config: {error_rate: 2}}"), Map.of());
         ConfigException e = assertThrows(ConfigException.class,
-                () -> ProviderTypes.builtIn().create(c.inferenceProviders().getFirst(), c.models()));
+                () -> ProviderTypes.builtIn(deadlines).create(c.inferenceProviders().getFirst(), c.models()));
         assertEquals("run.yaml: providers.inference[0].config.error_rate: 2.0 is out of range (0.0..1.0)", e.getMessage());
     }
 

@@ -5,19 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.stackwatch.config.RunConfig;
+import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.testing.TestServers;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The decorator's one promise beyond passing calls through: every observer that started also ends. */
 class ObservedProviderTest {
+    private final DeadlineTimer deadlines = new DeadlineTimer("test-deadlines");
+
+    @AfterEach
+    void closeTimer() {
+        deadlines.close();
+    }
 
     @Test
     void anObserverThatThrowsCannotKeepTheOthersFromEnding() {
         RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR);
-        InferenceProvider simulator = ProviderTypes.builtIn().create(config.inferenceProviders().getFirst(),
+        InferenceProvider simulator = ProviderTypes.builtIn(deadlines).create(config.inferenceProviders().getFirst(),
                 config.models());
         List<String> ended = new ArrayList<>();
         InferenceObserver scoped = info -> new InferenceObserver.Call() {

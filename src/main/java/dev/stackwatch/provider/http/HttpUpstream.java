@@ -61,7 +61,8 @@ public final class HttpUpstream implements AutoCloseable {
     private final CloseableHttpClient client;
     private final DeadlineTimer deadlines;
 
-    public HttpUpstream(UpstreamSettings settings, ObjectMapper json) {
+    /** {@code deadlines} is shared and stays open when this closes. */
+    public HttpUpstream(UpstreamSettings settings, ObjectMapper json, DeadlineTimer deadlines) {
         this.settings = settings;
         this.json = json;
         URI base = settings.baseUrl();
@@ -96,7 +97,7 @@ public final class HttpUpstream implements AutoCloseable {
                 .disableContentCompression()
                 .disableAuthCaching()
                 .build();
-        this.deadlines = new DeadlineTimer("upstream-deadlines-" + settings.baseUrl().getHost());
+        this.deadlines = deadlines;
     }
 
     public UpstreamSettings settings() {
@@ -153,19 +154,14 @@ public final class HttpUpstream implements AutoCloseable {
             response = client.executeOpen(host, message, null);
         } catch (IOException | RuntimeException e) {
             deadline.close();
-            if (deadline.fired()) {
-                throw UpstreamFailure.timeout(what + ": no response from upstream within " + firstByteTimeout.toMillis()
-                        + " ms (first_byte_timeout_ms)");
-            }
-            throw failure(what, e);
+            throw deadline.fired() ? noFirstByte(what, firstByteTimeout) : failure(what, e);
         }
         deadline.close();
         if (deadline.fired()) {
             // The answer arrived just as the deadline fired: it is late, and the exchange is abandoned.
             message.abort();
             UpstreamResponse.closeQuietly(response);
-            throw UpstreamFailure.timeout(what + ": no response from upstream within " + firstByteTimeout.toMillis()
-                    + " ms (first_byte_timeout_ms)");
+            throw noFirstByte(what, firstByteTimeout);
         }
         return new UpstreamResponse(what, response, message, deadlines, firstByteDue, settings.idleTimeout());
     }
@@ -187,6 +183,11 @@ public final class HttpUpstream implements AutoCloseable {
             throw UpstreamFailure.badResponse("upstream sent a malformed " + what + ": "
                     + abbreviate(text), e);
         }
+    }
+
+    private static UpstreamFailure noFirstByte(String what, Duration firstByteTimeout) {
+        return UpstreamFailure.timeout(what + ": no response from upstream within " + firstByteTimeout.toMillis()
+                + " ms (first_byte_timeout_ms)");
     }
 
     private UpstreamFailure failure(String what, Throwable cause) {
@@ -251,6 +252,5 @@ public final class HttpUpstream implements AutoCloseable {
     public void close() {
         client.close(CloseMode.IMMEDIATE);
         pool.close(CloseMode.IMMEDIATE);
-        deadlines.close();
     }
 }

@@ -7,6 +7,7 @@ import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.config.Redaction;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ProviderHealth;
+import dev.stackwatch.io.DeadlineTimer;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -22,14 +23,15 @@ public record RemoteUpstream(String providerId, JsonNode describedConfig, HttpUp
 
     /**
      * {@code ownKeys}: the provider's keys besides the shared ones (unknown keys are warned about);
-     * {@code settings}: how it reads its URL and token (the keys differ by provider type).
+     * {@code settings}: how it reads its URL and token (the keys differ by provider type);
+     * {@code deadlines}: the timer for its reads.
      */
     public static RemoteUpstream read(ProviderConfig config, Set<String> ownKeys,
-                                      Function<ConfigNode, UpstreamSettings> settings) {
+                                      Function<ConfigNode, UpstreamSettings> settings, DeadlineTimer deadlines) {
         ConfigNode node = config.config();
         node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
         return new RemoteUpstream(config.providerId(), Redaction.redact(node.raw()),
-                new HttpUpstream(settings.apply(node), Json.newMapper()),
+                new HttpUpstream(settings.apply(node), Json.newMapper(), deadlines),
                 new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), Discovery.read(node));
     }
 

@@ -1,7 +1,6 @@
 package dev.stackwatch.provider.llamastack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
@@ -12,6 +11,7 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
@@ -43,12 +43,12 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
     }
 
     /** Config: {@code url} (the server root, e.g. http://localhost:8321), {@code api_key}, and the shared keys. */
-    public static LlamaStackProvider create(ProviderConfig config, List<ModelConfig> models) {
+    public static LlamaStackProvider create(ProviderConfig config, DeadlineTimer deadlines) {
         RemoteUpstream remote = RemoteUpstream.read(config, Set.of("url", "api_key", "proxy_unknown_routes"), node -> {
             UpstreamSettings root = UpstreamSettings.read(node, "url", null, "api_key");
             // Accept the URL with or without the /v1 that OpenAI-style configs carry.
             return root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
-        });
+        }, deadlines);
         return new LlamaStackProvider(remote, config.config().bool("proxy_unknown_routes", true));
     }
 

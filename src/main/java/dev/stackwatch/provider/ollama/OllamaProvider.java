@@ -2,7 +2,6 @@ package dev.stackwatch.provider.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
@@ -17,6 +16,7 @@ import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
@@ -64,9 +64,9 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
     }
 
     /** Config: {@code url} (default http://localhost:11434), {@code keep_alive} (default 5m) and the shared keys. */
-    public static OllamaProvider create(ProviderConfig config, List<ModelConfig> models) {
+    public static OllamaProvider create(ProviderConfig config, DeadlineTimer deadlines) {
         return new OllamaProvider(RemoteUpstream.read(config, Set.of("url", "api_token", "keep_alive"),
-                node -> UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token")),
+                node -> UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token"), deadlines),
                 config.config().text("keep_alive", "5m"));
     }
 

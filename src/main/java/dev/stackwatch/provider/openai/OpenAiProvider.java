@@ -2,7 +2,6 @@ package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
@@ -14,6 +13,7 @@ import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
@@ -54,18 +54,18 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
     }
 
     /** {@code remote::openai}: {@code base_url} (default OpenAI's) and {@code api_key}. */
-    public static OpenAiProvider openAi(ProviderConfig config, List<ModelConfig> models) {
+    public static OpenAiProvider openAi(ProviderConfig config, DeadlineTimer deadlines) {
         return new OpenAiProvider(TYPE_OPENAI, RemoteUpstream.read(config, Set.of("base_url", "api_key"),
-                node -> UpstreamSettings.read(node, "base_url", "https://api.openai.com/v1", "api_key")));
+                node -> UpstreamSettings.read(node, "base_url", "https://api.openai.com/v1", "api_key"), deadlines));
     }
 
     /**
      * {@code remote::vllm}: {@code url} (including /v1, as in LlamaStack's run.yaml) and {@code api_token}. LlamaStack's
      * {@code max_tokens} default is not supported (the client's own limit is forwarded) and is warned about as unknown.
      */
-    public static OpenAiProvider vllm(ProviderConfig config, List<ModelConfig> models) {
+    public static OpenAiProvider vllm(ProviderConfig config, DeadlineTimer deadlines) {
         return new OpenAiProvider(TYPE_VLLM, RemoteUpstream.read(config, Set.of("url", "api_token"),
-                node -> UpstreamSettings.read(node, "url", null, "api_token")));
+                node -> UpstreamSettings.read(node, "url", null, "api_token"), deadlines));
     }
 
     @Override
