@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts the pushes that failed (after the exporter's own retries) and logs only when the collector goes from
  * reachable to failing and back, so an outage of hours is two log lines and a counter, not a line per interval.
+ * It also keeps at most one push in flight: the periodic reader stops waiting for a push after its timeout and would
+ * start the next while the first is still retrying, piling up requests against a collector that is already slow. A
+ * push skipped that way counts as failed (under cumulative temporality the next one carries its data anyway).
  */
 final class FailureCountingExporter implements MetricExporter {
     private static final Logger LOG = LoggerFactory.getLogger(FailureCountingExporter.class);
@@ -24,6 +27,7 @@ final class FailureCountingExporter implements MetricExporter {
     private final String endpoint;
     private final Runnable failed;
     private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean inFlight = new AtomicBoolean();
     private final AtomicLong failuresInARow = new AtomicLong();
 
     FailureCountingExporter(MetricExporter delegate, String endpoint, Runnable failed) {
@@ -34,8 +38,13 @@ final class FailureCountingExporter implements MetricExporter {
 
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
+        if (!inFlight.compareAndSet(false, true)) {
+            failed();
+            return CompletableResultCode.ofFailure();
+        }
         CompletableResultCode result = delegate.export(metrics);
         result.whenComplete(() -> {
+            inFlight.set(false);
             if (result.isSuccess()) {
                 if (failing.compareAndSet(true, false)) {
                     LOG.info("OTLP metrics export to {} resumed after {} failed push(es)", endpoint,
@@ -43,15 +52,19 @@ final class FailureCountingExporter implements MetricExporter {
                 }
                 return;
             }
-            failed.run();
-            failuresInARow.incrementAndGet();
-            if (failing.compareAndSet(false, true)) {
-                LOG.warn("OTLP metrics export to {} failed; counting further failures in"
-                        + " llamastack_telemetry_export_failures_total{{signal=\"metrics\"}} until it recovers",
-                        endpoint, result.getFailureThrowable());
-            }
+            failed();
         });
         return result;
+    }
+
+    private void failed() {
+        failed.run();
+        failuresInARow.incrementAndGet();
+        if (failing.compareAndSet(false, true)) {
+            LOG.warn("OTLP metrics export to {} failed; further failures are counted in"
+                    + " llamastack_telemetry_export_failures_total{signal=\"metrics\"}, not logged, until it recovers",
+                    endpoint);
+        }
     }
 
     @Override
