@@ -130,10 +130,10 @@ public final class StackwatchServer implements AutoCloseable {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
-        Optional<Tracing> tracing = telemetry.tracing().map(Tracing::start);
-
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
+        Optional<Tracing> tracing = telemetry.tracing()
+                .map(t -> Tracing.start(t, () -> metrics.exportFailed("traces")));
         // Each measurement is taken once and recorded into every output: the registry always (the console reads it,
         // /metrics serves it when asked for), and the OTLP push when it is on.
         Optional<OtlpMetrics> otlpMetrics = telemetry.metrics().otlp().map(otlp -> OtlpMetrics.start(otlp,

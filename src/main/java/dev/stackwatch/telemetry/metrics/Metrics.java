@@ -106,6 +106,7 @@ public final class Metrics {
                 "signal");
         // Present at 0 from the start, so a rate() over it is defined before the first failure.
         exportFailures.labelValues("metrics");
+        exportFailures.labelValues("traces");
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -201,7 +202,7 @@ public final class Metrics {
         providerErrors.labelValues(providerLabel(modelId), kind.name().toLowerCase(Locale.ROOT)).inc();
     }
 
-    /** {@code signal}: {@code metrics}, the one signal whose export is counted today. */
+    /** {@code signal}: {@code metrics} or {@code traces}. */
     public void exportFailed(String signal) {
         exportFailures.labelValues(signal).inc();
     }

@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry.metrics.otlp;
 
+import dev.stackwatch.telemetry.ExportHealth;
 import dev.stackwatch.telemetry.metrics.MetricSink;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -48,7 +49,7 @@ public final class OtlpMetrics implements AutoCloseable {
                 // The default, said out loud: a value recorded inside a sampled span carries its trace and span id.
                 .setExemplarFilter(ExemplarFilter.traceBased())
                 .registerMetricReader(PeriodicMetricReader.builder(new FailureCountingExporter(exporter.build(),
-                                settings.endpoint().toString(), exportFailed))
+                                new ExportHealth("metrics", settings.endpoint().toString(), exportFailed)))
                         .setInterval(settings.interval())
                         .build())
                 .build();

@@ -180,6 +180,20 @@ class OtlpMetricsTest {
     }
 
     @Test
+    void failedSpanPushesAreCountedUnderTheirOwnSignal() {
+        // A path the receiver does not serve: every span push gets a 404, which the exporter does not retry.
+        String base = start(Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", receiver.endpoint() + "/not-a-collector",
+                "OTEL_TRACES_SAMPLER", "always_on", "OTEL_BSP_SCHEDULE_DELAY", "50",
+                "OTEL_METRIC_EXPORT_INTERVAL", NEVER));
+        assertEquals(200, http.send(base + "/v1/models", null).statusCode());
+        Polling.await(Duration.ofSeconds(20), "the failed span push to be counted", () ->
+                Scrape.of(server.managementPort()).sum("llamastack_telemetry_export_failures_total",
+                        Map.of("signal", "traces")) >= 1);
+        assertEquals(0, Scrape.of(server.managementPort()).sum("llamastack_telemetry_export_failures_total",
+                Map.of("signal", "metrics")), "the metrics push has not failed");
+    }
+
+    @Test
     void withoutPrometheusAmongTheExportersThereIsNoMetricsEndpoint() {
         start(Map.of("OTEL_METRICS_EXPORTER", "otlp", "OTEL_METRIC_EXPORT_INTERVAL", NEVER));
         HttpResponse<String> res = http.send("http://127.0.0.1:" + server.managementPort() + "/metrics", null);
