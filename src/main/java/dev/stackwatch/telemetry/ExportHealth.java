@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -26,7 +27,19 @@ public final class ExportHealth {
         this.countFailure = countFailure;
     }
 
-    public void succeeded() {
+    /** Follows one push to its end (retries included); returns it, for the exporter to hand back. */
+    public CompletableResultCode watch(CompletableResultCode push) {
+        push.whenComplete(() -> {
+            if (push.isSuccess()) {
+                succeeded();
+            } else {
+                failed(push.getFailureThrowable());
+            }
+        });
+        return push;
+    }
+
+    private void succeeded() {
         if (failing.compareAndSet(true, false)) {
             LOG.info("OTLP {} export to {} resumed after {} failed push(es)", signal, endpoint,
                     failuresInARow.getAndSet(0));

@@ -18,15 +18,7 @@ final class FailureCountingSpanExporter implements SpanExporter {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        CompletableResultCode result = delegate.export(spans);
-        result.whenComplete(() -> {
-            if (result.isSuccess()) {
-                health.succeeded();
-            } else {
-                health.failed(result.getFailureThrowable());
-            }
-        });
-        return result;
+        return health.watch(delegate.export(spans));
     }
 
     @Override

@@ -33,16 +33,9 @@ final class FailureCountingExporter implements MetricExporter {
             health.failed(new IllegalStateException("the previous push is still running"));
             return CompletableResultCode.ofFailure();
         }
-        CompletableResultCode result = delegate.export(metrics);
-        result.whenComplete(() -> {
-            inFlight.set(false);
-            if (result.isSuccess()) {
-                health.succeeded();
-            } else {
-                health.failed(result.getFailureThrowable());
-            }
-        });
-        return result;
+        CompletableResultCode push = delegate.export(metrics);
+        push.whenComplete(() -> inFlight.set(false));
+        return health.watch(push);
     }
 
     @Override
