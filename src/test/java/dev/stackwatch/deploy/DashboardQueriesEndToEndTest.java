@@ -130,8 +130,7 @@ class DashboardQueriesEndToEndTest {
                 for (JsonNode t : p.path("targets")) {
                     String where = p.path("title").asText() + "/" + t.path("refId").asText();
                     String expr = t.path("expr").asText();
-                    String q = expr.replace("$__rate_interval", "10s").replace("$namespace", ".*")
-                            .replace("$instance", ".*").replace("$model", ".*");
+                    String q = expr.replace("$__rate_interval", "10s").replaceAll("\\$(namespace|instance|model|job|provider)\\b", ".*");
                     if (MetricContractTest.metricNames(expr).stream().map(MetricContractTest::family).anyMatch(NOT_HERE::contains)) {
                         stack.query(q); // must still parse: query() fails on anything but status "success"
                         skipped.add(where);
@@ -156,7 +155,10 @@ class DashboardQueriesEndToEndTest {
 
     @Test
     void dashboardVariablesFindTheirValues() {
+        assertTrue(stack.labelValues("job", "llamastack_build_info").toString().contains("\"llamastack\""));
         assertTrue(stack.labelValues("namespace", "llamastack_build_info").toString().contains("\"ai\""));
+        String providers = stack.labelValues("provider", "llamastack_provider_health").toString();
+        assertTrue(providers.contains("simulator") && providers.contains("flaky"), providers);
         assertTrue(stack.labelValues("instance", "llamastack_build_info{namespace=~\"ai\"}").toString().contains("127.0.0.1:"));
         String models = stack.labelValues("model", "llamastack_model_ready").toString();
         assertTrue(models.contains("sim-chat") && models.contains("broken-chat"), models);
