@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.ExternalTools;
 import dev.stackwatch.testing.Polling;
@@ -28,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * generateServiceMonitorConfig, role endpoints: its target relabelings in its order, honor_labels false, and the
  * ServiceMonitor's metricRelabelings as metric_relabel_configs). Debian's Prometheus has no Kubernetes discovery, so the
  * target carries the __meta_kubernetes_* labels endpoints discovery would give it. The shipped rules then fire on real
- * traffic, and the alert must name the real route, not the port name the operator writes into `endpoint`.
+ * traffic, and the alert must name the real route, not the port name the operator writes into `endpoint`. The same
+ * for the PodMonitor shipped for the LlamaStack operator (role pod, port by number, management on the API port).
  */
 class OperatorLabelsEndToEndTest {
     static final Path SERVICE_MONITOR = Repo.DEPLOY.resolve("kubernetes/components/servicemonitor/servicemonitor.yaml");
+    static final Path POD_MONITOR = Repo.DEPLOY.resolve("kubernetes/operator/podmonitor.yaml");
     static final Duration BOUND = Duration.ofSeconds(60);
 
     @TempDir
@@ -54,28 +57,52 @@ class OperatorLabelsEndToEndTest {
     }
 
     @Test
-    void alertsAndQueriesNameTheRouteUnderTheOperatorsTargetLabels() throws Exception {
+    void alertsAndQueriesNameTheRouteUnderTheServiceMonitorsTargetLabels() throws Exception {
         ExternalTools.require("prometheus");
         server = TestServers.start(AlertsEndToEndTest.CONFIG);
+        JsonNode up = scrapeThrough(operatorJob(server.managementPort()));
+        assertEquals(Map.of("__name__", "up", "job", "llamastack", "namespace", "ai", "service", "llamastack", "pod", "llamastack-0",
+                "container", "llamastack", "endpoint", "metrics", "instance", "127.0.0.1:" + server.managementPort()),
+                Repo.JSON.convertValue(up, Map.class));
+        assertRoutesAndAlertNameTheRoute();
+    }
+
+    /**
+     * Under the LlamaStack operator: its PodMonitor selects the API port by number (8321), so the operator writes
+     * endpoint="8321", and the management endpoints share the API listener. Scrapes must not show up as API traffic.
+     */
+    @Test
+    void alertsAndQueriesNameTheRouteUnderTheLlamaStackOperatorsPodMonitor() throws Exception {
+        ExternalTools.require("prometheus");
+        int port = MonitoringStack.freePort();
+        RunConfig config = TestServers.config(AlertsEndToEndTest.CONFIG);
+        server = TestServers.startAndAwait(config.withServer(config.server().onLoopback(port, port)));
+        JsonNode up = scrapeThrough(podMonitorJob(port));
+        assertEquals(Map.of("__name__", "up", "job", "llamastack", "namespace", "ai", "pod", "stackwatch-0",
+                "container", "llama-stack", "endpoint", "8321", "instance", "127.0.0.1:" + port),
+                Repo.JSON.convertValue(up, Map.class));
+        assertRoutesAndAlertNameTheRoute();
+        assertFalse(endpoints().contains("other"), "scrapes of /metrics on the API port are not API requests: " + endpoints());
+    }
+
+    /** Starts traffic and a Prometheus with the shipped rules scraping through {@code job}; the labels of `up`. */
+    private JsonNode scrapeThrough(ObjectNode job) throws Exception {
         traffic = new Traffic(server::port, () -> List.of(Traffic.chat("sim-chat", true), Traffic.chat("broken-chat", false),
                 Traffic.embed("sim-embed")));
         stack = new MonitoringStack();
         Path rules = tmp.resolve("rules");
         MonitoringStack.writeFastRules(rules, "10s");
-        stack.startPrometheus(tmp, stack.prometheusConfig(List.of(operatorJob(server.managementPort())), rules));
-
-        // The operator's target labels are there: `endpoint` is the port name on `up`.
-        JsonNode up = Polling.awaitValue(BOUND, "first scrape", () -> {
+        stack.startPrometheus(tmp, stack.prometheusConfig(List.of(job), rules));
+        return Polling.awaitValue(BOUND, "first scrape", () -> {
             JsonNode r = stack.query("up == 1").path("result");
             return r.size() == 1 ? r.get(0).path("metric") : null;
         });
-        assertEquals(Map.of("__name__", "up", "job", "llamastack", "namespace", "ai", "service", "llamastack", "pod", "llamastack-0",
-                "container", "llamastack", "endpoint", "metrics", "instance", "127.0.0.1:" + server.managementPort()),
-                Repo.JSON.convertValue(up, Map.class));
+    }
 
+    private void assertRoutesAndAlertNameTheRoute() {
         // The routes reach Prometheus in `endpoint`; nothing is left in exported_endpoint.
         Polling.await(BOUND, "routes in endpoint", () -> endpoints().containsAll(Set.of("/v1/embeddings", "/v1/chat/completions")));
-        assertFalse(endpoints().contains("metrics"), endpoints().toString());
+        assertFalse(endpoints().contains("metrics") || endpoints().contains("8321"), endpoints().toString());
         assertEquals(0, stack.query("llamastack_requests_total{exported_endpoint!=\"\"}").path("result").size());
 
         // The error ratio ticket names the failing route in its labels and in its description.
@@ -84,7 +111,7 @@ class OperatorLabelsEndToEndTest {
         assertEquals("ai", alert.path("labels").path("namespace").asText());
         String description = alert.path("annotations").path("description").asText();
         assertTrue(description.contains("of requests to /v1/chat/completions in namespace ai returned 5xx"), description);
-        assertFalse(description.contains("metrics"), description);
+        assertFalse(description.contains("metrics") || description.contains("8321"), description);
         // The SLI sees inference routes under the operator's labels too: the burn rate is broken-chat's share of them.
         double ratio = stack.query("llamastack:request_errors:ratio_rate5m{namespace=\"ai\", job=\"llamastack\"}")
                 .path("result").get(0).path("value").get(1).asDouble();
@@ -166,6 +193,55 @@ class OperatorLabelsEndToEndTest {
         relabel.addObject().put("target_label", "endpoint").put("replacement", portName);
         ep.path("relabelings").forEach(r -> relabel.add(snakeCase(r)));
         // Sharding, one shard: what the operator appends last.
+        relabel.addObject().put("target_label", "__tmp_hash").put("modulus", 1).put("action", "hashmod").putArray("source_labels").add("__address__");
+        relabel.addObject().put("regex", "0").put("action", "keep").putArray("source_labels").add("__tmp_hash");
+        ArrayNode metricRelabel = Repo.JSON.createArrayNode();
+        ep.path("metricRelabelings").forEach(r -> metricRelabel.add(snakeCase(r)));
+        if (!metricRelabel.isEmpty()) {
+            job.set("metric_relabel_configs", metricRelabel);
+        }
+        return job;
+    }
+
+    /**
+     * The job the operator writes for endpoint 0 of the shipped LlamaStack-operator PodMonitor
+     * (generatePodMonitorConfig, role pod), built from that file: selector, targetPort, relabelings, metricRelabelings.
+     */
+    static ObjectNode podMonitorJob(int port) {
+        JsonNode pm = Repo.yaml(POD_MONITOR);
+        JsonNode ep = pm.path("spec").path("podMetricsEndpoints").get(0);
+        String targetPort = ep.path("targetPort").asText();
+        ObjectNode job = Repo.JSON.createObjectNode();
+        job.put("job_name", "podMonitor/ai/" + pm.path("metadata").path("name").asText() + "/0");
+        job.put("honor_labels", ep.path("honorLabels").asBoolean(false));
+        job.put("metrics_path", ep.path("path").asText("/metrics"));
+        ObjectNode target = job.putArray("static_configs").addObject();
+        target.putArray("targets").add("127.0.0.1:" + port);
+        ObjectNode meta = target.putObject("labels");
+        meta.put("__meta_kubernetes_namespace", "ai");
+        meta.put("__meta_kubernetes_pod_name", "stackwatch-0");
+        meta.put("__meta_kubernetes_pod_container_name", "llama-stack");
+        meta.put("__meta_kubernetes_pod_container_port_number", targetPort);
+        meta.put("__meta_kubernetes_pod_phase", "Running");
+        pm.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(l -> {
+            meta.put("__meta_kubernetes_pod_label_" + sanitize(l.getKey()), l.getValue().asText());
+            meta.put("__meta_kubernetes_pod_labelpresent_" + sanitize(l.getKey()), "true");
+        });
+        ArrayNode relabel = job.putArray("relabel_configs");
+        relabel.addObject().put("target_label", "__tmp_prometheus_job_name").putArray("source_labels").add("job");
+        relabel.addObject().put("action", "drop").put("regex", "(Failed|Succeeded)").putArray("source_labels").add("__meta_kubernetes_pod_phase");
+        pm.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(l -> {
+            ObjectNode keep = relabel.addObject().put("action", "keep").put("regex", "(" + l.getValue().asText() + ");true");
+            keep.putArray("source_labels").add("__meta_kubernetes_pod_label_" + sanitize(l.getKey()))
+                    .add("__meta_kubernetes_pod_labelpresent_" + sanitize(l.getKey()));
+        });
+        relabel.addObject().put("action", "keep").put("regex", targetPort).putArray("source_labels").add("__meta_kubernetes_pod_container_port_number");
+        copy(relabel, "__meta_kubernetes_namespace", "namespace");
+        copy(relabel, "__meta_kubernetes_pod_container_name", "container");
+        copy(relabel, "__meta_kubernetes_pod_name", "pod");
+        relabel.addObject().put("target_label", "job").put("replacement", "ai/" + pm.path("metadata").path("name").asText());
+        relabel.addObject().put("target_label", "endpoint").put("replacement", targetPort);
+        ep.path("relabelings").forEach(r -> relabel.add(snakeCase(r)));
         relabel.addObject().put("target_label", "__tmp_hash").put("modulus", 1).put("action", "hashmod").putArray("source_labels").add("__address__");
         relabel.addObject().put("regex", "0").put("action", "keep").putArray("source_labels").add("__tmp_hash");
         ArrayNode metricRelabel = Repo.JSON.createArrayNode();
