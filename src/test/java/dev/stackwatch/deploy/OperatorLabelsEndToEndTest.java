@@ -116,6 +116,8 @@ class OperatorLabelsEndToEndTest {
         double ratio = stack.query("llamastack:request_errors:ratio_rate5m{namespace=\"ai\", job=\"llamastack\"}")
                 .path("result").get(0).path("value").get(1).asDouble();
         assertTrue(ratio > 0.2 && ratio < 0.5, "broken-chat fails 1 of 3 inference requests: " + ratio);
+        // Every dashboard query has data under these labels too (the rate windows have seen traffic by now).
+        assertEquals(Map.of(), DashboardQueriesEndToEndTest.dashboardQueryFailures(stack, new ArrayList<>()));
     }
 
     /** The routes Prometheus has for llamastack_requests_total, by `endpoint`. */
