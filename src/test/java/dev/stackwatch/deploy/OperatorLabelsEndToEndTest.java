@@ -118,6 +118,43 @@ class OperatorLabelsEndToEndTest {
         assertTrue(ratio > 0.2 && ratio < 0.5, "broken-chat fails 1 of 3 inference requests: " + ratio);
         // Every dashboard query has data under these labels too (the rate windows have seen traffic by now).
         assertEquals(Map.of(), DashboardQueriesEndToEndTest.dashboardQueryFailures(stack, new ArrayList<>()));
+        // Every runbook query parses; those about routes (they name `endpoint`) answer with routes, never the port name
+        // the operator gives series that have no route of their own (up, in-flight, JVM).
+        List<String> queries = runbookQueries();
+        assertTrue(queries.size() > 20, "runbook queries found: " + queries.size());
+        for (String q : queries) {
+            JsonNode result = stack.query(q).path("result");
+            if (!q.contains("endpoint")) {
+                continue;
+            }
+            for (JsonNode series : result) {
+                String endpoint = series.path("metric").path("endpoint").asText("");
+                assertTrue(endpoint.isEmpty() || endpoint.startsWith("/") || endpoint.equals("other"), q + " -> " + series);
+            }
+        }
+    }
+
+    /** The PromQL lines of every ```promql block in docs/runbooks, comments cut and {@code ="<placeholder>"} as any value. */
+    static List<String> runbookQueries() {
+        List<String> out = new ArrayList<>();
+        for (Path f : Repo.files(Repo.RUNBOOKS_DIR, ".md")) {
+            boolean in = false;
+            try {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    if (line.startsWith("```")) {
+                        in = line.equals("```promql");
+                        continue;
+                    }
+                    String q = line.replaceAll("\\s+#.*$", "").strip();
+                    if (in && !q.isEmpty()) {
+                        out.add(q.replaceAll("(\\w+)=\"<[^>]+>\"", "$1=~\".*\""));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out;
     }
 
     /** The routes Prometheus has for llamastack_requests_total, by `endpoint`. */
