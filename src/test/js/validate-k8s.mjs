@@ -108,7 +108,10 @@ for (const { name, docs } of sets) {
       check(podLabels[l], `pods must carry label ${l}`);
     }
     const spec = pod.spec;
-    check(spec.terminationGracePeriodSeconds > 20, 'terminationGracePeriodSeconds must exceed the 20 s drain');
+    // The kubelet must not SIGKILL a stream the drain would still finish: grace > the run config's drain_timeout_ms.
+    const runYaml = configMaps.map((m) => m.data?.['config.yaml']).find((x) => x);
+    const drainMs = (runYaml && yaml.load(runYaml)?.server?.drain_timeout_ms) || 20000;
+    check(spec.terminationGracePeriodSeconds > drainMs / 1000, `terminationGracePeriodSeconds (${spec.terminationGracePeriodSeconds}) must exceed the ${drainMs / 1000} s drain`);
     check(spec.securityContext?.runAsNonRoot === true, 'pod securityContext.runAsNonRoot must be true');
     const c = spec.containers.find((x) => x.name === 'llamastack');
     if (!c) { fail('no container named llamastack'); continue; }
@@ -178,6 +181,8 @@ for (const { name, docs } of sets) {
       check(hpa.spec.scaleTargetRef.kind === 'Deployment' && hpa.spec.scaleTargetRef.name === dep.metadata.name, 'HPA must target the Deployment');
       const m = hpa.spec.metrics.find((x) => x.type === 'Pods');
       check(m?.pods?.metric?.name === 'llamastack_requests_in_flight', 'HPA must scale on the pods metric llamastack_requests_in_flight');
+      check(hpa.spec.metrics.some((x) => x.type === 'Resource' && x.resource?.name === 'cpu'), 'HPA must also scale on CPU (the gateway\'s own work)');
+      check((hpa.spec.behavior?.scaleDown?.stabilizationWindowSeconds ?? 0) >= 600, 'HPA scale-down must wait at least 10 minutes (streams are long)');
       if (adapter) {
         const served = (adapter.rules?.custom || []).map((r) => r.name?.as);
         check(served.includes(m?.pods?.metric?.name), `prometheus-adapter rules must serve ${m?.pods?.metric?.name}, serve ${served}`);

@@ -71,6 +71,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.event.Level;
@@ -214,16 +215,17 @@ public final class StackwatchServer implements AutoCloseable {
         // stream limits), then the route's handler. Traces, logs and metrics see every request, refusals included.
         HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
         tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
-        apiRouting.addFilter(new AccessLogFilter(Level.INFO,
-                path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)));
-        apiRouting.addFilter(new HttpMetricsFilter(metrics, metricSink));
+        Predicate<String> managementOnApiPort = path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith);
+        Set<String> inferencePosts = api.routes().stream()
+                .filter(r -> r.inference() && r.method().equals(Method.POST))
+                .map(ApiRoute::template).collect(Collectors.toSet());
+        apiRouting.addFilter(new AccessLogFilter(Level.INFO, managementOnApiPort));
+        apiRouting.addFilter(new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort));
         apiRouting.addFilter(new HttpErrorFilter(recentErrors));
         // A draining server refuses new requests (traced, logged and counted by the filters above) and counts every
         // request it admits; probes and scrapes on a shared port must keep answering while it drains.
         apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
-        security.registerApi(apiRouting, api.routes().stream()
-                .filter(r -> r.inference() && r.method().equals(Method.POST))
-                .map(ApiRoute::template).collect(Collectors.toSet()));
+        security.registerApi(apiRouting, inferencePosts);
         apiFilters.forEach(apiRouting::addFilter);
         errors.register(apiRouting);
         if (sharedManagement) {

@@ -58,20 +58,69 @@ class GrafanaDashboardTest {
         for (JsonNode p : d.path("panels")) {
             titles.add(p.path("title").asText());
             assertTrue(ids.add(p.path("id").asInt()), "duplicate panel id " + p.path("id"));
-            for (JsonNode t : p.path("targets")) {
-                String expr = t.path("expr").asText();
-                if (expr.startsWith("histogram_quantile") || expr.contains("llamastack_")) {
-                    assertTrue(expr.contains("$namespace"), "panel '" + p.path("title").asText() + "' ignores $namespace: " + expr);
-                }
-            }
         }
         for (String t : List.of("Request Rate", "Response Time", "Resource Usage", "Time to first token", "Inter-token latency",
                 "Tokens per second", "Errors by status", "Provider errors", "In-flight requests", "Provider health", "Readiness",
-                "Model load time", "JVM memory", "GC time")) {
+                "Model load time", "JVM memory", "GC time", "Error ratio", "SLO burn rate", "Error budget burn (1h)",
+                "Request rate by model", "Circuit state over time", "Generation duration")) {
             assertTrue(titles.contains(t), "missing panel " + t + " in " + titles);
         }
         Set<String> vars = new HashSet<>();
         d.path("templating").path("list").forEach(v -> vars.add(v.path("name").asText()));
-        assertTrue(vars.containsAll(Set.of("datasource", "namespace", "instance", "model")), vars.toString());
+        assertTrue(vars.containsAll(Set.of("datasource", "job", "namespace", "instance", "model", "provider")), vars.toString());
+    }
+
+    /**
+     * Every query is filtered by job and namespace (process and JVM panels too: "All" must not pick up other jobs),
+     * and by model and provider wherever its metric has those labels.
+     */
+    @Test
+    void everyQueryHonoursTheVariablesItsLabelsAllow() {
+        List<String> problems = new java.util.ArrayList<>();
+        for (JsonNode p : Repo.json(DASHBOARD).path("panels")) {
+            for (JsonNode t : p.path("targets")) {
+                String expr = t.path("expr").asText();
+                String where = p.path("title").asText() + "/" + t.path("refId").asText();
+                for (String v : List.of("$job", "$namespace")) {
+                    if (!expr.contains(v)) {
+                        problems.add(where + " ignores " + v);
+                    }
+                }
+                boolean modelMetric = expr.matches("(?s).*llamastack_(time_to_first_token|inter_token_latency|inference_latency)_seconds.*|.*llamastack_(tokens|inference_requests)_total.*|.*llamastack_model_(ready|load_time_seconds).*");
+                if (modelMetric && !expr.contains("$model")) {
+                    problems.add(where + " ignores $model");
+                }
+                if ((modelMetric || expr.matches("(?s).*llamastack_(provider_health|circuit_state|provider_errors_total).*")) && !expr.contains("$provider")) {
+                    problems.add(where + " ignores $provider");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** Ratios and quantiles say "No traffic" when there is none, instead of an empty graph or a 0 that looks healthy. */
+    @Test
+    void ratiosAndQuantilesSayNoTrafficAndUnitsAreProper() {
+        for (JsonNode p : Repo.json(DASHBOARD).path("panels")) {
+            String exprs = p.path("targets").toString();
+            String unit = p.path("fieldConfig").path("defaults").path("unit").asText();
+            String title = p.path("title").asText();
+            if (exprs.contains("histogram_quantile") || exprs.contains(":ratio_rate") || exprs.contains(") / sum by")) {
+                assertEquals("No traffic", p.path("fieldConfig").path("defaults").path("noValue").asText(), title);
+                assertTrue(p.path("fieldConfig").path("defaults").path("mappings").toString().contains("\"nan\""), title);
+            }
+            if (exprs.contains("histogram_quantile")) {
+                assertEquals("s", unit, title);
+                for (String q : List.of("histogram_quantile(0.5,", "histogram_quantile(0.95,", "histogram_quantile(0.99,")) {
+                    assertTrue(exprs.contains(q), title + " lacks " + q);
+                }
+            }
+            if (exprs.contains("llamastack_tokens_total")) {
+                assertEquals("suffix: tok/s", unit, title);
+            }
+            if (exprs.contains("llamastack_requests_total") && !exprs.contains(") / sum by")) {
+                assertEquals("reqps", unit, title);
+            }
+        }
     }
 }

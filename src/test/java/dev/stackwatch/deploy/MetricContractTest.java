@@ -42,6 +42,7 @@ class MetricContractTest {
             Map.entry("llamastack_circuit_state", "gauge"),
             Map.entry("process_cpu_seconds_total", "counter"),
             Map.entry("process_resident_memory_bytes", "gauge"),
+            Map.entry("process_start_time_seconds", "gauge"),
             Map.entry("jvm_memory_used_bytes", "gauge"),
             Map.entry("jvm_memory_max_bytes", "gauge"),
             Map.entry("jvm_gc_collection_seconds", "summary")));

@@ -16,6 +16,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -171,6 +172,23 @@ public final class Metrics {
         requestDuration.labelValues(m, endpoint).observe(seconds(nanos));
         // Last, so that a scrape seeing nothing in flight also sees every finished request counted.
         requestsInFlight.dec();
+    }
+
+    /**
+     * Creates, at 0, the request series an inference route ends in most: its success and the 5xx codes a provider
+     * failure maps to. A series born at 1 has no earlier sample, so rate() never counts that first error; born at 0,
+     * it does. Bounded: routes x (1 + 4) series, all of which the worst case in docs/metrics.md already counts.
+     */
+    public void expectRequests(String method, Collection<String> endpoints) {
+        String m = METHODS.contains(method) ? method : OTHER;
+        for (String endpoint : endpoints) {
+            requests.labelValues(m, endpoint, "200");
+            for (ProviderException.Kind kind : ProviderException.Kind.values()) {
+                if (kind.status() >= 500) {
+                    requests.labelValues(m, endpoint, Integer.toString(kind.status()));
+                }
+            }
+        }
     }
 
     /** {@code reason}: {@code missing} or {@code rejected}; the only two ways auth refuses. */
