@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.io.Deadline;
 import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.http.HeaderNames;
@@ -38,14 +37,25 @@ public final class JsonBodyReader {
         this.deadlines = deadlines;
     }
 
+    /**
+     * Reads, then runs the request's {@link AdmitAfterBody} step (if a filter put one in its context): work is
+     * admitted only once its whole body is here.
+     */
     public ObjectNode read(ServerRequest req) {
         checkContentType(req);
         req.headers().contentLength().ifPresent(length -> {
             if (length > maxBytes) {
-                throw ApiException.tooLarge(maxBytes);
+                throw tooLarge(req);
             }
         });
-        return parse(readLimited(req));
+        ObjectNode body = parse(readLimited(req));
+        req.context().get(AdmitAfterBody.class).ifPresent(step -> step.admit().run());
+        return body;
+    }
+
+    private ApiException tooLarge(ServerRequest req) {
+        req.context().register(LimitRefusal.BODY_SIZE);
+        return ApiException.tooLarge(maxBytes);
     }
 
     /** The JSON half of {@link #read}, without HTTP: also the seam the fuzz tests call. */
@@ -97,12 +107,13 @@ public final class JsonBodyReader {
         try (deadline; InputStream in = req.content().inputStream()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {
-                throw ApiException.tooLarge(maxBytes);
+                throw tooLarge(req);
             }
             return data;
         } catch (IOException | RuntimeException e) {
             if (deadline.fired()) {
-                throw new ClientDisconnectedException(e);
+                req.context().register(LimitRefusal.BODY_TIMEOUT);
+                throw new BodyTimeoutException(e);
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }

@@ -174,8 +174,14 @@ public final class StackwatchServer implements AutoCloseable {
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
-        ApiErrors errors = new ApiErrors(responses);
-        EdgeSecurity security = new EdgeSecurity(server.security(), json, errors, deadlines);
+        // Each connection's life is counted, and a request can end its connection after its response.
+        EdgeSecurity security = new EdgeSecurity(server.security(), json, deadlines, (method, status, bytes, limit) -> {
+            metrics.requestRefusedBeforeRouting(method, status);
+            limit.ifPresent(metrics::limitRefused);
+            AccessLogFilter.logRefusedBeforeRouting(method, status, bytes);
+        });
+        CountingConnectionSelector connections = new CountingConnectionSelector(metrics, security.http1());
+        ApiErrors errors = new ApiErrors(responses, connections::closeCurrentAfterResponse);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -184,7 +190,7 @@ public final class StackwatchServer implements AutoCloseable {
 
         // Probes and scrapes are access-logged at debug only: at info they would drown the API's lines.
         HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
-        security.registerManagement(managementRouting);
+        security.registerManagement(managementRouting, errors);
         HealthEndpoints probes = new HealthEndpoints(health, responses);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
         ConsoleEndpoints console = new ConsoleEndpoints(
@@ -195,37 +201,34 @@ public final class StackwatchServer implements AutoCloseable {
         console.register(managementRouting);
         loggers.register(managementRouting);
 
-        // The API's filter chain, outermost first: request id, server span (current for everything inside it, so
-        // metric exemplars carry its trace id), access log, metrics, drain, security (headers, CORS, auth, rate and
-        // stream limits), then the route's handler. Traces, logs and metrics see every request, refusals included.
-        HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
-        tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
-        apiRouting.addFilter(new AccessLogFilter(Level.INFO,
-                path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)));
-        apiRouting.addFilter(new HttpMetricsFilter(metrics));
-        apiRouting.addFilter(new HttpErrorFilter(recentErrors));
-        // A draining server refuses new requests (traced, logged and counted by the filters above) and counts every
-        // request it admits; probes and scrapes on a shared port must keep answering while it drains.
-        apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
-        security.registerApi(apiRouting, api.routes().stream()
-                .filter(r -> r.inference() && r.method().equals(Method.POST))
-                .map(ApiRoute::template).collect(Collectors.toSet()));
-        apiFilters.forEach(apiRouting::addFilter);
+        // A draining server refuses new requests (traced, logged and counted by the filters before it) and counts
+        // every request it admits; probes and scrapes on a shared port must keep answering while it drains.
+        ApiChain chain = new ApiChain(new RequestIdFilter(), tracing.map(Tracing::filter),
+                new AccessLogFilter(Level.INFO,
+                        path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)),
+                new HttpMetricsFilter(metrics), new HttpErrorFilter(recentErrors), errors.boundary(), api.labels(),
+                new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()),
+                Stream.concat(security.apiFilters(api.routes().stream()
+                                .filter(r -> r.inference() && r.method().equals(Method.POST))
+                                .map(ApiRoute::template).collect(Collectors.toSet())).stream(),
+                        sharedManagement ? Stream.of(security.managementGuard(errors)) : Stream.empty()).toList(),
+                apiFilters);
+        HttpRouting.Builder apiRouting = HttpRouting.builder();
+        chain.filters().forEach(apiRouting::addFilter);
         errors.register(apiRouting);
         if (sharedManagement) {
-            security.guardManagement(apiRouting);
             probes.register(apiRouting);
             metricsEndpoint.register(apiRouting);
             console.register(apiRouting);
             loggers.register(apiRouting);
         }
-        api.register(apiRouting);
+        api.register(apiRouting, errors);
 
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .host(server.host())
                 .port(server.port())
-                .addConnectionSelector(new CountingConnectionSelector(metrics, security.http1()))
+                .addConnectionSelector(connections)
                 .routing(apiRouting);
         security.configureListener(builder, true);
         if (separateManagement) {

@@ -47,6 +47,7 @@ public final class Metrics {
 
     private final Counter requests;
     private final Counter authFailures;
+    private final Counter limitRefusals;
     private final Histogram requestDuration;
     private final Gauge activeConnections;
     private final Gauge requestsInFlight;
@@ -98,6 +99,10 @@ public final class Metrics {
                 "provider", "kind");
         authFailures = counter("llamastack_auth_failures_total",
                 "API requests refused for want of a valid API key: reason missing (no bearer token) or rejected",
+                "reason");
+        limitRefusals = counter("llamastack_limit_refusals_total",
+                "API requests refused by a configured limit, by reason (rate_limit, concurrent_requests, body_size, "
+                        + "read_timeout, header_size, uri_length)",
                 "reason");
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
@@ -163,6 +168,21 @@ public final class Metrics {
         requestDuration.labelValues(m, endpoint).observe(seconds(nanos));
         // Last, so that a scrape seeing nothing in flight also sees every finished request counted.
         requestsInFlight.dec();
+    }
+
+    /**
+     * A request Helidon refused before routing (framing, header size, request line): counted like a routed one under
+     * endpoint {@value #OTHER}, with no duration to speak of, and never in flight.
+     */
+    public void requestRefusedBeforeRouting(String method, int status) {
+        String m = METHODS.contains(method) ? method : OTHER;
+        requests.labelValues(m, OTHER, Integer.toString(status)).inc();
+        requestDuration.labelValues(m, OTHER).observe(0);
+    }
+
+    /** {@code reason}: one of the fixed reasons in {@code llamastack_limit_refusals_total}'s help, from code. */
+    public void limitRefused(String reason) {
+        limitRefusals.labelValues(reason).inc();
     }
 
     /** {@code reason}: {@code missing} or {@code rejected}; the only two ways auth refuses. */
