@@ -9,6 +9,7 @@ import dev.stackwatch.server.lifecycle.DrainDeadlineException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
@@ -66,11 +67,10 @@ public final class ApiErrors {
         return (FilterChain chain, RoutingRequest req, RoutingResponse res) -> {
             try {
                 chain.proceed();
+            } catch (CloseConnectionException abandoned) {
+                throw abandoned;
             } catch (RuntimeException | Error t) {
-                // Helidon reports an unanswered abandoned request as "response was not sent": already handled.
-                if (req.context().get(Abandoned.class).isEmpty()) {
-                    handle(req, res, t);
-                }
+                handle(req, res, t);
             }
             if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
                     || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
@@ -102,19 +102,17 @@ public final class ApiErrors {
 
     /**
      * Nothing more can reach the client: count it as abandoned unless a response had begun (a stream that lost its
-     * client keeps the status it was sent with), and close the connection instead of writing a response.
+     * client keeps the status it was sent with), and close the connection instead of writing a response. Helidon
+     * passes {@link CloseConnectionException} up through the filters (which count the request on the way) and closes
+     * the socket without writing; anything else unanswered it would answer with a 500 of its own.
      */
-    private void abandon(ServerRequest req, ServerResponse res, int status) {
-        LOG.debug("request abandoned: {}", status == Abandoned.BODY_TIMEOUT ? "body not received in time"
-                : "client disconnected");
+    private static void abandon(ServerRequest req, ServerResponse res, int status) {
+        String why = status == Abandoned.BODY_TIMEOUT ? "body not received in time" : "client disconnected";
+        LOG.debug("request abandoned: {}", why);
         if (!res.isSent() || res.bytesWritten() == 0) {
             req.context().register(new Abandoned(status));
         }
-        if (!res.isSent()) {
-            // Keeps Helidon from reading the rest of the body, or a next request, from a connection being closed.
-            res.header(HeaderValues.CONNECTION_CLOSE);
-        }
-        closeConnection.run();
+        throw new CloseConnectionException("request abandoned: " + why);
     }
 
     /** True when there is no body or it has been read to its end. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.io.Deadline;
 import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.http.HeaderNames;
@@ -115,7 +116,16 @@ public final class JsonBodyReader {
                 req.context().register(LimitRefusal.BODY_TIMEOUT);
                 throw new BodyTimeoutException(e);
             }
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+            if (e instanceof ApiException refusal) {
+                throw refusal;
+            }
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
+                throw new ClientDisconnectedException(e);
+            }
+            // Helidon's chunked decoder fails with a NumberFormatException or a RequestException quoting the bad
+            // line, which is the client's own text: never echoed or logged.
+            throw ApiException.badRequest("invalid_request_framing",
+                    "the request body is not valid HTTP/1.1 framing (chunked encoding)");
         }
     }
 
