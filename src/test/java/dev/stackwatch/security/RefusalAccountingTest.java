@@ -17,6 +17,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +49,8 @@ class RefusalAccountingTest {
             + "\"content\":\"hi\"}]}";
     /** Request-body text that must never reach a log line. */
     private static final String BODY_SECRET = "body-secret-7f3a";
-    private static final Pattern STATUS_LINE = Pattern.compile("(?m)^HTTP/1\\.[01] (\\d{3}) ");
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3}) ");
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
 
     private static StackwatchServer server;
     private static ListAppender<ILoggingEvent> access;
@@ -125,6 +130,89 @@ class RefusalAccountingTest {
     @MethodSource("cases")
     void whatTheClientGotIsWhatIsCountedAndLogged(String name, String request, List<Integer> answered, int abandoned,
                                                   String endpoint) throws IOException {
+        check(server, name, request, answered, abandoned, endpoint);
+    }
+
+    @Test
+    void rateLimitRefusalsAreCountedAs429ByReason() throws IOException {
+        try (StackwatchServer limited = TestServers.start(TestServers.FAST_SIMULATOR + """
+                server:
+                  limits: {requests_per_second: 1, burst: 1}
+                """)) {
+            double before = Scrape.of(limited.managementPort()).sum("llamastack_limit_refusals_total",
+                    Map.of("reason", "rate_limit"));
+            String get = "GET /v1/models HTTP/1.1\r\nHost: x\r\n";
+            check(limited, "burst of 1, then a second request", get + "\r\n" + get + "Connection: close\r\n\r\n",
+                    List.of(200, 429), 0, "/v1/models");
+            assertEquals(before + 1, Scrape.of(limited.managementPort()).sum("llamastack_limit_refusals_total",
+                    Map.of("reason", "rate_limit")));
+        }
+    }
+
+    @Test
+    void aStalledBodyHoldsNoConcurrencySlotAndA503IsCounted() throws Exception {
+        try (StackwatchServer capped = TestServers.start("""
+                version: 2
+                providers:
+                  inference:
+                  - provider_id: simulator
+                    provider_type: inline::simulator
+                    config: {ttft_ms: 5, inter_token_ms: 100, jitter: 0, min_tokens: 50, max_tokens: 50}
+                registered_resources:
+                  models:
+                  - {model_id: sim-chat, provider_id: simulator, model_type: llm}
+                server:
+                  limits: {max_concurrent_streams: 1, read_timeout_ms: 30000}
+                """);
+             Socket stalled = new Socket("127.0.0.1", capped.port());
+             HttpClient http = HttpClient.newHttpClient()) {
+            stalled.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            String stream = "{\"model\":\"sim-chat\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"hi\"}]}";
+            // Headers arrive with the first token: from then on this stream holds the one slot.
+            HttpResponse<InputStream> holder = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + capped.port() + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(stream))
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, holder.statusCode(), "a stalled body must not hold the only slot");
+            try (InputStream rest = holder.body()) {
+                assertRefusedWhileHeld(capped);
+                assertTrue(new String(rest.readAllBytes(), StandardCharsets.UTF_8).endsWith("data: [DONE]\n\n"));
+            }
+        }
+    }
+
+    private static void assertRefusedWhileHeld(StackwatchServer capped) throws IOException {
+        {
+            double before = Scrape.of(capped.managementPort()).sum("llamastack_limit_refusals_total",
+                    Map.of("reason", "concurrent_requests"));
+            check(capped, "over max_concurrent_streams", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\nContent-Length: " + CHAT.length() + "\r\n\r\n" + CHAT, List.of(503), 0,
+                    "/v1/chat/completions");
+            assertEquals(before + 1, Scrape.of(capped.managementPort()).sum("llamastack_limit_refusals_total",
+                    Map.of("reason", "concurrent_requests")));
+        }
+    }
+
+    @Test
+    void aSilentSocketIsCountedWhileOpenAndClosedAfterTheReadTimeout() throws IOException {
+        try (StackwatchServer quiet = TestServers.start(TestServers.FAST_SIMULATOR + """
+                server:
+                  limits: {read_timeout_ms: 4000}
+                """);
+             Socket silent = new Socket("127.0.0.1", quiet.port())) {
+            silent.setSoTimeout(30_000);
+            Polling.await(Duration.ofSeconds(10), "the silent socket to be counted", () ->
+                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") == 1);
+            assertEquals(-1, silent.getInputStream().read(), "closed by the server after read_timeout_ms, unanswered");
+            Polling.await(Duration.ofSeconds(10), "the closed socket to leave the gauge", () ->
+                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") == 0);
+        }
+    }
+
+    static void check(StackwatchServer server, String name, String request, List<Integer> answered, int abandoned,
+                      String endpoint) throws IOException {
         List<Integer> counted = new ArrayList<>(answered);
         if (abandoned != 0) {
             counted.add(abandoned);
@@ -182,11 +270,19 @@ class RefusalAccountingTest {
         }
     }
 
+    /** The status of each response in {@code received}, walking them by their Content-Length. */
     static List<Integer> statuses(String received) {
         List<Integer> statuses = new ArrayList<>();
-        Matcher m = STATUS_LINE.matcher(received);
-        while (m.find()) {
+        int at = 0;
+        while (at < received.length()) {
+            Matcher m = STATUS_LINE.matcher(received).region(at, received.length());
+            if (!m.lookingAt()) {
+                throw new AssertionError("not a response at byte " + at + ": " + received.substring(at));
+            }
             statuses.add(Integer.parseInt(m.group(1)));
+            int headersEnd = received.indexOf("\r\n\r\n", at);
+            Matcher length = CONTENT_LENGTH.matcher(received.substring(at, headersEnd));
+            at = headersEnd + 4 + (length.find() ? Integer.parseInt(length.group(1)) : 0);
         }
         return statuses;
     }
