@@ -94,7 +94,7 @@ public final class ApiErrors {
             return;
         }
         ApiException e = report(t, where(req));
-        if (!res.isSent() && !bodyRead(req)) {
+        if (!begun(res) && !bodyRead(req)) {
             res.header(HeaderValues.CONNECTION_CLOSE);
         }
         send(res, e);
@@ -109,10 +109,17 @@ public final class ApiErrors {
     private static void abandon(ServerRequest req, ServerResponse res, int status) {
         String why = status == Abandoned.BODY_TIMEOUT ? "body not received in time" : "client disconnected";
         LOG.debug("request abandoned: {}", why);
-        if (!res.isSent() || res.bytesWritten() == 0) {
+        // Once a stream's headers have gone out the client got that status (bytesWritten() is not kept up to date
+        // while a stream is open, so it cannot tell whether they arrived).
+        if (!begun(res)) {
             req.context().register(new Abandoned(status));
         }
         throw new CloseConnectionException("request abandoned: " + why);
+    }
+
+    /** Sent, or streaming: isSent() stays false until a stream's output is closed. */
+    private static boolean begun(ServerResponse res) {
+        return res instanceof RoutingResponse routing ? routing.hasEntity() : res.isSent();
     }
 
     /** True when there is no body or it has been read to its end. */

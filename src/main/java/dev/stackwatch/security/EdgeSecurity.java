@@ -1,7 +1,9 @@
 package dev.stackwatch.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.api.LimitRefusal;
 import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;
@@ -12,6 +14,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,13 +28,16 @@ public final class EdgeSecurity {
     private final DirectHandler apiDirectErrors;
     /** The management port's refusals are not the API's requests: not counted in its metrics. */
     private final DirectHandler managementDirectErrors;
-    private final DeadlineTimer deadlines;
+    /** One per server: the direct handlers ask it whether a connection's headers were cut off. */
+    private final HeaderDeadline headerDeadline;
+    private final PreRoutingRefusals refusals;
 
     /** {@code refusals} is told of each refusal made before routing, which no filter sees. */
     public EdgeSecurity(SecurityConfig config, ObjectMapper json, DeadlineTimer deadlines,
                         PreRoutingRefusals refusals) {
         this.config = config;
-        this.deadlines = deadlines;
+        this.headerDeadline = new HeaderDeadline(config.limits().readTimeout(), deadlines);
+        this.refusals = refusals;
         this.apiDirectErrors = new DirectErrors(json, config.limits().maxHeaderBytes(), refusals);
         this.managementDirectErrors = new DirectErrors(json, config.limits().maxHeaderBytes(),
                 (method, status, bytes, limit) -> { });
@@ -57,6 +63,15 @@ public final class EdgeSecurity {
         return List.copyOf(filters);
     }
 
+    /**
+     * Call on an API connection's thread when it ends: a request whose headers the read deadline cut off reached no
+     * handler, and is reported here as abandoned (408, as for a body that never came).
+     */
+    public void reportHeaderTimeout() {
+        headerDeadline.expiredOnThisThread().ifPresent(method -> refusals.refused(method,
+                Abandoned.BODY_TIMEOUT, 0, Optional.of(LimitRefusal.BODY_TIMEOUT.reason())));
+    }
+
     /** For the management port's own routing. */
     public void registerManagement(HttpRouting.Builder routing, ApiErrors errors) {
         routing.addFilter(new SecurityHeadersFilter(false));
@@ -77,7 +92,7 @@ public final class EdgeSecurity {
         LimitsConfig limits = config.limits();
         return Http1Config.builder()
                 .maxHeadersSize(limits.maxHeaderBytes())
-                .addReceiveListener(new HeaderDeadline(limits.readTimeout(), deadlines))
+                .addReceiveListener(headerDeadline)
                 .build();
     }
 

@@ -97,10 +97,11 @@ public final class StackwatchServer implements AutoCloseable {
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
     private final DeadlineTimer deadlines;
+    private final List<Filter> apiFilters;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
-                             Optional<Tracing> tracing, DeadlineTimer deadlines) {
+                             Optional<Tracing> tracing, DeadlineTimer deadlines, List<Filter> apiFilters) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -110,6 +111,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.separateManagement = separateManagement;
         this.tracing = tracing;
         this.deadlines = deadlines;
+        this.apiFilters = apiFilters;
     }
 
     public static StackwatchServer start(RunConfig config) {
@@ -180,7 +182,8 @@ public final class StackwatchServer implements AutoCloseable {
             limit.ifPresent(metrics::limitRefused);
             AccessLogFilter.logRefusedBeforeRouting(method, status, bytes);
         });
-        CountingConnectionSelector connections = new CountingConnectionSelector(metrics, security.http1());
+        CountingConnectionSelector connections = new CountingConnectionSelector(metrics, security.http1(),
+                security::reportHeaderTimeout);
         ApiErrors errors = new ApiErrors(responses, connections::closeCurrentAfterResponse);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
@@ -246,7 +249,7 @@ public final class StackwatchServer implements AutoCloseable {
         health.start();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
-                server.drainTimeout(), separateManagement, tracing, deadlines);
+                server.drainTimeout(), separateManagement, tracing, deadlines, chain.filters());
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -272,6 +275,11 @@ public final class StackwatchServer implements AutoCloseable {
     /** The management port; the API port when both share one listener. */
     public int managementPort() {
         return separateManagement ? web.port(MANAGEMENT_SOCKET) : web.port();
+    }
+
+    /** The API's filters in the order they run, as installed: for the test that keeps the order. */
+    List<Filter> apiFilters() {
+        return apiFilters;
     }
 
     public ModelCatalog catalog() {

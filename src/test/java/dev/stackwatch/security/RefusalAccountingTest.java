@@ -110,6 +110,8 @@ class RefusalAccountingTest {
                         + "\r\n" + BODY_SECRET + "\r\n0\r\n\r\n", List.of(400), 0, "/v1/chat/completions"),
                 Arguments.of("body never arrives", chatHead + "Content-Length: 1000\r\n\r\n{\"model\":", List.of(),
                         408, "/v1/chat/completions"),
+                Arguments.of("headers never finish", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Slow: a", List.of(),
+                        408, "other"),
                 Arguments.of("duplicate Content-Length", chatHead + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
                         List.of(400), 0, "other"),
                 Arguments.of("negative Content-Length", chatHead + "Content-Length: -1\r\n\r\n", List.of(400), 0,

@@ -27,11 +27,16 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
     private final Metrics metrics;
     /** Helidon serves each connection on its own thread, from its first byte to its close. */
     private final ThreadLocal<ServerConnection> current = new ThreadLocal<>();
+    private final Runnable atEnd;
 
-    /** {@code config} is the listener's HTTP/1.1 configuration (limits included): this selector replaces Helidon's. */
-    public CountingConnectionSelector(Metrics metrics, Http1Config config) {
+    /**
+     * {@code config} is the listener's HTTP/1.1 configuration (limits included): this selector replaces Helidon's.
+     * {@code atEnd} runs on each connection's thread as it ends.
+     */
+    public CountingConnectionSelector(Metrics metrics, Http1Config config, Runnable atEnd) {
         this.metrics = metrics;
         this.http1 = Http1ConnectionSelector.builder().config(config).build();
+        this.atEnd = atEnd;
     }
 
     @Override
@@ -51,7 +56,7 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return new CountedConnection(http1.connection(ctx), metrics, current);
+        return new CountedConnection(http1.connection(ctx), metrics, current, atEnd);
     }
 
     /**
@@ -70,7 +75,8 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
      * Keeps {@link InterruptableTask} from the wrapped connection: Helidon interrupts idle connections on shutdown
      * only when they say they can be.
      */
-    private record CountedConnection(ServerConnection delegate, Metrics metrics, ThreadLocal<ServerConnection> current)
+    private record CountedConnection(ServerConnection delegate, Metrics metrics, ThreadLocal<ServerConnection> current,
+                                     Runnable atEnd)
             implements ServerConnection, InterruptableTask<Void> {
 
         /** The connection's whole life, whichever of Helidon's two entry points runs it. */
@@ -95,6 +101,7 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
                 life.run();
             } finally {
                 current.remove();
+                atEnd.run();
                 metrics.connectionClosed();
             }
         }
