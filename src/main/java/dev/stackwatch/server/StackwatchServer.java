@@ -176,12 +176,13 @@ public final class StackwatchServer implements AutoCloseable {
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
-        // Each connection's life is counted, and a request can end its connection after its response.
+        // Refusals Helidon makes before routing reach no filter: they are counted and logged as they are made.
         EdgeSecurity security = new EdgeSecurity(server.security(), json, deadlines, (method, status, bytes, limit) -> {
             metrics.requestRefusedBeforeRouting(method, status);
             limit.ifPresent(metrics::limitRefused);
             AccessLogFilter.logRefusedBeforeRouting(method, status, bytes);
         });
+        // Each connection's life is counted, and a request can end its connection after its response.
         CountingConnectionSelector connections = new CountingConnectionSelector(metrics, security.http1(),
                 security::reportHeaderTimeout);
         ApiErrors errors = new ApiErrors(responses, connections::closeCurrentAfterResponse);
