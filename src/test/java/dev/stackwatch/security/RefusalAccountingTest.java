@@ -198,18 +198,27 @@ class RefusalAccountingTest {
     }
 
     @Test
-    void aSilentSocketIsCountedWhileOpenAndClosedAfterTheReadTimeout() throws IOException {
+    void silentSocketsAreCountedWhileOpenAndClosedAfterTheReadTimeout() throws Exception {
         try (StackwatchServer quiet = TestServers.start(TestServers.FAST_SIMULATOR + """
                 server:
-                  limits: {read_timeout_ms: 4000}
+                  limits: {read_timeout_ms: 3000, max_connections: 2}
                 """);
-             Socket silent = new Socket("127.0.0.1", quiet.port())) {
-            silent.setSoTimeout(30_000);
-            Polling.await(Duration.ofSeconds(10), "the silent socket to be counted", () ->
-                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") == 1);
-            assertEquals(-1, silent.getInputStream().read(), "closed by the server after read_timeout_ms, unanswered");
-            Polling.await(Duration.ofSeconds(10), "the closed socket to leave the gauge", () ->
-                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") == 0);
+             Socket first = new Socket("127.0.0.1", quiet.port());
+             Socket second = new Socket("127.0.0.1", quiet.port());
+             HttpClient http = HttpClient.newHttpClient()) {
+            Polling.await(Duration.ofSeconds(10), "the silent sockets to be counted", () ->
+                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") == 2);
+            // Both of max_connections are taken: this client is served once the silent ones are closed.
+            HttpResponse<String> served = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + quiet.port() + "/v1/health")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, served.statusCode());
+            for (Socket silent : List.of(first, second)) {
+                silent.setSoTimeout(30_000);
+                assertEquals(-1, silent.getInputStream().read(), "closed by the server, unanswered");
+            }
+            Polling.await(Duration.ofSeconds(10), "the closed sockets to leave the gauge", () ->
+                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") <= 1);
         }
     }
 
