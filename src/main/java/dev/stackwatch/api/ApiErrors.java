@@ -6,7 +6,15 @@ import dev.stackwatch.inference.ModelNotReadyException;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.server.lifecycle.DrainDeadlineException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.RequestException;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
@@ -18,6 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every failure into the OpenAI error shape with the right status. Nothing a client sends can produce a stack
  * trace in a response: unexpected exceptions become a 500 with a generic message and are logged here.
+ *
+ * <p>Every failure is answered while the measuring filters are still on the stack: by {@link #boundary()} for what
+ * the filters throw (Helidon's own error handlers run only after the whole filter chain has returned, too late to be
+ * counted) and by {@link #guard} for what route handlers throw. A refusal sent before the request body was read closes
+ * the connection, so the unread body can never be parsed as a next request. A request given up without an answer
+ * (its body never came, its client left) is marked {@link Abandoned} and its connection closed.
  */
 public final class ApiErrors {
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
@@ -25,22 +39,98 @@ public final class ApiErrors {
     static final String LOADING_RETRY_AFTER = "5";
 
     private final JsonResponses responses;
+    private final Runnable closeConnection;
 
-    public ApiErrors(JsonResponses responses) {
+    /** {@code closeConnection} ends the current request's connection once its response has been written. */
+    public ApiErrors(JsonResponses responses, Runnable closeConnection) {
         this.responses = responses;
+        this.closeConnection = closeConnection;
     }
 
-    /** One handler for everything: {@link #known} decides the answer, so there is one list of failure types. */
+    /**
+     * A fallback for anything thrown outside {@link #boundary()} and {@link #guard}, so even then the answer has the
+     * error shape (it is then not counted: that would be a wiring bug).
+     */
     public void register(HttpRouting.Builder routing) {
-        routing.error(Throwable.class, this::handle);
+        routing.error(Throwable.class, (req, res, t) -> {
+            if (!(t instanceof ClientDisconnectedException) && !(t instanceof BodyTimeoutException)) {
+                send(res, report(t, where(req)));
+            }
+        });
+    }
+
+    /**
+     * The filter inside the measuring ones that answers whatever the filters after it throw, and closes the
+     * connection after any response that says {@code Connection: close} (Helidon 4.5 would read a next request).
+     */
+    public Filter boundary() {
+        return (FilterChain chain, RoutingRequest req, RoutingResponse res) -> {
+            try {
+                chain.proceed();
+            } catch (CloseConnectionException abandoned) {
+                throw abandoned;
+            } catch (RuntimeException | Error t) {
+                handle(req, res, t);
+            }
+            if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
+                    || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                closeConnection.run();
+            }
+        };
+    }
+
+    /** Runs a route handler so that what it throws is answered here, inside the measuring filters. */
+    public void guard(ServerRequest req, ServerResponse res, Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException | Error t) {
+            handle(req, res, t);
+        }
     }
 
     private void handle(ServerRequest req, ServerResponse res, Throwable t) {
-        if (t instanceof ClientDisconnectedException) {
-            LOG.debug("client disconnected");
+        if (t instanceof BodyTimeoutException || t instanceof ClientDisconnectedException) {
+            abandon(req, res, t instanceof BodyTimeoutException ? Abandoned.BODY_TIMEOUT : Abandoned.CLIENT_CLOSED);
             return;
         }
-        send(res, report(t, req.prologue().method().text() + " " + req.path().path()));
+        ApiException e = report(t, where(req));
+        if (!begun(res) && !bodyRead(req)) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        send(res, e);
+    }
+
+    /**
+     * Nothing more can reach the client: count it as abandoned unless a response had begun (a stream that lost its
+     * client keeps the status it was sent with), and close the connection instead of writing a response. Helidon
+     * passes {@link CloseConnectionException} up through the filters (which count the request on the way) and closes
+     * the socket without writing; anything else unanswered it would answer with a 500 of its own.
+     */
+    private static void abandon(ServerRequest req, ServerResponse res, int status) {
+        String why = status == Abandoned.BODY_TIMEOUT ? "body not received in time" : "client disconnected";
+        LOG.debug("request abandoned: {}", why);
+        // Once a stream's headers have gone out the client got that status (bytesWritten() is not kept up to date
+        // while a stream is open, so it cannot tell whether they arrived).
+        if (!begun(res)) {
+            req.context().register(new Abandoned(status));
+        }
+        throw new CloseConnectionException("request abandoned: " + why);
+    }
+
+    /** Sent, or streaming: isSent() stays false until a stream's output is closed. */
+    private static boolean begun(ServerResponse res) {
+        return res instanceof RoutingResponse routing ? routing.hasEntity() : res.isSent();
+    }
+
+    /** True when there is no body or it has been read to its end. */
+    private static boolean bodyRead(ServerRequest req) {
+        boolean hasBody = req.headers().contains(HeaderNames.TRANSFER_ENCODING)
+                || req.headers().contentLength().orElse(0) > 0;
+        return !hasBody || req.content().consumed();
+    }
+
+    private static String where(ServerRequest req) {
+        return req.prologue().method().text() + " " + req.path().path();
     }
 
     /** The API view of any failure; also used for errors sent as SSE events once a stream has begun. */
@@ -68,6 +158,10 @@ public final class ApiErrors {
                     "provider '" + e.providerId() + "': " + e.getMessage(), null, e.retryAfter()
                             .map(d -> Map.of("Retry-After", retryAfterSeconds(d))).orElse(Map.of()));
             case DrainDeadlineException e -> ApiException.draining(e.getMessage());
+            // Helidon's message may quote what the client sent (a bad chunk-size line): never echoed or logged.
+            case RequestException e -> new ApiException(e.status().code(), "invalid_request_error",
+                    "invalid_request_framing", "the request body is not valid HTTP/1.1 framing (chunked encoding)",
+                    null, Map.of());
             default -> null;
         });
     }

@@ -6,8 +6,14 @@ import dev.stackwatch.inference.UpstreamHeaders;
 import io.helidon.common.context.Contexts;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.PathMatcher;
+import io.helidon.http.PathMatchers;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
@@ -59,29 +65,49 @@ public final class ApiRoutes {
         return routes;
     }
 
-    public void register(HttpRouting.Builder routing) {
+    /**
+     * Labels each request with the template of the route its path matches before any filter may refuse it, so a
+     * refused request is counted under its route, not as {@value MatchedRoute#UNMATCHED}. The route's handler labels
+     * it again (relayed requests only there).
+     */
+    public Filter labels() {
+        Map<String, PathMatcher> matchers = new LinkedHashMap<>();
+        routes.forEach(r -> matchers.putIfAbsent(r.template(), PathMatchers.create(r.pattern())));
+        return (FilterChain chain, RoutingRequest req, RoutingResponse res) -> {
+            for (Map.Entry<String, PathMatcher> m : matchers.entrySet()) {
+                if (m.getValue().match(req.prologue().uriPath()).accepted()) {
+                    req.context().register(new MatchedRoute(m.getKey()));
+                    break;
+                }
+            }
+            chain.proceed();
+        };
+    }
+
+    /** What a handler throws is answered by {@code errors} inside the measuring filters. */
+    public void register(HttpRouting.Builder routing, ApiErrors errors) {
         for (ApiRoute r : routes) {
             String template = r.template();
-            routing.route(r.method(), r.pattern(), (req, res) -> {
+            routing.route(r.method(), r.pattern(), (req, res) -> errors.guard(req, res, () -> {
                 req.context().register(new MatchedRoute(template));
                 registerUpstreamHeaders(req);
                 // Makes the request context current on this thread, so providers can read its UpstreamHeaders.
                 Contexts.runInContext(req.context(), () -> handle(r.handler(), req, res));
-            });
+            }));
         }
         Map<String, List<ApiRoute>> byPattern = routes.stream()
                 .collect(Collectors.groupingBy(ApiRoute::pattern, LinkedHashMap::new, Collectors.toList()));
         byPattern.forEach((pattern, sameRoute) -> {
             String template = sameRoute.getFirst().template();
             String allowed = sameRoute.stream().map(r -> r.method().text()).collect(Collectors.joining(", "));
-            routing.any(pattern, (req, res) -> {
+            routing.any(pattern, (req, res) -> errors.guard(req, res, () -> {
                 req.context().register(new MatchedRoute(template));
                 throw new ApiException(405, "invalid_request_error", "method_not_allowed", "method "
                         + req.prologue().method().text() + " is not allowed on " + template + " (allowed: " + allowed
                         + ")", null, Map.of("Allow", allowed));
-            });
+            }));
         });
-        routing.any((req, res) -> {
+        routing.any((req, res) -> errors.guard(req, res, () -> {
             if (passthrough.isPresent() && req.path().path().startsWith("/v1/")) {
                 req.context().register(new MatchedRoute(PASSTHROUGH_TEMPLATE));
                 registerUpstreamHeaders(req);
@@ -90,7 +116,7 @@ public final class ApiRoutes {
             }
             throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
                     + req.path().path() + "; see GET /v1/inspect/routes");
-        });
+        }));
     }
 
     /** Helidon handlers may throw checked exceptions; runInContext takes a Runnable, so they travel unchecked. */

@@ -38,14 +38,25 @@ public final class JsonBodyReader {
         this.deadlines = deadlines;
     }
 
+    /**
+     * Reads, then runs the request's {@link AdmitAfterBody} step (if a filter put one in its context): work is
+     * admitted only once its whole body is here.
+     */
     public ObjectNode read(ServerRequest req) {
         checkContentType(req);
         req.headers().contentLength().ifPresent(length -> {
             if (length > maxBytes) {
-                throw ApiException.tooLarge(maxBytes);
+                throw tooLarge(req);
             }
         });
-        return parse(readLimited(req));
+        ObjectNode body = parse(readLimited(req));
+        req.context().get(AdmitAfterBody.class).ifPresent(step -> step.admit().run());
+        return body;
+    }
+
+    private ApiException tooLarge(ServerRequest req) {
+        req.context().register(LimitRefusal.BODY_SIZE);
+        return ApiException.tooLarge(maxBytes);
     }
 
     /** The JSON half of {@link #read}, without HTTP: also the seam the fuzz tests call. */
@@ -97,14 +108,24 @@ public final class JsonBodyReader {
         try (deadline; InputStream in = req.content().inputStream()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {
-                throw ApiException.tooLarge(maxBytes);
+                throw tooLarge(req);
             }
             return data;
         } catch (IOException | RuntimeException e) {
             if (deadline.fired()) {
+                req.context().register(LimitRefusal.BODY_TIMEOUT);
+                throw new BodyTimeoutException(e);
+            }
+            if (e instanceof ApiException refusal) {
+                throw refusal;
+            }
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
                 throw new ClientDisconnectedException(e);
             }
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+            // Helidon's chunked decoder fails with a NumberFormatException or a RequestException quoting the bad
+            // line, which is the client's own text: never echoed or logged.
+            throw ApiException.badRequest("invalid_request_framing",
+                    "the request body is not valid HTTP/1.1 framing (chunked encoding)");
         }
     }
 

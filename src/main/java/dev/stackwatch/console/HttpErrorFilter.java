@@ -1,5 +1,6 @@
 package dev.stackwatch.console;
 
+import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.MatchedRoute;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -22,11 +23,12 @@ public final class HttpErrorFilter implements Filter {
         try {
             chain.proceed();
         } finally {
-            int status = res.status().code();
+            int status = Abandoned.statusOf(req, res);
             if (status >= 400) {
                 String route = MatchedRoute.labelOf(req);
                 errors.add(new RecentErrors.Entry(System.currentTimeMillis(), "http", req.prologue().method().text() + " " + route,
-                        res.status().reasonPhrase(), status, null));
+                        status == res.status().code() ? res.status().reasonPhrase() : "abandoned, no response", status,
+                        null));
             }
         }
     }

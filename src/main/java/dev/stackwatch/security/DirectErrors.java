@@ -8,10 +8,12 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Refusals Helidon makes before routing (headers too large, a malformed request line) in the OpenAI error shape
- * instead of plain text. The message is fixed text, never Helidon's message or the offending input.
+ * instead of plain text, each reported to {@link PreRoutingRefusals} so it is counted and logged. The message is fixed
+ * text, never Helidon's message or the offending input. Helidon closes the connection after each.
  */
 final class DirectErrors implements DirectHandler {
     /** Helidon 4.5 refuses oversized headers as a plain 400 with this message; the tests notice if it changes. */
@@ -20,10 +22,12 @@ final class DirectErrors implements DirectHandler {
 
     private final ObjectMapper json;
     private final int maxHeaderBytes;
+    private final PreRoutingRefusals refusals;
 
-    DirectErrors(ObjectMapper json, int maxHeaderBytes) {
+    DirectErrors(ObjectMapper json, int maxHeaderBytes, PreRoutingRefusals refusals) {
         this.json = json;
         this.maxHeaderBytes = maxHeaderBytes;
+        this.refusals = refusals;
     }
 
     @Override
@@ -44,6 +48,7 @@ final class DirectErrors implements DirectHandler {
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }
+        refusals.refused(request.method(), answer.code(), body.length, limit(answer));
         return TransportResponse.builder()
                 .status(answer)
                 .headers(headers)
@@ -52,5 +57,15 @@ final class DirectErrors implements DirectHandler {
                 .keepAlive(false)
                 .entity(body)
                 .build();
+    }
+
+    private static Optional<String> limit(Status answer) {
+        if (answer.code() == STATUS_431.code()) {
+            return Optional.of("header_size");
+        }
+        if (answer.code() == Status.REQUEST_URI_TOO_LONG_414.code()) {
+            return Optional.of("uri_length");
+        }
+        return Optional.empty();
     }
 }

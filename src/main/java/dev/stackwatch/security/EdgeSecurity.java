@@ -1,59 +1,86 @@
 package dev.stackwatch.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.api.LimitRefusal;
 import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Installs the security settings on the server's listeners and routings, so the wiring class needs one call per
- * place. API filter order: headers first (every answer gets them, refusals too), then CORS (preflights carry no
- * credentials), auth (names the key), per-key rate limit, and the concurrent-inference cap last so refused requests
- * never hold a permit. Observability filters belong before all of these so refusals are logged and counted.
+ * The security settings for the server's listeners and routings. It contributes the API's security filters in their
+ * order (the wiring puts them in the one API chain, after the measuring ones): headers first (every answer gets them,
+ * refusals too), then CORS (preflights carry no credentials), auth (names the key), per-key rate limit, and the
+ * concurrent-inference cap last so refused requests never hold a permit.
  */
 public final class EdgeSecurity {
     private final SecurityConfig config;
-    private final ApiErrors errors;
-    private final DirectHandler directErrors;
-    private final DeadlineTimer deadlines;
+    private final DirectHandler apiDirectErrors;
+    /** The management port's refusals are not the API's requests: not counted in its metrics. */
+    private final DirectHandler managementDirectErrors;
+    /** One per server: the direct handlers ask it whether a connection's headers were cut off. */
+    private final HeaderDeadline headerDeadline;
+    private final PreRoutingRefusals refusals;
 
-    public EdgeSecurity(SecurityConfig config, ObjectMapper json, ApiErrors errors, DeadlineTimer deadlines) {
+    /** {@code refusals} is told of each refusal made before routing, which no filter sees. */
+    public EdgeSecurity(SecurityConfig config, ObjectMapper json, DeadlineTimer deadlines,
+                        PreRoutingRefusals refusals) {
         this.config = config;
-        this.deadlines = deadlines;
-        this.errors = errors;
-        this.directErrors = new DirectErrors(json, config.limits().maxHeaderBytes());
+        this.headerDeadline = new HeaderDeadline(config.limits().readTimeout(), deadlines);
+        this.refusals = refusals;
+        this.apiDirectErrors = new DirectErrors(json, config.limits().maxHeaderBytes(), refusals);
+        this.managementDirectErrors = new DirectErrors(json, config.limits().maxHeaderBytes(),
+                (method, status, bytes, limit) -> { });
     }
 
-    /** {@code inferencePaths}: the POST routes whose requests count against {@code max_concurrent_streams}. */
-    public void registerApi(HttpRouting.Builder routing, Set<String> inferencePaths) {
-        routing.addFilter(new SecurityHeadersFilter(config.tls().isPresent()));
+    /**
+     * The API's security filters in the order they must run. {@code inferencePaths}: the POST routes whose requests
+     * count against {@code max_concurrent_streams}.
+     */
+    public List<Filter> apiFilters(Set<String> inferencePaths) {
+        List<Filter> filters = new ArrayList<>();
+        filters.add(new SecurityHeadersFilter(config.tls().isPresent()));
         if (config.cors().enabled()) {
-            routing.addFilter(new CorsFilter(config.cors()));
+            filters.add(new CorsFilter(config.cors()));
         }
         if (config.auth().enabled()) {
-            routing.addFilter(new AuthFilter(config.auth()));
+            filters.add(new AuthFilter(config.auth()));
         }
         if (config.limits().rateLimited()) {
-            routing.addFilter(new RateLimitFilter(config.limits(), config.auth()));
+            filters.add(new RateLimitFilter(config.limits(), config.auth()));
         }
-        routing.addFilter(new StreamLimitFilter(config.limits().maxConcurrentStreams(), inferencePaths));
+        filters.add(new StreamLimitFilter(config.limits().maxConcurrentStreams(), inferencePaths));
+        return List.copyOf(filters);
+    }
+
+    /**
+     * Call on an API connection's thread when it ends: a request whose headers the read deadline cut off reached no
+     * handler, and is reported here as abandoned (408, as for a body that never came).
+     */
+    public void reportHeaderTimeout() {
+        headerDeadline.expiredOnThisThread().ifPresent(method -> refusals.refused(method,
+                Abandoned.BODY_TIMEOUT, 0, Optional.of(LimitRefusal.BODY_TIMEOUT.reason())));
     }
 
     /** For the management port's own routing. */
-    public void registerManagement(HttpRouting.Builder routing) {
+    public void registerManagement(HttpRouting.Builder routing, ApiErrors errors) {
         routing.addFilter(new SecurityHeadersFilter(false));
-        guardManagement(routing);
+        routing.addFilter(managementGuard(errors));
     }
 
-    /** Only the management guard: for the API routing when management shares the API listener (it has headers). */
-    public void guardManagement(HttpRouting.Builder routing) {
-        routing.addFilter(new ManagementAccessFilter(config.management(), errors));
+    /** Only the management guard: for the API chain when management shares the API listener (it has headers). */
+    public Filter managementGuard(ApiErrors errors) {
+        return new ManagementAccessFilter(config.management(), errors);
     }
 
     /**
@@ -65,17 +92,24 @@ public final class EdgeSecurity {
         LimitsConfig limits = config.limits();
         return Http1Config.builder()
                 .maxHeadersSize(limits.maxHeaderBytes())
-                .addReceiveListener(new HeaderDeadline(limits.readTimeout(), deadlines))
+                .addReceiveListener(headerDeadline)
                 .build();
     }
 
     /**
      * Connection-level settings for any listener besides {@link #http1()}: idle timeout, connection cap, error
-     * rendering. TLS only with {@code api}.
+     * rendering. TLS, and counting of refusals made before routing, only with {@code api}.
+     *
+     * <p>No protocol is discovered from the class path: the listener's one HTTP/1.1 selector is the only candidate, so
+     * Helidon hands it each socket at once. With two candidates Helidon reads the first bytes to choose, without a
+     * timeout (a silent socket was held for good), and closes without a word a request line longer than its prologue
+     * limit or an HTTP/1.0 one, which the HTTP/1.1 connection answers with 414 and 505.
      */
     public void configureListener(ListenerConfig.BuilderBase<?, ?> listener, boolean api) {
         LimitsConfig limits = config.limits();
+        DirectHandler directErrors = api ? apiDirectErrors : managementDirectErrors;
         listener
+                .protocolsDiscoverServices(false)
                 // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 // Connections that never send a request line: Helidon's idle check closes those.

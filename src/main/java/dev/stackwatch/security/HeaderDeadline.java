@@ -7,15 +7,21 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import dev.stackwatch.io.Deadline;
 import dev.stackwatch.io.DeadlineTimer;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Gives a client {@code timeout} from its request line to the end of its headers (slowloris sends headers a byte at a
- * time). Helidon calls these hooks on the connection's own thread, so the pending deadline is kept per thread.
+ * time). Helidon calls these hooks on the connection's own thread, so the pending deadline is kept per thread. A
+ * request cut off this way reaches no handler: {@link EdgeSecurity#reportHeaderTimeout} counts it when the
+ * connection ends.
  */
 final class HeaderDeadline implements Http1ConnectionListener {
     private final Duration timeout;
     private final DeadlineTimer deadlines;
-    private final ThreadLocal<Deadline> pending = new ThreadLocal<>();
+    private final ThreadLocal<Pending> pending = new ThreadLocal<>();
+
+    /** The armed deadline and the method of the request whose headers it times. */
+    private record Pending(Deadline deadline, String method) {}
 
     HeaderDeadline(Duration timeout, DeadlineTimer deadlines) {
         this.timeout = timeout;
@@ -25,7 +31,7 @@ final class HeaderDeadline implements Http1ConnectionListener {
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
         disarm();
-        pending.set(deadlines.arm(timeout));
+        pending.set(new Pending(deadlines.arm(timeout), prologue.method().text()));
     }
 
     @Override
@@ -33,10 +39,20 @@ final class HeaderDeadline implements Http1ConnectionListener {
         disarm();
     }
 
+    /**
+     * On a connection's thread once it ends: the method of the request whose headers did not arrive in time (the
+     * read was cut off and the socket closed), if that is how it ended.
+     */
+    Optional<String> expiredOnThisThread() {
+        Pending p = pending.get();
+        pending.remove();
+        return p != null && p.deadline().fired() ? Optional.of(p.method()) : Optional.empty();
+    }
+
     private void disarm() {
-        Deadline deadline = pending.get();
-        if (deadline != null) {
-            deadline.close();
+        Pending p = pending.get();
+        if (p != null) {
+            p.deadline().close();
             pending.remove();
         }
     }

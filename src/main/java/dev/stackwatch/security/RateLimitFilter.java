@@ -1,5 +1,6 @@
 package dev.stackwatch.security;
 
+import dev.stackwatch.api.LimitRefusal;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -36,6 +37,7 @@ public final class RateLimitFilter implements Filter {
         // Every key name the auth filter can register has a bucket, made in the constructor.
         long retryAfter = buckets.get(key).tryTake();
         if (retryAfter > 0) {
+            req.context().register(LimitRefusal.RATE);
             throw Refusals.rateLimited(retryAfter, perSecond);
         }
         chain.proceed();

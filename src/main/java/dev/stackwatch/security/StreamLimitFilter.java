@@ -1,5 +1,7 @@
 package dev.stackwatch.security;
 
+import dev.stackwatch.api.AdmitAfterBody;
+import dev.stackwatch.api.LimitRefusal;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -10,8 +12,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Caps in-flight inference requests (streams and whole answers alike: each holds a generation and a connection), so
- * a flood is refused with 503 + Retry-After instead of exhausting memory. The permit is held until the handler
- * returns, which for a stream is when the last event is written.
+ * a flood is refused with 503 + Retry-After instead of exhausting memory. The permit is taken once the request body
+ * has been read ({@link AdmitAfterBody}), so a client that sends headers and stalls holds none, and is held until the
+ * handler returns, which for a stream is when the last event is written.
  */
 public final class StreamLimitFilter implements Filter {
     private final Set<String> inferencePaths;
@@ -30,13 +33,20 @@ public final class StreamLimitFilter implements Filter {
             chain.proceed();
             return;
         }
-        if (!permits.tryAcquire()) {
-            throw Refusals.busy(limit);
-        }
+        boolean[] held = {false};
+        req.context().register(new AdmitAfterBody(() -> {
+            if (!permits.tryAcquire()) {
+                req.context().register(LimitRefusal.CONCURRENCY);
+                throw Refusals.busy(limit);
+            }
+            held[0] = true;
+        }));
         try {
             chain.proceed();
         } finally {
-            permits.release();
+            if (held[0]) {
+                permits.release();
+            }
         }
     }
 }

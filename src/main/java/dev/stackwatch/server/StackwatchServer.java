@@ -11,6 +11,7 @@ import dev.stackwatch.api.CatalogHandlers;
 import dev.stackwatch.api.DrainFilter;
 import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.Json;
+import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.api.RequestParser;
@@ -102,10 +103,12 @@ public final class StackwatchServer implements AutoCloseable {
     private final Optional<Tracing> tracing;
     private final Optional<OtlpMetrics> otlpMetrics;
     private final DeadlineTimer deadlines;
+    private final List<Filter> apiFilters;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
-                             Optional<Tracing> tracing, Optional<OtlpMetrics> otlpMetrics, DeadlineTimer deadlines) {
+                             Optional<Tracing> tracing, Optional<OtlpMetrics> otlpMetrics, DeadlineTimer deadlines,
+                             List<Filter> apiFilters) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -116,6 +119,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.tracing = tracing;
         this.otlpMetrics = otlpMetrics;
         this.deadlines = deadlines;
+        this.apiFilters = apiFilters;
     }
 
     public static StackwatchServer start(RunConfig config) {
@@ -186,8 +190,19 @@ public final class StackwatchServer implements AutoCloseable {
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
                 providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
-        ApiErrors errors = new ApiErrors(responses);
-        EdgeSecurity security = new EdgeSecurity(server.security(), json, errors, deadlines);
+        boolean tlsOn = server.security().tls().isPresent();
+        // Refusals Helidon makes before routing reach no filter: they are counted and logged as they are made.
+        EdgeSecurity security = new EdgeSecurity(server.security(), json, deadlines, (method, status, bytes, limit) -> {
+            // Never in flight and no duration to speak of, but counted in every output like a routed request.
+            metricSink.requestStarted(method, tlsOn);
+            metricSink.requestFinished(method, tlsOn, MatchedRoute.UNMATCHED, status, 0);
+            limit.ifPresent(metrics::limitRefused);
+            AccessLogFilter.logRefusedBeforeRouting(method, status, bytes);
+        });
+        // Each connection's life is counted, and a request can end its connection after its response.
+        CountingConnectionSelector connections = new CountingConnectionSelector(metrics, security.http1(),
+                security::reportHeaderTimeout);
+        ApiErrors errors = new ApiErrors(responses, connections::closeCurrentAfterResponse);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
         // Equal non-zero ports share one listener; 0 means "any free port" for each.
@@ -196,7 +211,7 @@ public final class StackwatchServer implements AutoCloseable {
 
         // Probes and scrapes are access-logged at debug only: at info they would drown the API's lines.
         HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
-        security.registerManagement(managementRouting);
+        security.registerManagement(managementRouting, errors);
         HealthEndpoints probes = new HealthEndpoints(health, responses);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
         ConsoleEndpoints console = new ConsoleEndpoints(
@@ -210,26 +225,24 @@ public final class StackwatchServer implements AutoCloseable {
         console.register(managementRouting);
         loggers.register(managementRouting);
 
-        // The API's filter chain, outermost first: request id, server span (current for everything inside it, so
-        // metric exemplars carry its trace id), access log, metrics, drain, security (headers, CORS, auth, rate and
-        // stream limits), then the route's handler. Traces, logs and metrics see every request, refusals included.
-        HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
-        tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
+        // A draining server refuses new requests (traced, logged and counted by the filters before it) and counts
+        // every request it admits; probes and scrapes on a shared port must keep answering while it drains.
         Predicate<String> managementOnApiPort = path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith);
         Set<String> inferencePosts = api.routes().stream()
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
                 .map(ApiRoute::template).collect(Collectors.toSet());
-        apiRouting.addFilter(new AccessLogFilter(Level.INFO, managementOnApiPort));
-        apiRouting.addFilter(new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort));
-        apiRouting.addFilter(new HttpErrorFilter(recentErrors));
-        // A draining server refuses new requests (traced, logged and counted by the filters above) and counts every
-        // request it admits; probes and scrapes on a shared port must keep answering while it drains.
-        apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
-        security.registerApi(apiRouting, inferencePosts);
-        apiFilters.forEach(apiRouting::addFilter);
+        ApiChain chain = new ApiChain(new RequestIdFilter(), tracing.map(Tracing::filter),
+                new AccessLogFilter(Level.INFO, managementOnApiPort),
+                new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),
+                new HttpErrorFilter(recentErrors), errors.boundary(), api.labels(),
+                new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()),
+                Stream.concat(security.apiFilters(inferencePosts).stream(),
+                        sharedManagement ? Stream.of(security.managementGuard(errors)) : Stream.empty()).toList(),
+                apiFilters);
+        HttpRouting.Builder apiRouting = HttpRouting.builder();
+        chain.filters().forEach(apiRouting::addFilter);
         errors.register(apiRouting);
         if (sharedManagement) {
-            security.guardManagement(apiRouting);
             probes.register(apiRouting);
             if (scraped) {
                 metricsEndpoint.register(apiRouting);
@@ -237,13 +250,13 @@ public final class StackwatchServer implements AutoCloseable {
             console.register(apiRouting);
             loggers.register(apiRouting);
         }
-        api.register(apiRouting);
+        api.register(apiRouting, errors);
 
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .host(server.host())
                 .port(server.port())
-                .addConnectionSelector(new CountingConnectionSelector(metrics, security.http1()))
+                .addConnectionSelector(connections)
                 .routing(apiRouting);
         security.configureListener(builder, true);
         if (separateManagement) {
@@ -261,7 +274,7 @@ public final class StackwatchServer implements AutoCloseable {
         health.start();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
-                server.drainTimeout(), separateManagement, tracing, otlpMetrics, deadlines);
+                server.drainTimeout(), separateManagement, tracing, otlpMetrics, deadlines, chain.filters());
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -287,6 +300,11 @@ public final class StackwatchServer implements AutoCloseable {
     /** The management port; the API port when both share one listener. */
     public int managementPort() {
         return separateManagement ? web.port(MANAGEMENT_SOCKET) : web.port();
+    }
+
+    /** The API's filters in the order they run, as installed: for the test that keeps the order. */
+    List<Filter> apiFilters() {
+        return apiFilters;
     }
 
     public ModelCatalog catalog() {

@@ -36,7 +36,7 @@ class AuthContextTest {
     @BeforeAll
     void start() {
         HttpRouting.Builder routing = HttpRouting.builder();
-        new ApiErrors(new JsonResponses(Json.newMapper())).register(routing);
+        new ApiErrors(new JsonResponses(Json.newMapper()), () -> { }).register(routing);
         routing.addFilter((chain, req, res) -> {
             String id = req.headers().first(HeaderNames.create("X-Test-Id")).orElseThrow();
             try {

@@ -93,6 +93,39 @@ class BadInputCorpusTest {
         assertFalse(res.body().contains("Exception"), res.body());
     }
 
+    static Stream<Arguments> framing() {
+        String chat = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+        String next = "GET /v1/models/SMUGGLED HTTP/1.1\r\nHost: x\r\n\r\n";
+        return Stream.of(
+                Arguments.of("duplicate Content-Length", chat + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400),
+                Arguments.of("negative Content-Length", chat + "Content-Length: -1\r\n\r\n", 400),
+                Arguments.of("Content-Length with Transfer-Encoding", chat + "Content-Length: 5\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+                Arguments.of("NUL in a header", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n", 400),
+                Arguments.of("bad chunk size", chat + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+                        + next, 400),
+                Arguments.of("chunk size past Long", chat + "Transfer-Encoding: chunked\r\n\r\n" + "f".repeat(40)
+                        + "\r\n{}\r\n0\r\n\r\n" + next, 400),
+                Arguments.of("413 by Content-Length with a request in the body", chat + "Content-Length: "
+                        + (20 * 1024 * 1024) + "\r\n\r\n" + next, 413),
+                Arguments.of("100 KB request line", "GET /v1/models?q=" + "a".repeat(100_000) + " HTTP/1.1\r\n"
+                        + "Host: x\r\n\r\n", 414),
+                Arguments.of("HTTP/1.0", "GET /v1/models HTTP/1.0\r\n\r\n", 505),
+                Arguments.of("Connection: close, then a pipelined request", "GET /v1/models HTTP/1.1\r\nHost: x\r\n"
+                        + "Connection: close\r\n\r\n" + next, 200),
+                Arguments.of("request line of spaces", "   \r\n\r\n", 400),
+                Arguments.of("HTTP/2 preface on an HTTP/1.1 port", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400));
+    }
+
+    /** One answer in the error shape (or the one 200), then the connection is closed: nothing after it is read. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("framing")
+    void badFramingGetsOneAnswerAndTheConnectionIsClosed(String name, String request, int status) throws Exception {
+        String received = RefusalAccountingTest.exchange(server.port(), request);
+        assertEquals(java.util.List.of(status), RefusalAccountingTest.statuses(received), name + ": " + received);
+        assertFalse(received.contains("Exception") || received.contains("SMUGGLED"), received);
+    }
+
     @Test
     void escapedControlCharactersAndLoneSurrogatesAreFineText() throws Exception {
         for (String text : new String[] {"a\\u0000\\u001b[31mb", "\\ud800", "\\udfff\\ud800"}) {

@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry.logging;
 
+import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.security.ApiKeyName;
 import io.helidon.webserver.http.Filter;
@@ -55,7 +56,7 @@ public final class AccessLogFilter implements Filter {
         double durationMs = (System.nanoTime() - facts.requestStartNanos) / 1e6;
         String method = req.prologue().method().text();
         String endpoint = MatchedRoute.labelOf(req);
-        int status = res.status().code();
+        int status = Abandoned.statusOf(req, res);
         // request_id, trace_id and span_id come from the MDC, like on every other line of this request.
         LoggingEventBuilder event = ACCESS.atLevel(level)
                 .addKeyValue("event", "access")
@@ -80,6 +81,22 @@ public final class AccessLogFilter implements Filter {
             addIfKnown(event, "completion", facts.completion);
         }
         event.log("{} {} {} {} ms", method, endpoint, status, Math.round(durationMs));
+    }
+
+    /**
+     * The access line of a request Helidon refused before routing: no request id, route or duration exist for it.
+     * {@code method} is empty when the request line itself was refused.
+     */
+    public static void logRefusedBeforeRouting(String method, int status, long bytes) {
+        String shown = method.isEmpty() ? "-" : method;
+        ACCESS.atInfo()
+                .addKeyValue("event", "access")
+                .addKeyValue("method", shown)
+                .addKeyValue("endpoint", MatchedRoute.UNMATCHED)
+                .addKeyValue("status", status)
+                .addKeyValue("duration_ms", 0.0)
+                .addKeyValue("bytes", bytes)
+                .log("{} {} {} {} ms", shown, MatchedRoute.UNMATCHED, status, 0);
     }
 
     private static void addIfKnown(LoggingEventBuilder event, String key, Object value) {

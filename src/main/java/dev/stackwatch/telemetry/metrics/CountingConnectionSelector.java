@@ -15,17 +15,28 @@ import java.util.concurrent.Semaphore;
 /**
  * Counts open client connections. Helidon has no connection open/close listener, but a connection's whole life is one
  * call to {@link ServerConnection#handle}: this selector hands out HTTP/1.1 connections (as Helidon's own selector
- * would; listener-configured selectors are consulted first) wrapped so that call is counted. A socket that never sends
- * a byte is not counted, because no protocol has been chosen for it yet.
+ * would) wrapped so that call is counted. It must be the listener's only selector: Helidon then hands it each socket
+ * as soon as it is accepted, so a socket that never sends a byte is counted too, and is closed by the idle check
+ * (with several candidates Helidon first blocks reading bytes to choose one, with no timeout and uncounted).
+ *
+ * <p>It also lets the request being served on this thread end its connection after the response
+ * ({@link #closeCurrentAfterResponse}); Helidon 4.5 keeps reading requests after a {@code Connection: close}.
  */
 public final class CountingConnectionSelector implements ServerConnectionSelector {
     private final ServerConnectionSelector http1;
     private final Metrics metrics;
+    /** Helidon serves each connection on its own thread, from its first byte to its close. */
+    private final ThreadLocal<ServerConnection> current = new ThreadLocal<>();
+    private final Runnable atEnd;
 
-    /** {@code config} is the listener's HTTP/1.1 configuration (limits included): this selector replaces Helidon's. */
-    public CountingConnectionSelector(Metrics metrics, Http1Config config) {
+    /**
+     * {@code config} is the listener's HTTP/1.1 configuration (limits included): this selector replaces Helidon's.
+     * {@code atEnd} runs on each connection's thread as it ends.
+     */
+    public CountingConnectionSelector(Metrics metrics, Http1Config config, Runnable atEnd) {
         this.metrics = metrics;
         this.http1 = Http1ConnectionSelector.builder().config(config).build();
+        this.atEnd = atEnd;
     }
 
     @Override
@@ -45,14 +56,27 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return new CountedConnection(http1.connection(ctx), metrics);
+        return new CountedConnection(http1.connection(ctx), metrics, current, atEnd);
+    }
+
+    /**
+     * Ends the connection serving the current thread's request once its response is written: Helidon finishes the
+     * request, reads nothing more and closes the socket. Does nothing on a thread that serves no connection.
+     */
+    public void closeCurrentAfterResponse() {
+        ServerConnection connection = current.get();
+        if (connection != null) {
+            // Without interrupt: the request in progress completes; only the wait for a next one is skipped.
+            connection.close(false);
+        }
     }
 
     /**
      * Keeps {@link InterruptableTask} from the wrapped connection: Helidon interrupts idle connections on shutdown
      * only when they say they can be.
      */
-    private record CountedConnection(ServerConnection delegate, Metrics metrics)
+    private record CountedConnection(ServerConnection delegate, Metrics metrics, ThreadLocal<ServerConnection> current,
+                                     Runnable atEnd)
             implements ServerConnection, InterruptableTask<Void> {
 
         /** The connection's whole life, whichever of Helidon's two entry points runs it. */
@@ -72,9 +96,12 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
 
         private void counted(Life life) throws InterruptedException {
             metrics.connectionOpened();
+            current.set(delegate);
             try {
                 life.run();
             } finally {
+                current.remove();
+                atEnd.run();
                 metrics.connectionClosed();
             }
         }

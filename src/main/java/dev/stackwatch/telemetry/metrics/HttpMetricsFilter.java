@@ -1,5 +1,7 @@
 package dev.stackwatch.telemetry.metrics;
 
+import dev.stackwatch.api.Abandoned;
+import dev.stackwatch.api.LimitRefusal;
 import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.security.AuthOutcome;
 import io.helidon.webserver.http.Filter;
@@ -19,6 +21,8 @@ import java.util.function.Predicate;
  * here neither (else every scrape would be an {@code other} 200 and every draining /ready an {@code other} 503 in the
  * SLI). The inference routes' series exist from the start, so the first failure on each is a step from 0 that
  * {@code rate()} sees, not a new series that it cannot.
+ *
+ * <p>Refusals are answered inside it too ({@code ApiErrors}), so each is counted with the status the client got.
  */
 public final class HttpMetricsFilter implements Filter {
     private final Metrics metrics;
@@ -48,8 +52,9 @@ public final class HttpMetricsFilter implements Filter {
             chain.proceed();
         } finally {
             // The route template, never the raw path: paths carry model ids and anything a client types.
-            sink.requestFinished(method, secure, MatchedRoute.labelOf(req), res.status().code(),
+            sink.requestFinished(method, secure, MatchedRoute.labelOf(req), Abandoned.statusOf(req, res),
                     System.nanoTime() - start);
+            req.context().get(LimitRefusal.class).ifPresent(r -> metrics.limitRefused(r.reason()));
             req.context().get(AuthOutcome.class)
                     .filter(o -> o == AuthOutcome.MISSING || o == AuthOutcome.REJECTED)
                     .ifPresent(o -> metrics.authFailed(o.name().toLowerCase(Locale.ROOT)));

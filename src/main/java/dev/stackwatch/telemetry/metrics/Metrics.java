@@ -48,6 +48,7 @@ public final class Metrics {
 
     private final Counter requests;
     private final Counter authFailures;
+    private final Counter limitRefusals;
     private final Histogram requestDuration;
     private final Gauge activeConnections;
     private final Gauge requestsInFlight;
@@ -108,6 +109,10 @@ public final class Metrics {
         // Present at 0 from the start, so a rate() over it is defined before the first failure.
         exportFailures.labelValues("metrics");
         exportFailures.labelValues("traces");
+        limitRefusals = counter("llamastack_limit_refusals_total",
+                "API requests refused by a configured limit, by reason (rate_limit, concurrent_requests, body_size, "
+                        + "read_timeout, header_size, uri_length)",
+                "reason");
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -189,6 +194,11 @@ public final class Metrics {
                 }
             }
         }
+    }
+
+    /** {@code reason}: one of the fixed reasons in {@code llamastack_limit_refusals_total}'s help, from code. */
+    public void limitRefused(String reason) {
+        limitRefusals.labelValues(reason).inc();
     }
 
     /** {@code reason}: {@code missing} or {@code rejected}; the only two ways auth refuses. */

@@ -11,6 +11,7 @@ import static dev.stackwatch.telemetry.tracing.SpanAttributes.URL_PATH;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.URL_SCHEME;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.USER_AGENT;
 
+import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.security.ApiKeyName;
 import io.helidon.http.HeaderNames;
@@ -91,7 +92,7 @@ public final class TracingFilter implements Filter {
             span.setAttribute(HTTP_ROUTE, template);
         });
         req.context().get(ApiKeyName.class).ifPresent(key -> span.setAttribute(API_KEY_NAME, key.name()));
-        int status = res.status().code();
+        int status = Abandoned.statusOf(req, res);
         span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
         // HTTP semconv: for a server span only 5xx is an error; a 4xx is the client's problem, not ours.
         if (status >= 500) {

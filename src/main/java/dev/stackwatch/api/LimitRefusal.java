@@ -1,0 +1,12 @@
+package dev.stackwatch.api;
+
+/**
+ * Why a configured limit refused a request, put in the request context by whoever refused it, so the metrics filter
+ * can count limit refusals by reason without the limits knowing about metrics.
+ */
+public record LimitRefusal(String reason) {
+    public static final LimitRefusal RATE = new LimitRefusal("rate_limit");
+    public static final LimitRefusal CONCURRENCY = new LimitRefusal("concurrent_requests");
+    public static final LimitRefusal BODY_SIZE = new LimitRefusal("body_size");
+    public static final LimitRefusal BODY_TIMEOUT = new LimitRefusal("read_timeout");
+}
