@@ -53,7 +53,12 @@ import dev.stackwatch.telemetry.metrics.MetricsObserver;
 import dev.stackwatch.telemetry.metrics.StateSignals;
 import dev.stackwatch.telemetry.tracing.Tracing;
 import dev.stackwatch.security.EdgeSecurity;
+import dev.stackwatch.security.ApiKey;
 import dev.stackwatch.security.LimitsConfig;
+import dev.stackwatch.usage.QuotaFilter;
+import dev.stackwatch.usage.QuotaKeeper;
+import dev.stackwatch.usage.UsageEndpoints;
+import dev.stackwatch.usage.UsageObserver;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -80,7 +85,7 @@ public final class StackwatchServer implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
     /** Where the management endpoints live, for telling them apart when they share the API's port. */
     private static final List<String> MANAGEMENT_PREFIXES = Stream.concat(HealthEndpoints.PATHS.stream(),
-            Stream.of(MetricsEndpoint.PATH, ConsoleEndpoints.PATH, LoggerEndpoints.PATH)).toList();
+            Stream.of(MetricsEndpoint.PATH, ConsoleEndpoints.PATH, LoggerEndpoints.PATH, UsageEndpoints.PATH)).toList();
     /** Well below Kubernetes' 5 s liveness timeout: a scheduler this slow to start a task is wedged. */
     private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
     /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
@@ -97,10 +102,11 @@ public final class StackwatchServer implements AutoCloseable {
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
     private final DeadlineTimer deadlines;
+    private final QuotaKeeper quotas;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
-                             Optional<Tracing> tracing, DeadlineTimer deadlines) {
+                             Optional<Tracing> tracing, DeadlineTimer deadlines, QuotaKeeper quotas) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -110,6 +116,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.separateManagement = separateManagement;
         this.tracing = tracing;
         this.deadlines = deadlines;
+        this.quotas = quotas;
     }
 
     public static StackwatchServer start(RunConfig config) {
@@ -128,7 +135,9 @@ public final class StackwatchServer implements AutoCloseable {
         Optional<Tracing> tracing = telemetry.tracing().map(Tracing::start);
 
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
-        Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
+        Metrics metrics = new Metrics(new PrometheusRegistry(), build, models,
+                server.security().auth().apiKeys().stream().map(ApiKey::name).collect(Collectors.toSet()));
+        QuotaKeeper quotas = QuotaKeeper.create(server.usage(), metrics);
         RecentErrors recentErrors = new RecentErrors(RECENT_ERRORS);
         // Observers start in this order and end in reverse: the GenAI span is current while the others record, so
         // metric exemplars carry its trace id.
@@ -136,6 +145,7 @@ public final class StackwatchServer implements AutoCloseable {
         tracing.ifPresent(t -> observers.add(t.observer()));
         observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
         observers.add(new MetricsObserver(metrics));
+        observers.add(new UsageObserver(quotas, metrics));
         observers.add(new ErrorRecordingObserver(recentErrors));
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
@@ -152,7 +162,7 @@ public final class StackwatchServer implements AutoCloseable {
 
         Lifecycle lifecycle = new Lifecycle();
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
-                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
+                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND), List.of(quotas.watch()::check));
         Map<String, UpstreamStatus> upstreams = new HashMap<>();
         for (InferenceProvider p : bare) {
             if (p instanceof RemoteProvider remote) {
@@ -190,6 +200,9 @@ public final class StackwatchServer implements AutoCloseable {
         ConsoleEndpoints console = new ConsoleEndpoints(
                 new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
         LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
+        UsageEndpoints usage = new UsageEndpoints(quotas, server.security().auth(), new RegistryText(metrics.registry()),
+                responses);
+        usage.register(managementRouting);
         probes.register(managementRouting);
         metricsEndpoint.register(managementRouting);
         console.register(managementRouting);
@@ -207,9 +220,12 @@ public final class StackwatchServer implements AutoCloseable {
         // A draining server refuses new requests (traced, logged and counted by the filters above) and counts every
         // request it admits; probes and scrapes on a shared port must keep answering while it drains.
         apiRouting.addFilter(new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()));
-        security.registerApi(apiRouting, api.routes().stream()
+        Set<String> inferencePaths = api.routes().stream()
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
-                .map(ApiRoute::template).collect(Collectors.toSet()));
+                .map(ApiRoute::template).collect(Collectors.toSet());
+        security.registerApi(apiRouting, inferencePaths);
+        // Quotas need the key auth found; meant to sit between the rate limit and the stream cap.
+        apiRouting.addFilter(new QuotaFilter(quotas, inferencePaths));
         apiFilters.forEach(apiRouting::addFilter);
         errors.register(apiRouting);
         if (sharedManagement) {
@@ -218,6 +234,7 @@ public final class StackwatchServer implements AutoCloseable {
             metricsEndpoint.register(apiRouting);
             console.register(apiRouting);
             loggers.register(apiRouting);
+            usage.register(apiRouting);
         }
         api.register(apiRouting);
 
@@ -243,7 +260,7 @@ public final class StackwatchServer implements AutoCloseable {
         health.start();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
-                server.drainTimeout(), separateManagement, tracing, deadlines);
+                server.drainTimeout(), separateManagement, tracing, deadlines, quotas);
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -288,5 +305,6 @@ public final class StackwatchServer implements AutoCloseable {
         catalog.providers().forEach(InferenceProvider::close);
         tracing.ifPresent(Tracing::close);
         deadlines.close();
+        quotas.close();
     }
 }
