@@ -28,7 +28,7 @@ public final class QuotaKeeper implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         config.quotas().forEach((key, quota) -> quota.limits()
-                .forEach((q, limit) -> metrics.quotaLimit(key, q.label(), inUnits(q, limit))));
+                .forEach((q, limit) -> metrics.quotaConfigured(key, q.label(), inUnits(q, limit))));
     }
 
     /** The store {@code config} names, watched, on the system clock. */

@@ -54,9 +54,7 @@ class DashboardQueriesEndToEndTest {
     /** Series that cannot exist off Kubernetes (cAdvisor, kube-state-metrics) or in a simulator-only configuration. */
     static final Set<String> NOT_HERE = Set.of("container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
             "container_spec_memory_limit_bytes", "kube_pod_container_status_restarts_total",
-            "llamastack_circuit_state", // only remote providers have a circuit; this config has simulators only
-            // Only after a quota refused or Redis failed; RedisQuotaTest drives both.
-            "llamastack_quota_refusals_total", "llamastack_quota_store_errors_total");
+            "llamastack_circuit_state"); // only remote providers have a circuit; this config has simulators only
 
     @TempDir
     static Path tmp;

@@ -1,33 +1,65 @@
 package dev.stackwatch.usage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.TestServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The default store, in one process, holds the same limits exactly as Redis does across replicas. */
 class MemoryQuotaTest {
-    private StackwatchServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServers.start(QuotaChecks.config("store: {type: memory}"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    private static final String ADMIN = "admin-token-0123456789abcdef";
 
     @Test
     void requestsPerMinuteHoldExactly() throws Exception {
-        QuotaChecks.requestsPerMinuteHoldExactly(List.of(server));
+        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"))) {
+            QuotaChecks.requestsPerMinuteHoldExactly(List.of(server));
+        }
     }
 
     @Test
     void tokensPerMinuteHoldWithStreamsAndSpendIsPriceTimesTokens() throws Exception {
-        QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(server));
+        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"))) {
+            QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(server));
+            // The console's top keys and /usage rank the spending key first, with the spend the metrics hold.
+            double spend = QuotaChecks.sum(List.of(server), "llamastack_spend_total", java.util.Map.of("key", "tpm"));
+            JsonNode top = get(server, "/console/data").path("state").path("top_keys").get(0);
+            assertEquals("tpm", top.path("key").asText(), top.toString());
+            assertEquals(spend, top.path("spend").asDouble(), 1e-12);
+            JsonNode first = get(server, "/usage").path("keys").get(0);
+            assertEquals("tpm", first.path("key").asText());
+            assertEquals(spend, first.path("spend").asDouble(), 1e-12);
+            assertEquals("EUR", get(server, "/usage").path("currency").asText());
+        }
+    }
+
+    @Test
+    void usageNeedsTheAdminTokenWhenOneIsSet() throws Exception {
+        String config = QuotaChecks.config("store: {type: memory}").replace("server:\n",
+                "server:\n  management: {admin_token: " + ADMIN + "}\n");
+        try (StackwatchServer server = TestServers.start(config);
+             HttpClient http = HttpClient.newHttpClient()) {
+            URI usage = URI.create("http://127.0.0.1:" + server.managementPort() + "/usage");
+            assertEquals(401, http.send(HttpRequest.newBuilder(usage).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "loopback is not enough once a token is set");
+            assertEquals(200, http.send(HttpRequest.newBuilder(usage).header("Authorization", "Bearer " + ADMIN).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    private static JsonNode get(StackwatchServer server, String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), res.body());
+            return new ObjectMapper().readTree(res.body());
+        }
     }
 }

@@ -143,6 +143,9 @@ public final class Metrics {
                 "1 while the quota store answers; 0 from a failed call until one succeeds");
         // Up until a call fails: the memory store never does, and Redis is assumed there until proven otherwise.
         quotaStoreUp.set(1);
+        for (String operation : List.of("admit", "settle", "read")) {
+            quotaStoreErrors.labelValues(operation);
+        }
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -269,8 +272,13 @@ public final class Metrics {
         quotaRemaining.labelValues(keyLabel(keyName), quota).set(remaining);
     }
 
-    public void quotaLimit(String keyName, String quota, double limit) {
+    /**
+     * A key's configured quota: its limit, and its refusal count started at 0 so that the first refusal shows as an
+     * increase (a series that appears with 1 has no increase for rate() to see).
+     */
+    public void quotaConfigured(String keyName, String quota, double limit) {
         quotaLimit.labelValues(keyLabel(keyName), quota).set(limit);
+        quotaRefusals.labelValues(keyLabel(keyName), quota);
     }
 
     /** {@code operation}: admit, settle or read. */

@@ -117,7 +117,7 @@ class MetricsDocTest {
         metrics.keyCall("k", "m", "stop", 3, 2, 0.5);
         metrics.quotaRefused("k", "requests_per_minute");
         metrics.quotaRemaining("k", "requests_per_minute", 3);
-        metrics.quotaLimit("k", "requests_per_minute", 60);
+        metrics.quotaConfigured("k", "requests_per_minute", 60);
         metrics.quotaStoreFailed("admit");
         return metrics;
     }
