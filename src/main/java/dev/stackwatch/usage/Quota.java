@@ -21,10 +21,12 @@ public enum Quota {
 
     private final Window window;
     private final Measure measure;
+    private final String label;
 
     Quota(Window window, Measure measure) {
         this.window = window;
         this.measure = measure;
+        this.label = name().toLowerCase(Locale.ROOT);
     }
 
     Window window() {
@@ -37,6 +39,6 @@ public enum Quota {
 
     /** The name in run.yaml, in metric labels and in the {@code /usage} answer. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 }

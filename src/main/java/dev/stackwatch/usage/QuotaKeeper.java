@@ -53,7 +53,7 @@ public final class QuotaKeeper implements AutoCloseable {
             return Admission.UNLIMITED;
         }
         Instant now = clock.instant();
-        Quota[] quotas = quota.limits().keySet().stream().sorted().toArray(Quota[]::new);
+        Quota[] quotas = quota.quotas();
         List<Slot> slots = new ArrayList<>(quotas.length);
         for (Quota q : quotas) {
             long increment = switch (q.measure()) {
@@ -128,7 +128,7 @@ public final class QuotaKeeper implements AutoCloseable {
             return List.of();
         }
         Instant now = clock.instant();
-        Quota[] quotas = quota.limits().keySet().stream().sorted().toArray(Quota[]::new);
+        Quota[] quotas = quota.quotas();
         List<Slot> slots = new ArrayList<>();
         for (Quota q : quotas) {
             slots.add(slot(key, q, now, quota.limits().get(q), 0));

@@ -17,6 +17,13 @@ public record StoreConfig(Type type, Optional<URI> url, Optional<String> passwor
 
     public enum Type { MEMORY, REDIS }
 
+    /** Never the password: a record's default text would print it wherever the config is logged. */
+    @Override
+    public String toString() {
+        return "StoreConfig[type=" + type + ", url=" + url.map(URI::toString).orElse("-") + ", password="
+                + (password.isPresent() ? "***" : "-") + ", timeout=" + timeout + ", failOpen=" + failOpen + "]";
+    }
+
     /** {@code rediss://} asks for TLS. */
     public boolean tls() {
         return url.map(u -> "rediss".equals(u.getScheme())).orElse(false);

@@ -49,6 +49,7 @@ class UsageConfigReaderTest {
         StoreConfig store = usage.store();
         assertEquals(StoreConfig.Type.REDIS, store.type());
         assertEquals("s3cret", store.password().orElseThrow());
+        assertEquals(false, usage.toString().contains("s3cret"), "the password never shows in the config's text");
         assertEquals(true, store.tls());
         assertEquals(2, RedisQuotaStore.database(store.url().orElseThrow()));
         assertEquals(Duration.ofMillis(150), store.timeout());
