@@ -20,16 +20,16 @@ class MemoryQuotaTest {
     @Test
     void requestsPerMinuteHoldExactly() throws Exception {
         try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"))) {
-            QuotaChecks.requestsPerMinuteHoldExactly(List.of(server));
+            QuotaChecks.requestsPerMinuteHoldExactly(List.of(QuotaChecks.Replica.of(server)));
         }
     }
 
     @Test
     void tokensPerMinuteHoldWithStreamsAndSpendIsPriceTimesTokens() throws Exception {
         try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"))) {
-            QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(server));
+            QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(QuotaChecks.Replica.of(server)));
             // The console's top keys and /usage rank the spending key first, with the spend the metrics hold.
-            double spend = QuotaChecks.sum(List.of(server), "llamastack_spend_total", java.util.Map.of("key", "tpm"));
+            double spend = QuotaChecks.sum(List.of(QuotaChecks.Replica.of(server)), "llamastack_spend_total", java.util.Map.of("key", "tpm"));
             JsonNode top = get(server, "/console/data").path("state").path("top_keys").get(0);
             assertEquals("tpm", top.path("key").asText(), top.toString());
             assertEquals(spend, top.path("spend").asDouble(), 1e-12);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.ServerProcess;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SseEvents;
@@ -42,6 +43,17 @@ final class QuotaChecks {
     private QuotaChecks() {
     }
 
+    /** One Stackwatch replica, in this JVM or its own process: where its API and management ports are. */
+    record Replica(int port, int managementPort) {
+        static Replica of(StackwatchServer server) {
+            return new Replica(server.port(), server.managementPort());
+        }
+
+        static Replica of(ServerProcess process) {
+            return new Replica(process.port(), process.managementPort());
+        }
+    }
+
     /** The test config: keys {@code rpm} (60 requests/minute), {@code tpm} (3000 tokens/minute), {@code open}. */
     static String config(String store) {
         return TestServers.FAST_SIMULATOR + """
@@ -65,7 +77,7 @@ final class QuotaChecks {
     }
 
     /** 100 requests at once for a key allowed 60 a minute: exactly 60 answered, 40 refused, all with the headers. */
-    static void requestsPerMinuteHoldExactly(List<StackwatchServer> servers) throws Exception {
+    static void requestsPerMinuteHoldExactly(List<Replica> servers) throws Exception {
         awaitRoomInThisMinute();
         List<HttpResponse<String>> answers = fire(servers, 100, RPM_TOKEN, false);
         List<HttpResponse<String>> ok = answers.stream().filter(r -> r.statusCode() == 200).toList();
@@ -98,7 +110,7 @@ final class QuotaChecks {
      * Streams for a key allowed 3000 tokens a minute, each reserving 100: the tokens the clients saw never exceed the
      * limit, the store holds exactly what they saw once all settled, and spend is price times those tokens.
      */
-    static void tokensPerMinuteHoldWithStreams(List<StackwatchServer> servers) throws Exception {
+    static void tokensPerMinuteHoldWithStreams(List<Replica> servers) throws Exception {
         awaitRoomInThisMinute();
         List<HttpResponse<String>> answers = fire(servers, 80, TPM_TOKEN, true);
         long input = 0;
@@ -152,12 +164,12 @@ final class QuotaChecks {
         }
     }
 
-    static List<HttpResponse<String>> fire(List<StackwatchServer> servers, int count, String token, boolean stream)
+    static List<HttpResponse<String>> fire(List<Replica> servers, int count, String token, boolean stream)
             throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<HttpResponse<String>>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                StackwatchServer server = servers.get(i % servers.size());
+                Replica server = servers.get(i % servers.size());
                 futures.add(pool.submit(() -> send(server, token, stream)));
             }
             List<HttpResponse<String>> answers = new ArrayList<>();
@@ -168,7 +180,7 @@ final class QuotaChecks {
         }
     }
 
-    static HttpResponse<String> send(StackwatchServer server, String token, boolean stream) throws Exception {
+    static HttpResponse<String> send(Replica server, String token, boolean stream) throws Exception {
         String body = stream
                 ? "{\"model\":\"sim-chat\",\"max_tokens\":40,\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"count to forty\"}]}"
@@ -182,7 +194,7 @@ final class QuotaChecks {
     }
 
     /** One key's entry in GET /usage (loopback needs no admin token). */
-    static JsonNode usage(StackwatchServer server, String key) throws Exception {
+    static JsonNode usage(Replica server, String key) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + server.managementPort() + "/usage")).build(), HttpResponse.BodyHandlers.ofString());
@@ -196,7 +208,7 @@ final class QuotaChecks {
         }
     }
 
-    static double sum(List<StackwatchServer> servers, String metric, Map<String, String> labels) {
+    static double sum(List<Replica> servers, String metric, Map<String, String> labels) {
         return servers.stream().mapToDouble(s -> Scrape.of(s.managementPort()).sum(metric, labels)).sum();
     }
 

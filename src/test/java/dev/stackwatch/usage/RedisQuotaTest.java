@@ -57,53 +57,53 @@ class RedisQuotaTest {
     @Test
     void twoReplicasHoldOneRequestsPerMinuteLimit() throws Exception {
         startBoth("fail_open");
-        QuotaChecks.requestsPerMinuteHoldExactly(List.of(first, second));
+        QuotaChecks.requestsPerMinuteHoldExactly(List.of(replica(first), replica(second)));
     }
 
     @Test
     void twoReplicasHoldOneTokensPerMinuteLimitWithStreams() throws Exception {
         startBoth("fail_open");
-        QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(first, second));
+        QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(replica(first), replica(second)));
     }
 
     @Test
     void failOpenAdmitsUncheckedStaysReadyAndRecovers() throws Exception {
         startBoth("fail_open");
-        assertTrue(QuotaChecks.send(first, QuotaChecks.RPM_TOKEN, false).headers()
+        assertTrue(QuotaChecks.send(replica(first), QuotaChecks.RPM_TOKEN, false).headers()
                 .firstValue("x-ratelimit-remaining-requests").isPresent(), "enforced while Redis is up");
 
         redis.freeze(true);
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> res = timed(() -> QuotaChecks.send(first, QuotaChecks.RPM_TOKEN, false));
+            HttpResponse<String> res = timed(() -> QuotaChecks.send(replica(first), QuotaChecks.RPM_TOKEN, false));
             assertEquals(200, res.statusCode(), "fail_open admits: " + res.body());
             assertTrue(res.headers().firstValue("x-ratelimit-remaining-requests").isEmpty(), "unchecked: no headers");
         }
         redis.freeze(false);
         redis.kill();
-        HttpResponse<String> whileDead = timed(() -> QuotaChecks.send(second, QuotaChecks.RPM_TOKEN, false));
+        HttpResponse<String> whileDead = timed(() -> QuotaChecks.send(replica(second), QuotaChecks.RPM_TOKEN, false));
         assertEquals(200, whileDead.statusCode());
-        assertTrue(QuotaChecks.sum(List.of(first, second), "llamastack_quota_store_errors_total",
+        assertTrue(QuotaChecks.sum(List.of(replica(first), replica(second)), "llamastack_quota_store_errors_total",
                 Map.of("operation", "admit")) >= 2, "errors counted");
-        assertEquals(0, QuotaChecks.sum(List.of(first), "llamastack_quota_store_up", Map.of()), 0.0);
+        assertEquals(0, QuotaChecks.sum(List.of(replica(first)), "llamastack_quota_store_up", Map.of()), 0.0);
         JsonNode ready = ready(first, 200);
         assertEquals("warn", check(ready, "quota_store").path("status").asText(), ready.toString());
 
         redis.start();
         assertEnforcedAgain(first);
         assertEquals("pass", check(ready(first, 200), "quota_store").path("status").asText());
-        assertEquals(1, QuotaChecks.sum(List.of(first), "llamastack_quota_store_up", Map.of()), 0.0);
+        assertEquals(1, QuotaChecks.sum(List.of(replica(first)), "llamastack_quota_store_up", Map.of()), 0.0);
     }
 
     @Test
     void failClosedRefusesWith503AndRecovers() throws Exception {
         startBoth("fail_closed");
         redis.kill();
-        HttpResponse<String> refused = timed(() -> QuotaChecks.send(first, QuotaChecks.RPM_TOKEN, false));
+        HttpResponse<String> refused = timed(() -> QuotaChecks.send(replica(first), QuotaChecks.RPM_TOKEN, false));
         assertErrorShape(refused, 503, "quota_store_unavailable");
         assertTrue(refused.headers().firstValue("Retry-After").isPresent());
         // Unlimited keys need no store: they are still served.
-        assertEquals(200, QuotaChecks.send(first, QuotaChecks.OPEN_TOKEN, false).statusCode());
-        assertEquals(1, QuotaChecks.sum(List.of(first), "llamastack_quota_refusals_total",
+        assertEquals(200, QuotaChecks.send(replica(first), QuotaChecks.OPEN_TOKEN, false).statusCode());
+        assertEquals(1, QuotaChecks.sum(List.of(replica(first)), "llamastack_quota_refusals_total",
                 Map.of("key", "rpm", "reason", "store_unavailable")), 0.0);
         assertEquals("fail", check(ready(first, 503), "quota_store").path("status").asText());
 
@@ -117,12 +117,16 @@ class RedisQuotaTest {
     private void assertEnforcedAgain(StackwatchServer server) {
         Polling.await(Duration.ofSeconds(10), "quota headers again after Redis came back", () -> {
             try {
-                HttpResponse<String> res = QuotaChecks.send(server, QuotaChecks.RPM_TOKEN, false);
+                HttpResponse<String> res = QuotaChecks.send(replica(server), QuotaChecks.RPM_TOKEN, false);
                 return res.statusCode() == 200 && res.headers().firstValue("x-ratelimit-remaining-requests").isPresent();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static QuotaChecks.Replica replica(StackwatchServer server) {
+        return QuotaChecks.Replica.of(server);
     }
 
     private interface Call {
