@@ -40,6 +40,25 @@ class MemoryQuotaTest {
         }
     }
 
+    /** A request refused before any provider runs (unknown model) gives its reserved tokens back. */
+    @Test
+    void aRequestThatNeverReachesAModelGivesItsReservationBack() throws Exception {
+        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"));
+             HttpClient http = HttpClient.newHttpClient()) {
+            QuotaChecks.awaitRoomInThisMinute();
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                            + "/v1/chat/completions")).header("Authorization", "Bearer " + QuotaChecks.TPM_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"no-such-model\",\"messages\":"
+                            + "[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, res.statusCode(), res.body());
+            assertEquals(Integer.toString(QuotaChecks.TPM - QuotaChecks.RESERVE),
+                    QuotaChecks.header(res, "x-ratelimit-remaining-tokens"), "reserved while it ran");
+            JsonNode tpm = QuotaChecks.usage(QuotaChecks.Replica.of(server), "tpm").path("quotas").get(0);
+            assertEquals("tokens_per_minute", tpm.path("quota").asText(), tpm.toString());
+            assertEquals(0, tpm.path("used").asLong(), "given back: " + tpm);
+        }
+    }
+
     @Test
     void usageNeedsTheAdminTokenWhenOneIsSet() throws Exception {
         String config = QuotaChecks.config("store: {type: memory}").replace("server:\n",
