@@ -72,7 +72,7 @@ public class QuotaCheckBenchmark {
     private static QuotaKeeper keeper(StoreConfig store, QuotaStore backing) {
         UsageConfig config = new UsageConfig("USD", Map.of("m", new Price(1, 2)), Map.of("team",
                 new KeyQuota(Map.of(Quota.REQUESTS_PER_MINUTE, HUGE, Quota.TOKENS_PER_MINUTE, HUGE,
-                        Quota.SPEND_PER_MONTH, HUGE))), 1000, store);
+                        Quota.SPEND_PER_MONTH, HUGE))), 1000, store, Optional.empty());
         Metrics metrics = new Metrics(new PrometheusRegistry(), new BuildInfo("bench"), List.of(), Set.of("team", "open"));
         return new QuotaKeeper(config, backing == null ? new MemoryQuotaStore() : backing,
                 new StoreWatch(store, metrics, System::nanoTime), Clock.systemUTC(), metrics);

@@ -3,6 +3,7 @@ package dev.stackwatch.usage;
 import dev.stackwatch.api.ApiException;
 import dev.stackwatch.security.ApiKeyName;
 import dev.stackwatch.telemetry.metrics.Metrics;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -10,21 +11,25 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Checks the calling key's quotas before an inference request runs; needs the key name, so it runs after auth. An
  * admitted request carries its {@link Reservation} in the request context until {@link UsageObserver} settles it
  * with the real usage; a request that never reached a provider (a bad body, an unknown model) gets it back here.
+ * It also names the request's tenant from the configured header, for the usage observer's labels.
  */
 public final class QuotaFilter implements Filter {
     private final QuotaKeeper keeper;
     private final Set<String> inferencePaths;
+    private final Optional<TenantConfig> tenant;
 
     /** {@code inferencePaths}: the POST routes that use a model; nothing else is counted. */
     public QuotaFilter(QuotaKeeper keeper, Set<String> inferencePaths) {
         this.keeper = keeper;
         this.inferencePaths = Set.copyOf(inferencePaths);
+        this.tenant = keeper.config().tenant();
     }
 
     @Override
@@ -33,6 +38,8 @@ public final class QuotaFilter implements Filter {
             chain.proceed();
             return;
         }
+        tenant.ifPresent(t -> req.context().register(new Tenant(t.label(
+                req.headers().first(HeaderNames.create(t.header())).orElse(null)))));
         String key = req.context().get(ApiKeyName.class).map(ApiKeyName::name).orElse(Metrics.ANONYMOUS);
         Admission admission = keeper.admit(key);
         switch (admission.verdict()) {

@@ -19,7 +19,11 @@ import java.util.TreeSet;
  * negative number or a Redis URL that cannot work stops start-up: each would silently leave a limit unenforced.
  */
 public final class UsageConfigReader {
-    private static final Set<String> USAGE_KEYS = Set.of("currency", "prices", "quotas", "reserve_tokens", "store");
+    private static final Set<String> USAGE_KEYS = Set.of("currency", "prices", "quotas", "reserve_tokens", "store",
+            "tenant");
+    private static final Set<String> TENANT_KEYS = Set.of("header", "values");
+    /** Each value is a label value on three counters: a handful, not a customer list. */
+    private static final int MAX_TENANTS = 50;
     private static final Set<String> PRICE_KEYS = Set.of("input_per_million", "output_per_million");
     private static final Set<String> STORE_KEYS = Set.of("type", "url", "password", "timeout_ms", "on_unavailable");
     private static final double MAX_PRICE = 1e9;
@@ -38,7 +42,7 @@ public final class UsageConfigReader {
         return new UsageConfig(currency, prices(usage.child("prices"), modelIds),
                 quotas(usage.child("quotas"), keyNames),
                 usage.integer("reserve_tokens", UsageConfig.DEFAULT_RESERVE_TOKENS, 1, 100_000_000),
-                store(usage.child("store")));
+                store(usage.child("store")), tenant(usage.child("tenant")));
     }
 
     private static Map<String, Price> prices(ConfigNode prices, Set<String> modelIds) {
@@ -83,6 +87,32 @@ public final class UsageConfigReader {
             all.put(key, new KeyQuota(limits));
         }
         return all;
+    }
+
+    private static Optional<TenantConfig> tenant(ConfigNode tenant) {
+        if (tenant.isMissing()) {
+            return Optional.empty();
+        }
+        tenant.warnUnknownKeys(TENANT_KEYS);
+        String header = tenant.requiredText("header").trim();
+        if (!header.matches("[A-Za-z0-9-]+")) {
+            throw tenant.child("header").error("'" + header + "' is not a header name");
+        }
+        Set<String> values = new java.util.LinkedHashSet<>();
+        for (ConfigNode v : tenant.list("values")) {
+            if (v.isMissing() || !v.raw().isValueNode()) {
+                throw v.error("must be a string");
+            }
+            String value = v.raw().asText().trim();
+            if (value.equals(TenantConfig.NONE) || value.equals(TenantConfig.OTHER)) {
+                throw v.error("'" + value + "' is reserved for requests without a known tenant");
+            }
+            values.add(value);
+        }
+        if (values.isEmpty() || values.size() > MAX_TENANTS) {
+            throw tenant.child("values").error("must list 1 to " + MAX_TENANTS + " tenants");
+        }
+        return Optional.of(new TenantConfig(header, values));
     }
 
     private static StoreConfig store(ConfigNode store) {

@@ -32,16 +32,19 @@ public final class UsageObserver implements InferenceObserver {
         Optional<Context> context = Contexts.context();
         String key = context.flatMap(c -> c.get(ApiKeyName.class)).map(ApiKeyName::name).orElse(Metrics.ANONYMOUS);
         Reservation reservation = context.flatMap(c -> c.get(Reservation.class)).orElse(null);
-        return new Accounted(key, info.model().id(), reservation);
+        String tenant = context.flatMap(c -> c.get(Tenant.class)).orElse(Tenant.NONE).label();
+        return new Accounted(key, tenant, info.model().id(), reservation);
     }
 
     private final class Accounted implements Call {
         private final String key;
+        private final String tenant;
         private final String modelId;
         private final Reservation reservation;
 
-        Accounted(String key, String modelId, Reservation reservation) {
+        Accounted(String key, String tenant, String modelId, Reservation reservation) {
             this.key = key;
+            this.tenant = tenant;
             this.modelId = modelId;
             this.reservation = reservation;
         }
@@ -64,7 +67,7 @@ public final class UsageObserver implements InferenceObserver {
 
         private void ended(String outcome, long input, long output) {
             double cost = config.price(modelId).cost(input, output);
-            metrics.keyCall(key, modelId, outcome, input, output, cost);
+            metrics.keyCall(key, tenant, modelId, outcome, input, output, cost);
             if (reservation != null) {
                 keeper.settle(reservation, input + output, cost);
             }

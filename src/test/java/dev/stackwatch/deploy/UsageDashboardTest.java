@@ -36,7 +36,7 @@ class UsageDashboardTest {
         }
         for (String t : List.of("Top keys by spend (24h)", "Top keys by tokens (24h)", "Spend per hour by key and model",
                 "Tokens by key and model", "Requests by key and outcome", "Quota headroom",
-                "Quota refusals by key and reason", "Quota store", "Quota store errors")) {
+                "Quota refusals by key and reason", "Quota store", "Quota store errors", "Spend per hour by key and tenant")) {
             assertTrue(titles.contains(t), "missing panel " + t + " in " + titles);
         }
         Set<String> vars = new HashSet<>();

@@ -59,6 +59,38 @@ class MemoryQuotaTest {
         }
     }
 
+    /** The tenant header labels usage with configured values only: anything else is other, no header none. */
+    @Test
+    void tenantHeaderLabelsUsageWithinABoundedSet() throws Exception {
+        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"));
+             HttpClient http = HttpClient.newHttpClient()) {
+            for (String tenant : new String[] {"research", "research", "customer-4711", null}) {
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                                + "/v1/chat/completions")).header("Authorization", "Bearer " + QuotaChecks.OPEN_TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sim-chat\",\"max_tokens\":4,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+                if (tenant != null) {
+                    req.header("X-Tenant", tenant);
+                }
+                assertEquals(200, http.send(req.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            List<QuotaChecks.Replica> one = List.of(QuotaChecks.Replica.of(server));
+            java.util.Map<String, String> open = java.util.Map.of("key", "open", "model", "sim-chat");
+            assertEquals(2, QuotaChecks.sum(one, "llamastack_key_requests_total", with(open, "tenant", "research")), 0.0);
+            assertEquals(1, QuotaChecks.sum(one, "llamastack_key_requests_total", with(open, "tenant", "other")), 0.0);
+            assertEquals(1, QuotaChecks.sum(one, "llamastack_key_requests_total", with(open, "tenant", "none")), 0.0);
+            assertEquals(0, QuotaChecks.sum(one, "llamastack_key_requests_total", with(open, "tenant", "customer-4711")),
+                    0.0, "an unconfigured value never becomes a label");
+            assertEquals(true, QuotaChecks.sum(one, "llamastack_spend_total", with(open, "tenant", "research")) > 0);
+        }
+    }
+
+    private static java.util.Map<String, String> with(java.util.Map<String, String> labels, String name, String value) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(labels);
+        all.put(name, value);
+        return all;
+    }
+
     @Test
     void usageNeedsTheAdminTokenWhenOneIsSet() throws Exception {
         String config = QuotaChecks.config("store: {type: memory}").replace("server:\n",

@@ -66,6 +66,7 @@ final class QuotaChecks {
                   usage:
                     currency: EUR
                     reserve_tokens: %d
+                    tenant: {header: X-Tenant, values: [research, support]}
                     prices:
                       sim-chat: {input_per_million: %s, output_per_million: %s}
                     quotas:

@@ -36,11 +36,17 @@ class UsageConfigReaderTest {
                 quotas:
                   team-a: {requests_per_minute: 60, tokens_per_day: 100000, spend_per_month: 12.5}
                   anonymous: {requests_per_minute: 5}
+                tenant: {header: X-Tenant, values: [research, support]}
                 store: {type: redis, url: "rediss://redis.example:6380/2", password: "${env.REDIS_PASSWORD}",
                         timeout_ms: 150, on_unavailable: fail_closed}
                 """, Map.of("REDIS_PASSWORD", "s3cret"));
         assertEquals("EUR", usage.currency());
         assertEquals(500, usage.reserveTokens());
+        TenantConfig tenant = usage.tenant().orElseThrow();
+        assertEquals("X-Tenant", tenant.header());
+        assertEquals("research", tenant.label(" research "));
+        assertEquals(TenantConfig.OTHER, tenant.label("someone-else"));
+        assertEquals(TenantConfig.NONE, tenant.label(null));
         assertEquals(new Price(0.5, 1.5), usage.price("sim-chat"));
         assertEquals(Price.FREE, usage.price("sim-embed"));
         assertEquals(Map.of(Quota.REQUESTS_PER_MINUTE, 60L, Quota.TOKENS_PER_DAY, 100_000L,
@@ -76,6 +82,9 @@ class UsageConfigReaderTest {
         "store: {type: redis}|run.yaml: server.usage.store.url: is required when type is redis",
         "store: {type: etcd}|run.yaml: server.usage.store.type: 'etcd' is not one of memory, redis",
         "store: {on_unavailable: maybe}|run.yaml: server.usage.store.on_unavailable: 'maybe' is not one of fail_open, fail_closed",
+        "tenant: {header: X-Tenant}|run.yaml: server.usage.tenant.values: must list 1 to 50 tenants",
+        "tenant: {header: X-Tenant, values: [a, other]}|run.yaml: server.usage.tenant.values[1]: 'other' is reserved",
+        "tenant: {values: [a]}|run.yaml: server.usage.tenant.header: is required",
     })
     void mistakesStopStartUpNamingFileAndField(String block, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> read(block, Map.of()));

@@ -119,14 +119,14 @@ public final class Metrics {
                 "reason");
         keyRequests = counter("llamastack_key_requests_total",
                 "Provider calls by API key name, model and how they ended (outcomes as in llamastack_inference_requests_total)",
-                "key", "model", "outcome");
+                "key", "tenant", "model", "outcome");
         keyTokens = counter("llamastack_key_tokens_total",
                 "Tokens by API key name and model, from the usage the provider reported (type input or output)",
-                "key", "model", "type");
+                "key", "tenant", "model", "type");
         spend = counter("llamastack_spend_total",
                 "Estimated spend by API key name and model: provider-reported tokens times server.usage.prices, "
                         + "in server.usage.currency",
-                "key", "model");
+                "key", "tenant", "model");
         quotaRefusals = counter("llamastack_quota_refusals_total",
                 "Requests refused by a key's quota, by the quota that was full, or store_unavailable (fail_closed)",
                 "key", "reason");
@@ -246,20 +246,23 @@ public final class Metrics {
         return keyName != null && keyNames.contains(keyName) ? keyName : ANONYMOUS;
     }
 
-    /** One provider call of a key ended: its outcome, the tokens it used and their estimated cost. */
-    public void keyCall(String keyName, String modelId, String outcome, long inputTokens, long outputTokens,
-                        double cost) {
+    /**
+     * One provider call of a key ended: its outcome, the tokens it used and their estimated cost. {@code tenant} is
+     * already one of a bounded set (the configured tenants, {@code other}, {@code none}): see TenantConfig.
+     */
+    public void keyCall(String keyName, String tenant, String modelId, String outcome, long inputTokens,
+                        long outputTokens, double cost) {
         String key = keyLabel(keyName);
         String model = modelLabel(modelId);
-        keyRequests.labelValues(key, model, outcome).inc();
+        keyRequests.labelValues(key, tenant, model, outcome).inc();
         if (inputTokens > 0) {
-            keyTokens.labelValues(key, model, "input").inc(inputTokens);
+            keyTokens.labelValues(key, tenant, model, "input").inc(inputTokens);
         }
         if (outputTokens > 0) {
-            keyTokens.labelValues(key, model, "output").inc(outputTokens);
+            keyTokens.labelValues(key, tenant, model, "output").inc(outputTokens);
         }
         if (cost > 0) {
-            spend.labelValues(key, model).inc(cost);
+            spend.labelValues(key, tenant, model).inc(cost);
         }
     }
 
