@@ -122,6 +122,8 @@ function render(view) {
     "no providers");
   fillTable("models", s.models, m => [[m.id], [m.provider], m.ready ? ["ready", "ok"] : ["not ready", "bad"],
     [m.load_seconds === null || m.load_seconds === undefined ? "–" : ms(m.load_seconds * 1000)]], "no models");
+  fillTable("keys", s.top_keys || [], k => [[k.key], [Math.round(k.tokens).toLocaleString()], [k.spend.toFixed(4)]],
+    "no inference yet");
   fillTable("errors", view.recent_errors, e => [[new Date(e.time).toLocaleTimeString()], [e.source], [e.subject],
     [String(e.status)], [e.code || ""], [e.message || ""]], "no errors");
 }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.stackwatch.inference.ModelType;
+import dev.stackwatch.security.ApiKey;
 import dev.stackwatch.security.SecurityConfigReader;
+import dev.stackwatch.usage.UsageConfig;
+import dev.stackwatch.usage.UsageConfigReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -36,7 +40,7 @@ public final class ConfigLoader {
     private static final Set<String> MODEL_KEYS = Set.of("model_id", "provider_id", "provider_model_id", "model_type",
             "metadata");
     private static final Set<String> SERVER_KEYS = union(Set.of("host", "port", "management_port",
-            "max_request_body_bytes", "health", "drain_timeout_ms"), SecurityConfigReader.SERVER_KEYS);
+            "max_request_body_bytes", "health", "drain_timeout_ms", "usage"), SecurityConfigReader.SERVER_KEYS);
     private static final Set<String> HEALTH_KEYS = Set.of("interval_ms", "timeout_ms");
     private static final long MAX_MILLIS = 3_600_000;
 
@@ -99,6 +103,10 @@ public final class ConfigLoader {
         List<ProviderConfig> providers = providers(root);
         List<ModelConfig> models = models(root, providers);
         ServerConfig server = server(root.child("server"));
+        // Read after keys and models exist: quotas must name a key, prices a model.
+        server = server.withUsage(UsageConfigReader.read(root.child("server").child("usage"),
+                server.security().auth().apiKeys().stream().map(ApiKey::name).collect(Collectors.toSet()),
+                models.stream().map(ModelConfig::modelId).collect(Collectors.toSet())));
         return new RunConfig(source, version, imageName, providers, models, applyEnvPorts(server));
     }
 
@@ -191,7 +199,7 @@ public final class ConfigLoader {
                         1024L * 1024 * 1024),
                 health(server.child("health")),
                 millis(server, "drain_timeout_ms", ServerConfig.DEFAULT_DRAIN_TIMEOUT, 0),
-                SecurityConfigReader.read(server));
+                SecurityConfigReader.read(server), UsageConfig.DEFAULT);
     }
 
     private static HealthCheckConfig health(ConfigNode health) {

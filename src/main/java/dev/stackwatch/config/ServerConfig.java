@@ -1,16 +1,18 @@
 package dev.stackwatch.config;
 
 import dev.stackwatch.security.SecurityConfig;
+import dev.stackwatch.usage.UsageConfig;
 import java.time.Duration;
 
 /**
  * The {@code server} block. {@code managementPort} may equal {@code port} (one listener serves both) or be
  * {@link #NO_MANAGEMENT} for the bare upstream simulator. Port 0 picks a free port (tests). {@code drainTimeout} is how
  * long in-flight requests may run on after SIGTERM before they are ended. Auth, TLS, CORS and limits live in
- * {@link SecurityConfig}.
+ * {@link SecurityConfig}; prices, quotas and their store in {@link UsageConfig}.
  */
 public record ServerConfig(String host, int port, int managementPort, long maxRequestBodyBytes,
-                           HealthCheckConfig health, Duration drainTimeout, SecurityConfig security) {
+                           HealthCheckConfig health, Duration drainTimeout, SecurityConfig security,
+                           UsageConfig usage) {
     public static final int NO_MANAGEMENT = -1;
     public static final int DEFAULT_PORT = 8321;
     public static final int DEFAULT_MANAGEMENT_PORT = 8080;
@@ -21,11 +23,16 @@ public record ServerConfig(String host, int port, int managementPort, long maxRe
     /** Loopback on the given ports, everything else kept: what tests and the standalone simulator need. */
     public ServerConfig onLoopback(int newPort, int newManagementPort) {
         return new ServerConfig("127.0.0.1", newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout,
-                security);
+                security, usage);
+    }
+
+    public ServerConfig withUsage(UsageConfig newUsage) {
+        return new ServerConfig(host, port, managementPort, maxRequestBodyBytes, health, drainTimeout, security,
+                newUsage);
     }
 
     public ServerConfig withPorts(int newPort, int newManagementPort) {
         return new ServerConfig(host, newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout,
-                security);
+                security, usage);
     }
 }

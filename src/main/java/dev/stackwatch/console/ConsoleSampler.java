@@ -23,6 +23,7 @@ public final class ConsoleSampler {
     static final long MIN_INTERVAL_NANOS = 900_000_000L;
     private static final int HISTORY = 120;
     private static final String REQUESTS = "llamastack_requests_total";
+    private static final int TOP_KEYS = 5;
 
     private final Supplier<String> exposition;
     private final RecentErrors errors;
@@ -127,6 +128,26 @@ public final class ConsoleSampler {
         double errorsTotal = now.samples().stream().filter(s -> s.name().equals(REQUESTS)
                 && isError(s.labels().get("status"))).mapToDouble(PromSample::value).sum();
         return new ConsoleView.State(ready, requests, errorsTotal,
-                now.sum("llamastack_tokens_total", Map.of("type", "output")), providers, models);
+                now.sum("llamastack_tokens_total", Map.of("type", "output")), providers, models, topKeys(now));
+    }
+
+    /** The keys that spent most (by tokens where nothing is priced), from the per-key counters. */
+    private static List<ConsoleView.KeyUsage> topKeys(PromSnapshot now) {
+        Map<String, double[]> byKey = new TreeMap<>();
+        for (PromSample s : now.samples()) {
+            int column = switch (s.name()) {
+                case "llamastack_key_tokens_total" -> 0;
+                case "llamastack_spend_total" -> 1;
+                default -> -1;
+            };
+            if (column >= 0) {
+                byKey.computeIfAbsent(s.labels().get("key"), k -> new double[2])[column] += s.value();
+            }
+        }
+        return byKey.entrySet().stream()
+                .map(e -> new ConsoleView.KeyUsage(e.getKey(), e.getValue()[0], e.getValue()[1]))
+                .sorted(Comparator.comparingDouble(ConsoleView.KeyUsage::spend)
+                        .thenComparingDouble(ConsoleView.KeyUsage::tokens).reversed())
+                .limit(TOP_KEYS).toList();
     }
 }

@@ -18,7 +18,10 @@ public record ConsoleView(List<Point> history, State state, List<RecentErrors.En
 
     /** Totals since start and the gauges: readiness, providers, models. {@code ready} is null before it is known. */
     public record State(Boolean ready, double requests, double errors, double outputTokens, List<Provider> providers,
-                        List<ModelStatus> models) {}
+                        List<ModelStatus> models, List<KeyUsage> topKeys) {}
+
+    /** One API key's tokens and estimated spend on this replica since start; the console lists the top few. */
+    public record KeyUsage(String key, double tokens, double spend) {}
 
     public record Provider(String id, boolean healthy) {}
 

@@ -1,9 +1,13 @@
 package dev.stackwatch.health;
 
-/** One named check in a probe's answer; {@code reason} says why when it failed and is absent when it passed. */
+/**
+ * One named check in a probe's answer; {@code reason} says why when it failed or warns and is absent when it passed.
+ * A warning is visible to whoever reads the probe but does not fail it.
+ */
 public record Check(String name, String status, String reason) {
     public static final String PASS = "pass";
     public static final String FAIL = "fail";
+    public static final String WARN = "warn";
 
     public static Check pass(String name) {
         return new Check(name, PASS, null);
@@ -13,7 +17,11 @@ public record Check(String name, String status, String reason) {
         return new Check(name, FAIL, reason);
     }
 
+    public static Check warn(String name, String reason) {
+        return new Check(name, WARN, reason);
+    }
+
     public boolean passed() {
-        return PASS.equals(status);
+        return !FAIL.equals(status);
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +26,19 @@ public final class HealthMonitor implements AutoCloseable {
     private final ProviderHealthChecks providers;
     private final BooleanSupplier draining;
     private final Watchdog watchdog;
+    private final List<Supplier<Check>> extraChecks;
     /** The last readiness seen, so a change is logged once rather than on every probe. */
     private final AtomicReference<Boolean> lastReady = new AtomicReference<>();
 
     public HealthMonitor(ModelCatalog catalog, ProviderHealthChecks providers, BooleanSupplier draining,
                          Watchdog watchdog) {
+        this(catalog, providers, draining, watchdog, List.of());
+    }
+
+    /** {@code extraChecks} join readiness; each must answer from state it already has, never by calling out. */
+    public HealthMonitor(ModelCatalog catalog, ProviderHealthChecks providers, BooleanSupplier draining,
+                         Watchdog watchdog, List<Supplier<Check>> extraChecks) {
+        this.extraChecks = List.copyOf(extraChecks);
         this.catalog = catalog;
         this.providers = providers;
         this.draining = draining;
@@ -57,6 +66,7 @@ public final class HealthMonitor implements AutoCloseable {
             checks.add(h.status() == ProviderHealth.Status.ERROR ? Check.fail("provider:" + id, h.message())
                     : Check.pass("provider:" + id));
         }
+        extraChecks.forEach(c -> checks.add(c.get()));
         HealthReport report = HealthReport.of(checks);
         logChange(report);
         return report;

@@ -45,9 +45,10 @@ public final class EdgeSecurity {
 
     /**
      * The API's security filters in the order they must run. {@code inferencePaths}: the POST routes whose requests
-     * count against {@code max_concurrent_streams}.
+     * count against {@code max_concurrent_streams}. {@code perKey}: policies that need the key auth found (quotas),
+     * placed after the rate limit and before the concurrency cap, so a refused request never holds a permit.
      */
-    public List<Filter> apiFilters(Set<String> inferencePaths) {
+    public List<Filter> apiFilters(Set<String> inferencePaths, List<Filter> perKey) {
         List<Filter> filters = new ArrayList<>();
         filters.add(new SecurityHeadersFilter(config.tls().isPresent()));
         if (config.cors().enabled()) {
@@ -59,6 +60,7 @@ public final class EdgeSecurity {
         if (config.limits().rateLimited()) {
             filters.add(new RateLimitFilter(config.limits(), config.auth()));
         }
+        filters.addAll(perKey);
         filters.add(new StreamLimitFilter(config.limits().maxConcurrentStreams(), inferencePaths));
         return List.copyOf(filters);
     }

@@ -9,14 +9,19 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The management port's guard. {@code /metrics} needs the metrics token when one is set. Any request that changes
  * state (a method other than GET, HEAD, OPTIONS, such as {@code POST /loggers}) needs the admin token; with no admin
- * token configured only loopback clients may make it (for {@code kubectl exec ... curl localhost}). Paths under
+ * token configured only loopback clients may make it (for {@code kubectl exec ... curl localhost}); so does reading
+ * {@code /usage}, which names every key and its spend. Paths under
  * {@code /v1/} belong to the API and are left to its filters when both share one listener.
  */
 public final class ManagementAccessFilter implements Filter {
+    /** Reads that tell who uses the server and what they spend: guarded like changes. */
+    private static final Set<String> ADMIN_READS = Set.of("/usage");
+
     private final ManagementAccessConfig config;
     private final ApiErrors errors;
 
@@ -48,7 +53,7 @@ public final class ManagementAccessFilter implements Filter {
                 && !hasToken(req, config.metricsToken().get())) {
             return Optional.of(Refusals.unauthorized("metrics token"));
         }
-        if (isReadOnly(req.prologue().method())) {
+        if (isReadOnly(req.prologue().method()) && !ADMIN_READS.contains(path)) {
             return Optional.empty();
         }
         if (config.adminToken().isPresent()) {

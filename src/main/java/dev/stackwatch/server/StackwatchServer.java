@@ -57,7 +57,12 @@ import dev.stackwatch.telemetry.metrics.StateSignals;
 import dev.stackwatch.telemetry.metrics.otlp.OtlpMetrics;
 import dev.stackwatch.telemetry.tracing.Tracing;
 import dev.stackwatch.security.EdgeSecurity;
+import dev.stackwatch.security.ApiKey;
 import dev.stackwatch.security.LimitsConfig;
+import dev.stackwatch.usage.QuotaFilter;
+import dev.stackwatch.usage.QuotaKeeper;
+import dev.stackwatch.usage.UsageEndpoints;
+import dev.stackwatch.usage.UsageObserver;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -85,7 +90,7 @@ public final class StackwatchServer implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
     /** Where the management endpoints live, for telling them apart when they share the API's port. */
     private static final List<String> MANAGEMENT_PREFIXES = Stream.concat(HealthEndpoints.PATHS.stream(),
-            Stream.of(MetricsEndpoint.PATH, ConsoleEndpoints.PATH, LoggerEndpoints.PATH)).toList();
+            Stream.of(MetricsEndpoint.PATH, ConsoleEndpoints.PATH, LoggerEndpoints.PATH, UsageEndpoints.PATH)).toList();
     /** Well below Kubernetes' 5 s liveness timeout: a scheduler this slow to start a task is wedged. */
     private static final Duration WATCHDOG_BOUND = Duration.ofSeconds(1);
     /** After the drain deadline, time for cancelled streams to send their error event before the listeners close. */
@@ -104,11 +109,12 @@ public final class StackwatchServer implements AutoCloseable {
     private final Optional<OtlpMetrics> otlpMetrics;
     private final DeadlineTimer deadlines;
     private final List<Filter> apiFilters;
+    private final QuotaKeeper quotas;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
                              Optional<Tracing> tracing, Optional<OtlpMetrics> otlpMetrics, DeadlineTimer deadlines,
-                             List<Filter> apiFilters) {
+                             List<Filter> apiFilters, QuotaKeeper quotas) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -120,6 +126,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.otlpMetrics = otlpMetrics;
         this.deadlines = deadlines;
         this.apiFilters = apiFilters;
+        this.quotas = quotas;
     }
 
     public static StackwatchServer start(RunConfig config) {
@@ -136,7 +143,9 @@ public final class StackwatchServer implements AutoCloseable {
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
-        Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
+        Metrics metrics = new Metrics(new PrometheusRegistry(), build, models,
+                server.security().auth().apiKeys().stream().map(ApiKey::name).collect(Collectors.toSet()));
+        QuotaKeeper quotas = QuotaKeeper.create(server.usage(), metrics);
         Optional<Tracing> tracing = telemetry.tracing()
                 .map(t -> Tracing.start(t, () -> metrics.exportFailed("traces")));
         // Each measurement is taken once and recorded into every output: the registry always (the console reads it,
@@ -152,6 +161,7 @@ public final class StackwatchServer implements AutoCloseable {
         tracing.ifPresent(t -> observers.add(t.observer()));
         observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
         observers.add(new MetricsObserver(metrics, metricSink));
+        observers.add(new UsageObserver(quotas, metrics));
         observers.add(new ErrorRecordingObserver(recentErrors));
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
@@ -168,7 +178,7 @@ public final class StackwatchServer implements AutoCloseable {
 
         Lifecycle lifecycle = new Lifecycle();
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
-                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
+                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND), List.of(quotas.watch()::check));
         Map<String, UpstreamStatus> upstreams = new HashMap<>();
         for (InferenceProvider p : bare) {
             if (p instanceof RemoteProvider remote) {
@@ -218,6 +228,9 @@ public final class StackwatchServer implements AutoCloseable {
                 new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
         LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
         boolean scraped = telemetry.metrics().prometheus();
+        UsageEndpoints usage = new UsageEndpoints(quotas, server.security().auth(), new RegistryText(metrics.registry()),
+                responses);
+        usage.register(managementRouting);
         probes.register(managementRouting);
         if (scraped) {
             metricsEndpoint.register(managementRouting);
@@ -236,7 +249,8 @@ public final class StackwatchServer implements AutoCloseable {
                 new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),
                 new HttpErrorFilter(recentErrors), errors.boundary(), api.labels(),
                 new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()),
-                Stream.concat(security.apiFilters(inferencePosts).stream(),
+                Stream.concat(security.apiFilters(inferencePosts,
+                                List.of(new QuotaFilter(quotas, inferencePosts))).stream(),
                         sharedManagement ? Stream.of(security.managementGuard(errors)) : Stream.empty()).toList(),
                 apiFilters);
         HttpRouting.Builder apiRouting = HttpRouting.builder();
@@ -249,6 +263,7 @@ public final class StackwatchServer implements AutoCloseable {
             }
             console.register(apiRouting);
             loggers.register(apiRouting);
+            usage.register(apiRouting);
         }
         api.register(apiRouting, errors);
 
@@ -274,7 +289,8 @@ public final class StackwatchServer implements AutoCloseable {
         health.start();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
-                server.drainTimeout(), separateManagement, tracing, otlpMetrics, deadlines, chain.filters());
+                server.drainTimeout(), separateManagement, tracing, otlpMetrics, deadlines, chain.filters(),
+                quotas);
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -326,5 +342,6 @@ public final class StackwatchServer implements AutoCloseable {
         otlpMetrics.ifPresent(OtlpMetrics::close);
         tracing.ifPresent(Tracing::close);
         deadlines.close();
+        quotas.close();
     }
 }

@@ -44,6 +44,12 @@ class DashboardQueriesEndToEndTest {
               - {model_id: sim-chat, provider_id: simulator, model_type: llm}
               - {model_id: sim-embed, provider_id: simulator, model_type: embedding, metadata: {embedding_dimension: 8}}
               - {model_id: broken-chat, provider_id: flaky, model_type: llm, metadata: {error_rate: 1.0}}
+            server:
+              usage:
+                prices:
+                  sim-chat: {input_per_million: 1, output_per_million: 2}
+                quotas:
+                  anonymous: {requests_per_minute: 1000000, tokens_per_day: 1000000000}
             """;
     /** Series that cannot exist off Kubernetes (cAdvisor, kube-state-metrics) or in a simulator-only configuration. */
     static final Set<String> NOT_HERE = Set.of("container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
@@ -139,7 +145,7 @@ class DashboardQueriesEndToEndTest {
                 for (JsonNode t : p.path("targets")) {
                     String where = f.getFileName() + ":" + p.path("title").asText() + "/" + t.path("refId").asText();
                     String expr = t.path("expr").asText();
-                    String q = expr.replace("$__rate_interval", "10s").replaceAll("\\$(namespace|instance|model|job|provider)\\b", ".*");
+                    String q = expr.replace("$__rate_interval", "10s").replaceAll("\\$(namespace|instance|model|job|provider|key)\\b", ".*");
                     if (MetricContractTest.metricNames(expr).stream().map(MetricContractTest::family).anyMatch(NOT_HERE::contains)) {
                         stack.query(q); // must still parse: query() fails on anything but status "success"
                         skipped.add(where);

@@ -28,7 +28,7 @@ class ApiChainOrderTest {
                      List.of())) {
             assertEquals(List.of("RequestIdFilter", "TracingFilter", "AccessLogFilter", "HttpMetricsFilter",
                             "HttpErrorFilter", "ApiErrors", "ApiRoutes", "DrainFilter", "SecurityHeadersFilter",
-                            "CorsFilter", "AuthFilter", "RateLimitFilter", "StreamLimitFilter"),
+                            "CorsFilter", "AuthFilter", "RateLimitFilter", "QuotaFilter", "StreamLimitFilter"),
                     server.apiFilters().stream().map(ApiChainOrderTest::owner).toList());
         }
     }

@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
 public final class Metrics {
     /** The label value for anything outside the bounded set a label may take. */
     public static final String OTHER = "other";
+    /** The {@code key} label of requests that carried no API key (auth off, or an open route). */
+    public static final String ANONYMOUS = "anonymous";
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "TRACE", "CONNECT");
@@ -60,12 +62,28 @@ public final class Metrics {
     private final Counter inferenceRequests;
     private final Counter providerErrors;
     private final Counter exportFailures;
+    /** Configured API key names plus {@value #ANONYMOUS}: the only values the {@code key} label takes. */
+    private final Set<String> keyNames;
+    private final Counter keyRequests;
+    private final Counter keyTokens;
+    private final Counter spend;
+    private final Counter quotaRefusals;
+    private final Gauge quotaRemaining;
+    private final Gauge quotaLimit;
+    private final Counter quotaStoreErrors;
+    private final Gauge quotaStoreUp;
 
     private record SeriesKey(String model, Operation operation, boolean stream) {}
 
     /** Defines and registers everything except the state gauges, which {@link #watch} adds once their sources exist. */
     public Metrics(PrometheusRegistry registry, BuildInfo build, List<Model> models) {
+        this(registry, build, models, Set.of());
+    }
+
+    /** {@code keyNames}: the configured API key names, bounding the {@code key} label. */
+    public Metrics(PrometheusRegistry registry, BuildInfo build, List<Model> models, Set<String> keyNames) {
         this.registry = registry;
+        this.keyNames = Set.copyOf(keyNames);
         this.providerOfModel = models.stream().collect(Collectors.toUnmodifiableMap(Model::id, Model::providerId));
 
         requests = counter("llamastack_requests_total",
@@ -113,6 +131,35 @@ public final class Metrics {
                 "API requests refused by a configured limit, by reason (rate_limit, concurrent_requests, body_size, "
                         + "read_timeout, header_size, uri_length)",
                 "reason");
+        keyRequests = counter("llamastack_key_requests_total",
+                "Provider calls by API key name, model and how they ended (outcomes as in llamastack_inference_requests_total)",
+                "key", "tenant", "model", "outcome");
+        keyTokens = counter("llamastack_key_tokens_total",
+                "Tokens by API key name and model, from the usage the provider reported (type input or output)",
+                "key", "tenant", "model", "type");
+        spend = counter("llamastack_spend_total",
+                "Estimated spend by API key name and model: provider-reported tokens times server.usage.prices, "
+                        + "in server.usage.currency",
+                "key", "tenant", "model");
+        quotaRefusals = counter("llamastack_quota_refusals_total",
+                "Requests refused by a key's quota, by the quota that was full, or store_unavailable (fail_closed)",
+                "key", "reason");
+        quotaRemaining = gauge("llamastack_quota_remaining",
+                "What is left of a key's quota in its current window as of this replica's last check "
+                        + "(spend quotas in the currency)",
+                "key", "quota");
+        quotaLimit = gauge("llamastack_quota_limit",
+                "A key's configured quota per window (spend quotas in the currency)", "key", "quota");
+        quotaStoreErrors = counter("llamastack_quota_store_errors_total",
+                "Quota store calls that failed, or were skipped while it was unreachable, by operation",
+                "operation");
+        quotaStoreUp = gauge("llamastack_quota_store_up",
+                "1 while the quota store answers; 0 from a failed call until one succeeds");
+        // Up until a call fails: the memory store never does, and Redis is assumed there until proven otherwise.
+        quotaStoreUp.set(1);
+        for (String operation : List.of("admit", "settle", "read")) {
+            quotaStoreErrors.labelValues(operation);
+        }
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -233,6 +280,58 @@ public final class Metrics {
     /** {@code signal}: {@code metrics} or {@code traces}. */
     public void exportFailed(String signal) {
         exportFailures.labelValues(signal).inc();
+    }
+
+    /** The {@code key} label for an API key name: configured names as they are, anything else anonymous. */
+    public String keyLabel(String keyName) {
+        return keyName != null && keyNames.contains(keyName) ? keyName : ANONYMOUS;
+    }
+
+    /**
+     * One provider call of a key ended: its outcome, the tokens it used and their estimated cost. {@code tenant} is
+     * already one of a bounded set (the configured tenants, {@code other}, {@code none}): see TenantConfig.
+     */
+    public void keyCall(String keyName, String tenant, String modelId, String outcome, long inputTokens,
+                        long outputTokens, double cost) {
+        String key = keyLabel(keyName);
+        String model = modelLabel(modelId);
+        keyRequests.labelValues(key, tenant, model, outcome).inc();
+        if (inputTokens > 0) {
+            keyTokens.labelValues(key, tenant, model, "input").inc(inputTokens);
+        }
+        if (outputTokens > 0) {
+            keyTokens.labelValues(key, tenant, model, "output").inc(outputTokens);
+        }
+        if (cost > 0) {
+            spend.labelValues(key, tenant, model).inc(cost);
+        }
+    }
+
+    /** {@code reason}: a quota's name, or {@code store_unavailable}. */
+    public void quotaRefused(String keyName, String reason) {
+        quotaRefusals.labelValues(keyLabel(keyName), reason).inc();
+    }
+
+    public void quotaRemaining(String keyName, String quota, double remaining) {
+        quotaRemaining.labelValues(keyLabel(keyName), quota).set(remaining);
+    }
+
+    /**
+     * A key's configured quota: its limit, and its refusal count started at 0 so that the first refusal shows as an
+     * increase (a series that appears with 1 has no increase for rate() to see).
+     */
+    public void quotaConfigured(String keyName, String quota, double limit) {
+        quotaLimit.labelValues(keyLabel(keyName), quota).set(limit);
+        quotaRefusals.labelValues(keyLabel(keyName), quota);
+    }
+
+    /** {@code operation}: admit, settle or read. */
+    public void quotaStoreFailed(String operation) {
+        quotaStoreErrors.labelValues(operation).inc();
+    }
+
+    public void quotaStoreUp(boolean up) {
+        quotaStoreUp.set(up ? 1 : 0);
     }
 
     static double seconds(long nanos) {

@@ -115,6 +115,11 @@ class MetricsDocTest {
         metrics.requestStarted();
         metrics.requestFinished("GET", "/v1/models", 200, 1_000_000);
         metrics.connectionOpened();
+        metrics.keyCall("k", "none", "m", "stop", 3, 2, 0.5);
+        metrics.quotaRefused("k", "requests_per_minute");
+        metrics.quotaRemaining("k", "requests_per_minute", 3);
+        metrics.quotaConfigured("k", "requests_per_minute", 60);
+        metrics.quotaStoreFailed("admit");
         return metrics;
     }
 
