@@ -50,6 +50,7 @@ import dev.stackwatch.telemetry.metrics.HttpMetricsFilter;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import dev.stackwatch.telemetry.metrics.MetricsEndpoint;
 import dev.stackwatch.telemetry.metrics.MetricsObserver;
+import dev.stackwatch.telemetry.metrics.ObserverFailureCounter;
 import dev.stackwatch.telemetry.metrics.StateSignals;
 import dev.stackwatch.telemetry.tracing.Tracing;
 import dev.stackwatch.security.EdgeSecurity;
@@ -137,13 +138,14 @@ public final class StackwatchServer implements AutoCloseable {
         observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
         observers.add(new MetricsObserver(metrics));
         observers.add(new ErrorRecordingObserver(recentErrors));
+        ObserverFailureCounter observerFailures = new ObserverFailureCounter(metrics);
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
         ProviderTypes types = ProviderTypes.builtIn(deadlines);
         List<InferenceProvider> bare = config.inferenceProviders().stream()
                 .map(p -> types.create(p, config.models())).toList();
         List<InferenceProvider> providers = bare.stream()
-                .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
+                .<InferenceProvider>map(p -> new ObservedProvider(p, observers, observerFailures)).toList();
         // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
         Optional<Handler> passthrough = bare.stream()
                 .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough(server.maxRequestBodyBytes()).stream() : Stream.empty())

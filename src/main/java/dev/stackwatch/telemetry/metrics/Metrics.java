@@ -57,6 +57,7 @@ public final class Metrics {
     private final Counter tokens;
     private final Counter inferenceRequests;
     private final Counter providerErrors;
+    private final Counter telemetryErrors;
 
     private record SeriesKey(String model, Operation operation, boolean stream) {}
 
@@ -99,6 +100,8 @@ public final class Metrics {
         authFailures = counter("llamastack_auth_failures_total",
                 "API requests refused for want of a valid API key: reason missing (no bearer token) or rejected",
                 "reason");
+        telemetryErrors = counter("llamastack_telemetry_errors_total",
+                "Times a telemetry observer threw; the request went on without it", "observer");
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -168,6 +171,11 @@ public final class Metrics {
     /** {@code reason}: {@code missing} or {@code rejected}; the only two ways auth refuses. */
     public void authFailed(String reason) {
         authFailures.labelValues(reason).inc();
+    }
+
+    /** {@code observer}: one of the observers the server wires, so the label stays bounded. */
+    public void telemetryFailed(String observer) {
+        telemetryErrors.labelValues(observer).inc();
     }
 
     public void connectionOpened() {

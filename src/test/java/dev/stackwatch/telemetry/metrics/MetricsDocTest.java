@@ -103,6 +103,7 @@ class MetricsDocTest {
         metrics.watch(new StateSignals(() -> true, List.of("p"), p -> true, m -> true,
                 p -> Optional.of(CircuitBreaker.State.CLOSED)));
         metrics.authFailed("missing");
+        metrics.telemetryFailed("MetricsObserver");
         MetricsObserver observer = new MetricsObserver(metrics);
         observer.modelLoaded(model, "inline::simulator", Duration.ofMillis(5), null);
         CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null);
