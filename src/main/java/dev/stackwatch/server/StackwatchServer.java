@@ -171,7 +171,8 @@ public final class StackwatchServer implements AutoCloseable {
         InferenceHandlers inference = new InferenceHandlers(catalog,
                 new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth(),
                         deadlines),
-                new RequestParser(limits.maxMessages(), limits.maxTokens()), json, responses);
+                new RequestParser(limits.maxMessages(), limits.maxTokens(), limits.maxEmbeddingInputs(),
+                        limits.maxEmbeddingInputChars()), json, responses);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
