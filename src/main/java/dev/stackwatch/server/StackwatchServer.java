@@ -52,6 +52,7 @@ import dev.stackwatch.telemetry.metrics.MetricsEndpoint;
 import dev.stackwatch.telemetry.metrics.MetricsObserver;
 import dev.stackwatch.telemetry.metrics.ObserverFailureCounter;
 import dev.stackwatch.telemetry.metrics.StateSignals;
+import dev.stackwatch.telemetry.tracing.CallerTraceFilter;
 import dev.stackwatch.telemetry.tracing.Tracing;
 import dev.stackwatch.security.EdgeSecurity;
 import dev.stackwatch.security.LimitsConfig;
@@ -202,7 +203,7 @@ public final class StackwatchServer implements AutoCloseable {
         // metric exemplars carry its trace id), access log, metrics, drain, security (headers, CORS, auth, rate and
         // stream limits), then the route's handler. Traces, logs and metrics see every request, refusals included.
         HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
-        tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
+        apiRouting.addFilter(tracing.<Filter>map(Tracing::filter).orElseGet(CallerTraceFilter::new));
         apiRouting.addFilter(new AccessLogFilter(Level.INFO,
                 path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)));
         apiRouting.addFilter(new HttpMetricsFilter(metrics));
