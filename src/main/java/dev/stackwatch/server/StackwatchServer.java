@@ -127,6 +127,8 @@ public final class StackwatchServer implements AutoCloseable {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
+        ListenerFailure.checkFree(server, server.managementPort() != ServerConfig.NO_MANAGEMENT
+                && (server.managementPort() != server.port() || server.port() == 0));
         Optional<Tracing> tracing = telemetry.tracing().map(Tracing::start);
 
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
