@@ -14,6 +14,7 @@ import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.RoutedModel;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.server.lifecycle.InFlight;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.ByteBuffer;
@@ -84,8 +85,11 @@ public final class InferenceHandlers {
                 if (!sse.started()) {
                     throw e;
                 }
-                // Handled here: thrown on, Helidon would log a warning and an 80-line trace for each client that left.
+                // One line here; thrown on as it is, Helidon would log a warning and an 80-line trace per client that
+                // left. Its CloseConnectionException still drops the connection, without logging, and tells the
+                // filters outside that the response did not complete.
                 LOG.info("client disconnected mid-stream; stopped streaming {}", in.model());
+                throw new CloseConnectionException("client disconnected mid-stream", e);
             }
         }
     }

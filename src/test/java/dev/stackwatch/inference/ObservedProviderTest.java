@@ -1,7 +1,6 @@
 package dev.stackwatch.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -163,15 +162,16 @@ class ObservedProviderTest {
 
     @Test
     void theProvidersOwnFailureReachesTheClientEvenWhenAnObserverThrowsOnIt() {
-        ProviderException upstream = new ProviderException(ProviderException.Kind.UNAVAILABLE, "simulator", "down");
-        InferenceProvider broken = new FailingProvider(simulator(), upstream);
-        ObservedProvider observed = new ObservedProvider(broken,
+        RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR.replace("jitter: 0", "jitter: 0, error_rate: 1"));
+        InferenceProvider failing = ProviderTypes.builtIn(deadlines).create(config.inferenceProviders().getFirst(),
+                config.models());
+        ObservedProvider observed = new ObservedProvider(failing,
                 List.of(new Probe("a"), new Probe("b", "failed")), recording);
 
         ProviderException e = assertThrows(ProviderException.class,
                 () -> observed.generate(request(false), TokenSink.DISCARD));
 
-        assertSame(upstream, e);
+        assertEquals("simulator", e.providerId(), "the provider's failure, not the observer's");
         assertEquals(List.of("a start", "b start", "b end", "a end"), withoutTokens());
         assertEquals(List.of("b@failed"), reported);
     }
@@ -205,48 +205,5 @@ class ObservedProviderTest {
         Scrape scrape = Scrape.parse(out.toString(StandardCharsets.UTF_8));
         assertEquals(2, scrape.sum("llamastack_telemetry_errors_total", Map.of("observer", "a")));
         assertEquals(2, scrape.sum("llamastack_telemetry_errors_total", Map.of("observer", "b")));
-    }
-
-    /** A provider that fails every generation with the given exception; everything else is the wrapped one's. */
-    private record FailingProvider(InferenceProvider inner, ProviderException failure) implements InferenceProvider {
-        @Override
-        public String id() {
-            return inner.id();
-        }
-
-        @Override
-        public String type() {
-            return inner.type();
-        }
-
-        @Override
-        public com.fasterxml.jackson.databind.JsonNode describeConfig() {
-            return inner.describeConfig();
-        }
-
-        @Override
-        public void load(Model model) {
-            inner.load(model);
-        }
-
-        @Override
-        public Completion generate(GenerationRequest request, TokenSink sink) {
-            throw failure;
-        }
-
-        @Override
-        public Embeddings embed(EmbeddingRequest request) {
-            return inner.embed(request);
-        }
-
-        @Override
-        public ProviderHealth checkHealth() {
-            return inner.checkHealth();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 }
