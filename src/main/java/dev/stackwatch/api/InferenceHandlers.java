@@ -8,11 +8,13 @@ import dev.stackwatch.api.Payloads.EmbeddingUsage;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;
+import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.RoutedModel;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.server.lifecycle.InFlight;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.ByteBuffer;
@@ -22,9 +24,13 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** POST /v1/chat/completions, /v1/completions and /v1/embeddings. */
 public final class InferenceHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceHandlers.class);
+
     private final ModelCatalog catalog;
     private final JsonBodyReader reader;
     private final ObjectMapper json;
@@ -66,54 +72,70 @@ public final class InferenceHandlers {
     private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format) {
         InFlight inFlight = inFlight(req);
         RoutedModel routed = route(in.model(), ModelType.LLM);
-        var request = in.toRequest(routed.model());
+        GenerationRequest request = in.toRequest(routed.model());
         if (!in.stream()) {
             responses.send(res, format.whole(inFlight.interruptibly(
                     () -> routed.provider().generate(request, TokenSink.DISCARD))));
             return;
         }
         try (SseStream sse = new SseStream(res, json)) {
-            boolean[] first = {true};
-            Completion completion;
             try {
-                // Tokens are written uninterruptibly: the drain deadline may interrupt the provider, never a write.
-                completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
-                    @Override
-                    public void token(String text) {
-                        send(format.delta(text, first[0]));
-                    }
-
-                    @Override
-                    public void toolCalls(JsonNode deltas) {
-                        send(format.toolCallDelta(deltas, first[0]));
-                    }
-
-                    private void send(Object chunk) {
-                        inFlight.uninterruptibly(() -> {
-                            sse.send(chunk);
-                            first[0] = false;
-                        });
-                    }
-                }));
+                stream(sse, inFlight, routed, request, in, format);
             } catch (ClientDisconnectedException e) {
-                throw e;
-            } catch (RuntimeException e) {
                 if (!sse.started()) {
                     throw e;
                 }
-                ApiException error = ApiErrors.report(e, "a stream of " + in.model());
-                sse.send(ErrorBody.of(error.getMessage(), error.type(), error.code(), null));
-                return;
+                // One line here; thrown on as it is, Helidon would log a warning and an 80-line trace per client that
+                // left. Its CloseConnectionException still drops the connection, without logging, and tells the
+                // filters outside that the response did not complete.
+                LOG.info("client disconnected mid-stream; stopped streaming {}", in.model());
+                throw new CloseConnectionException("client disconnected mid-stream", e);
             }
-            if (first[0]) {
-                sse.send(format.delta("", true));
-            }
-            sse.send(format.finish(completion.finishReason()));
-            if (in.includeUsage()) {
-                sse.send(format.usage(completion.usage()));
-            }
-            sse.done();
         }
+    }
+
+    private void stream(SseStream sse, InFlight inFlight, RoutedModel routed, GenerationRequest request,
+                        GenerationInput in, ResponseFormat format) {
+        boolean[] first = {true};
+        Completion completion;
+        try {
+            // Tokens are written uninterruptibly: the drain deadline may interrupt the provider, never a write.
+            completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
+                @Override
+                public void token(String text) {
+                    send(format.delta(text, first[0]));
+                }
+
+                @Override
+                public void toolCalls(JsonNode deltas) {
+                    send(format.toolCallDelta(deltas, first[0]));
+                }
+
+                private void send(Object chunk) {
+                    inFlight.uninterruptibly(() -> {
+                        sse.send(chunk);
+                        first[0] = false;
+                    });
+                }
+            }));
+        } catch (ClientDisconnectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!sse.started()) {
+                throw e;
+            }
+            ApiException error = ApiErrors.report(e, "a stream of " + in.model());
+            sse.send(ErrorBody.of(error.getMessage(), error.type(), error.code(), null));
+            return;
+        }
+        if (first[0]) {
+            sse.send(format.delta("", true));
+        }
+        sse.send(format.finish(completion.finishReason()));
+        if (in.includeUsage()) {
+            sse.send(format.usage(completion.usage()));
+        }
+        sse.done();
     }
 
     /** Registered by {@link DrainFilter}, which every API route passes through. */

@@ -11,24 +11,32 @@ import java.util.Set;
 
 /**
  * Validates OpenAI-shaped request bodies. Unknown fields are allowed (clients send many); known ones are checked, and
- * the two that size the work ({@code messages}, {@code max_tokens}) are capped by {@code server.limits}.
+ * those that size the work ({@code messages}, {@code max_tokens}, embeddings' {@code input}) are capped by
+ * {@code server.limits}.
  */
 public final class RequestParser {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final int MAX_STOP_SEQUENCES = 4;
+    private static final Set<String> TOOL_CHOICES = Set.of("none", "auto", "required");
 
     private final int maxMessages;
     private final int maxTokens;
+    private final int maxEmbeddingInputs;
+    private final int maxEmbeddingInputChars;
 
-    public RequestParser(int maxMessages, int maxTokens) {
+    public RequestParser(int maxMessages, int maxTokens, int maxEmbeddingInputs, int maxEmbeddingInputChars) {
         this.maxMessages = maxMessages;
         this.maxTokens = maxTokens;
+        this.maxEmbeddingInputs = maxEmbeddingInputs;
+        this.maxEmbeddingInputChars = maxEmbeddingInputChars;
     }
 
     GenerationInput chat(ObjectNode body) {
         RequestFields f = new RequestFields(body);
         String model = f.requiredString("model");
         List<ChatMessage> messages = messages(f);
+        tools(f);
+        responseFormat(f);
         return new GenerationInput(Operation.CHAT, model, messages, null, sampling(f), f.bool("stream", false),
                 includeUsage(f), body);
     }
@@ -57,6 +65,11 @@ public final class RequestParser {
         if (input.isTextual()) {
             inputs.add(input.asText());
         } else if (input.isArray() && !input.isEmpty()) {
+            // The answer holds one vector per input: this cap, not the body size, bounds its memory.
+            if (input.size() > maxEmbeddingInputs) {
+                throw ApiException.invalid("input", "has " + input.size() + " inputs; at most " + maxEmbeddingInputs
+                        + " are allowed");
+            }
             for (int i = 0; i < input.size(); i++) {
                 if (!input.get(i).isTextual()) {
                     throw ApiException.invalid("input[" + i + "]", "must be a string");
@@ -66,10 +79,16 @@ public final class RequestParser {
         } else {
             throw ApiException.invalid("input", "must be a string or a non-empty array of strings");
         }
+        long chars = 0;
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i).isEmpty()) {
                 throw ApiException.invalid(inputs.size() == 1 ? "input" : "input[" + i + "]", "must not be empty");
             }
+            chars += inputs.get(i).length();
+        }
+        if (chars > maxEmbeddingInputChars) {
+            throw ApiException.invalid("input", "has " + chars + " characters in all; at most " + maxEmbeddingInputChars
+                    + " are allowed");
         }
         String format = f.string("encoding_format").orElse("float");
         if (!format.equals("float") && !format.equals("base64")) {
@@ -132,6 +151,38 @@ public final class RequestParser {
             return text.toString();
         }
         throw ApiException.invalid(at, "must be a string or an array of content parts");
+    }
+
+    /**
+     * Only the shapes are checked: providers read the tools themselves, but a wrong type would otherwise reach them
+     * (or be silently ignored) instead of being a 400 that names the field.
+     */
+    private static void tools(RequestFields f) {
+        f.node("tools").ifPresent(tools -> {
+            if (!tools.isArray()) {
+                throw ApiException.invalid("tools", "must be an array of tool objects");
+            }
+            for (int i = 0; i < tools.size(); i++) {
+                if (!tools.get(i).isObject()) {
+                    throw ApiException.invalid("tools[" + i + "]", "must be an object");
+                }
+            }
+        });
+        f.node("tool_choice").ifPresent(choice -> {
+            if (choice.isTextual() ? !TOOL_CHOICES.contains(choice.asText()) : !choice.isObject()) {
+                throw ApiException.invalid("tool_choice",
+                        "must be 'none', 'auto', 'required' or an object naming a function");
+            }
+        });
+    }
+
+    private static void responseFormat(RequestFields f) {
+        f.node("response_format").ifPresent(format -> {
+            if (!format.isObject() || !format.path("type").isTextual()) {
+                throw ApiException.invalid("response_format",
+                        "must be an object with a 'type' (e.g. {\"type\": \"json_object\"})");
+            }
+        });
     }
 
     private SamplingParams sampling(RequestFields f) {

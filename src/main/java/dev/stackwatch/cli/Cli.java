@@ -1,12 +1,14 @@
 package dev.stackwatch.cli;
 
 import dev.stackwatch.config.ConfigException;
+import dev.stackwatch.server.ListenerFailure;
 import dev.stackwatch.telemetry.logging.LogSettings;
 import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Sub-command dispatch and the exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad configuration. */
+/** Sub-command dispatch and the exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad configuration
+ * (a port that cannot be listened on included). */
 public final class Cli {
     private static final String USAGE = """
             usage: java -jar stackwatch.jar [command] [options]
@@ -40,6 +42,9 @@ public final class Cli {
             };
         } catch (ConfigException e) {
             System.err.println("stackwatch: configuration error: " + e.getMessage());
+            return 2;
+        } catch (ListenerFailure e) {
+            System.err.println("stackwatch: " + e.getMessage());
             return 2;
         } catch (Args.UsageException e) {
             System.err.println("stackwatch: " + e.getMessage() + "\n" + USAGE);

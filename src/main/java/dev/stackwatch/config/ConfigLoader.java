@@ -11,6 +11,10 @@ import dev.stackwatch.usage.UsageConfig;
 import dev.stackwatch.usage.UsageConfigReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -55,15 +59,40 @@ public final class ConfigLoader {
 
     public RunConfig load(Path file) {
         String source = file.toString();
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // Opening a FIFO for reading blocks until a writer comes, so start-up would hang with no word of why.
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new ConfigException(source, "", "not a regular file (a directory, FIFO, socket or device); "
+                        + "give the path of a YAML file");
+            }
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(source, "", "file not found");
         } catch (IOException e) {
             throw new ConfigException(source, "", "cannot read file: " + e.getMessage());
         }
-        return parse(text, source);
+        return parse(utf8(bytes, source), source);
+    }
+
+    /** Decodes strictly: a file in another encoding is named with the offending byte, not "Input length = 1". */
+    private static String utf8(byte[] bytes, String source) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new ConfigException(source, "", "not valid UTF-8 text: byte 0x%02X at line %d (byte offset %d); "
+                    .formatted(bytes[at] & 0xff, line, at) + "save the file as UTF-8");
+        }
     }
 
     public RunConfig loadDefault() {

@@ -11,6 +11,11 @@ public interface InferenceObserver {
     /** A provider call is about to start; the returned call receives what happens to it. */
     Call start(CallInfo info);
 
+    /** The observer's name in logs and in {@code llamastack_telemetry_errors_total{observer}}. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
     /** A model finished loading, successfully ({@code failure} null) or not. */
     default void modelLoaded(Model model, String providerType, Duration took, Throwable failure) {
     }

@@ -12,14 +12,19 @@ import java.util.function.Consumer;
  * it ended. Like an OkHttp interceptor it calls the wrapped provider exactly once and changes nothing it passes on.
  * Observers start in list order and end in reverse order, like nested scopes: an observer that opens a trace span
  * first still has it current while later observers record (which is how metric exemplars get their trace id).
+ * An observer that throws is reported to {@link ObserverFailures} and otherwise ignored: every observer that started
+ * still ends (one holding a scope, a current span or MDC ids, must, or that state would outlive the call on this
+ * thread), and the client gets exactly what the provider produced.
  */
 public final class ObservedProvider implements InferenceProvider {
     private final InferenceProvider delegate;
     private final List<InferenceObserver> observers;
+    private final ObserverFailures failures;
 
-    public ObservedProvider(InferenceProvider delegate, List<InferenceObserver> observers) {
+    public ObservedProvider(InferenceProvider delegate, List<InferenceObserver> observers, ObserverFailures failures) {
         this.delegate = delegate;
         this.observers = List.copyOf(observers);
+        this.failures = failures;
     }
 
     /** The provider itself, for callers that need its own type (e.g. its circuit state). */
@@ -54,7 +59,9 @@ public final class ObservedProvider implements InferenceProvider {
         Duration measured = Duration.ofNanos(System.nanoTime() - start);
         Duration took = failure == null ? delegate.reportedLoadTime(model).orElse(measured) : measured;
         RuntimeException outcome = failure;
-        each(observers, o -> o.modelLoaded(model, delegate.type(), took, outcome));
+        for (InferenceObserver o : observers) {
+            guarded(o.name(), "model_loaded", () -> o.modelLoaded(model, delegate.type(), took, outcome));
+        }
         if (failure != null) {
             throw failure;
         }
@@ -62,7 +69,7 @@ public final class ObservedProvider implements InferenceProvider {
 
     @Override
     public Completion generate(GenerationRequest request, TokenSink sink) {
-        List<InferenceObserver.Call> calls = start(new InferenceObserver.CallInfo(request.operation(), request.model(),
+        List<Started> calls = start(new InferenceObserver.CallInfo(request.operation(), request.model(),
                 delegate.type(), request.stream(), request, null));
         TokenSink observed = calls.isEmpty() ? sink : new TokenSink() {
             private int index;
@@ -83,7 +90,7 @@ public final class ObservedProvider implements InferenceProvider {
             private void produced() {
                 long now = System.nanoTime();
                 int i = index++;
-                for (InferenceObserver.Call c : calls) {
+                for (Started c : calls) {
                     c.token(i, now);
                 }
             }
@@ -92,53 +99,31 @@ public final class ObservedProvider implements InferenceProvider {
         try {
             completion = delegate.generate(request, observed);
         } catch (RuntimeException | Error e) {
-            each(calls.reversed(), c -> c.failed(e));
+            end(calls, "failed", c -> c.failed(e));
             throw e;
         }
-        each(calls.reversed(), c -> c.completed(completion));
+        end(calls, "completed", c -> c.completed(completion));
         return completion;
     }
 
     @Override
     public Embeddings embed(EmbeddingRequest request) {
-        List<InferenceObserver.Call> calls = start(new InferenceObserver.CallInfo(Operation.EMBEDDINGS, request.model(),
+        List<Started> calls = start(new InferenceObserver.CallInfo(Operation.EMBEDDINGS, request.model(),
                 delegate.type(), false, null, request));
         Embeddings result;
         try {
             result = delegate.embed(request);
         } catch (RuntimeException | Error e) {
-            each(calls.reversed(), c -> c.failed(e));
+            end(calls, "failed", c -> c.failed(e));
             throw e;
         }
-        each(calls.reversed(), c -> c.embedded(result));
+        end(calls, "embedded", c -> c.embedded(result));
         return result;
     }
 
     @Override
     public Optional<Duration> reportedLoadTime(Model model) {
         return delegate.reportedLoadTime(model);
-    }
-
-    /**
-     * Tells every observer even when one of them throws: an observer that holds a scope (a current span, MDC ids)
-     * must always get its end, or that state would outlive the call on this thread. The first failure is rethrown.
-     */
-    private static <T> void each(List<T> targets, Consumer<T> action) {
-        RuntimeException first = null;
-        for (T target : targets) {
-            try {
-                action.accept(target);
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     @Override
@@ -151,11 +136,55 @@ public final class ObservedProvider implements InferenceProvider {
         delegate.close();
     }
 
-    private List<InferenceObserver.Call> start(InferenceObserver.CallInfo info) {
-        List<InferenceObserver.Call> calls = new ArrayList<>(observers.size());
+    /** Starts every observer; one whose start throws gets no call, the others start and end as usual. */
+    private List<Started> start(InferenceObserver.CallInfo info) {
+        List<Started> calls = new ArrayList<>(observers.size());
         for (InferenceObserver o : observers) {
-            calls.add(o.start(info));
+            try {
+                calls.add(new Started(o.name(), o.start(info)));
+            } catch (RuntimeException e) {
+                failures.failed(o.name(), "start", e);
+            }
         }
         return calls;
+    }
+
+    /** Ends the started calls in reverse order, each whatever the others throw. */
+    private void end(List<Started> calls, String stage, Consumer<InferenceObserver.Call> action) {
+        for (Started c : calls.reversed()) {
+            guarded(c.observer, stage, () -> action.accept(c.call));
+        }
+    }
+
+    private void guarded(String observer, String stage, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            failures.failed(observer, stage, e);
+        }
+    }
+
+    /** One observer's call; after its first failed token it hears no more tokens, so one bug is one report. */
+    private final class Started {
+        final String observer;
+        final InferenceObserver.Call call;
+        boolean tokensBroken;
+
+        Started(String observer, InferenceObserver.Call call) {
+            this.observer = observer;
+            this.call = call;
+        }
+
+        void token(int index, long now) {
+            if (tokensBroken) {
+                return;
+            }
+            try {
+                call.token(index, now);
+            } catch (RuntimeException e) {
+                tokensBroken = true;
+                failures.failed(observer, "token", e);
+            }
+        }
     }
 }

@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The management port's guard. {@code /metrics} needs the metrics token when one is set. Any request that changes
+ * The management port's guard. {@code /metrics} needs the metrics token when one is set, and so does the console
+ * ({@code /console} and everything under it), which shows the same numbers plus recent errors. Any request that changes
  * state (a method other than GET, HEAD, OPTIONS, such as {@code POST /loggers}) needs the admin token; with no admin
  * token configured only loopback clients may make it (for {@code kubectl exec ... curl localhost}); so does reading
  * {@code /usage}, which names every key and its spend. Paths under
@@ -53,6 +54,9 @@ public final class ManagementAccessFilter implements Filter {
                 && !hasToken(req, config.metricsToken().get())) {
             return Optional.of(Refusals.unauthorized("metrics token"));
         }
+        if (isConsole(path) && config.metricsToken().isPresent() && !hasConsoleToken(req, config.metricsToken().get())) {
+            return Optional.of(Refusals.consoleUnauthorized());
+        }
         if (isReadOnly(req.prologue().method()) && !ADMIN_READS.contains(path)) {
             return Optional.empty();
         }
@@ -66,6 +70,20 @@ public final class ManagementAccessFilter implements Filter {
 
     private static boolean hasToken(RoutingRequest req, HashedToken expected) {
         Optional<String> token = Credentials.bearer(req.headers());
+        return token.isPresent() && expected.matches(token.get());
+    }
+
+    private static boolean isConsole(String path) {
+        return path.equals("/console") || path.startsWith("/console/");
+    }
+
+    /**
+     * A browser cannot send a bearer token when it opens a page, but it asks for and then sends Basic credentials on
+     * every request to the origin (the page's own data requests included): the metrics token is the password, the
+     * user name is ignored. Scripts may send it as a bearer token, like for /metrics.
+     */
+    private static boolean hasConsoleToken(RoutingRequest req, HashedToken expected) {
+        Optional<String> token = Credentials.bearer(req.headers()).or(() -> Credentials.basicPassword(req.headers()));
         return token.isPresent() && expected.matches(token.get());
     }
 

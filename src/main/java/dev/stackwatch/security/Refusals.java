@@ -18,6 +18,13 @@ final class Refusals {
                 + "; send 'Authorization: Bearer <token>'", null, Map.of("WWW-Authenticate", BEARER_CHALLENGE));
     }
 
+    /** A Basic challenge, so that a browser opening the console asks for the token (as the password). */
+    static ApiException consoleUnauthorized() {
+        return new ApiException(401, "invalid_request_error", "invalid_api_key", "missing or invalid metrics token; "
+                + "send it as the password of HTTP Basic authentication or as 'Authorization: Bearer <token>'", null,
+                Map.of("WWW-Authenticate", "Basic realm=\"stackwatch console\", charset=\"UTF-8\""));
+    }
+
     static ApiException forbidden(String message) {
         return new ApiException(403, "permission_error", "forbidden", message, null, Map.of());
     }

@@ -28,7 +28,7 @@ public final class SecurityConfigReader {
     private static final Set<String> MANAGEMENT_KEYS = Set.of("metrics_token", "admin_token");
     private static final Set<String> LIMITS_KEYS = Set.of("max_header_bytes", "max_messages", "max_tokens",
             "requests_per_second", "burst", "max_concurrent_streams", "read_timeout_ms", "max_connections",
-            "max_json_depth");
+            "max_json_depth", "max_embedding_inputs", "max_embedding_input_chars");
 
     private SecurityConfigReader() {
     }
@@ -147,6 +147,8 @@ public final class SecurityConfigReader {
                 Duration.ofMillis(limits.integer("read_timeout_ms", (int) d.readTimeout().toMillis(), 100,
                         (int) Duration.ofDays(1).toMillis())),
                 limits.integer("max_connections", d.maxConnections(), 1, 1_000_000),
-                limits.integer("max_json_depth", d.maxJsonDepth(), 2, 1_000));
+                limits.integer("max_json_depth", d.maxJsonDepth(), 2, 1_000),
+                limits.integer("max_embedding_inputs", d.maxEmbeddingInputs(), 1, 1_000_000),
+                limits.integer("max_embedding_input_chars", d.maxEmbeddingInputChars(), 1, Integer.MAX_VALUE));
     }
 }

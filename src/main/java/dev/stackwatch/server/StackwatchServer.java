@@ -55,6 +55,8 @@ import dev.stackwatch.telemetry.metrics.MetricsObserver;
 import dev.stackwatch.telemetry.metrics.PrometheusSink;
 import dev.stackwatch.telemetry.metrics.StateSignals;
 import dev.stackwatch.telemetry.metrics.otlp.OtlpMetrics;
+import dev.stackwatch.telemetry.metrics.ObserverFailureCounter;
+import dev.stackwatch.telemetry.tracing.CallerTraceFilter;
 import dev.stackwatch.telemetry.tracing.Tracing;
 import dev.stackwatch.security.EdgeSecurity;
 import dev.stackwatch.security.ApiKey;
@@ -142,6 +144,8 @@ public final class StackwatchServer implements AutoCloseable {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
+        ListenerFailure.checkFree(server, server.managementPort() != ServerConfig.NO_MANAGEMENT
+                && (server.managementPort() != server.port() || server.port() == 0));
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models,
                 server.security().auth().apiKeys().stream().map(ApiKey::name).collect(Collectors.toSet()));
@@ -163,13 +167,14 @@ public final class StackwatchServer implements AutoCloseable {
         observers.add(new MetricsObserver(metrics, metricSink));
         observers.add(new UsageObserver(quotas, metrics));
         observers.add(new ErrorRecordingObserver(recentErrors));
+        ObserverFailureCounter observerFailures = new ObserverFailureCounter(metrics);
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
         ProviderTypes types = ProviderTypes.builtIn(deadlines);
         List<InferenceProvider> bare = config.inferenceProviders().stream()
                 .map(p -> types.create(p, config.models())).toList();
         List<InferenceProvider> providers = bare.stream()
-                .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
+                .<InferenceProvider>map(p -> new ObservedProvider(p, observers, observerFailures)).toList();
         // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
         Optional<Handler> passthrough = bare.stream()
                 .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough(server.maxRequestBodyBytes()).stream() : Stream.empty())
@@ -195,7 +200,8 @@ public final class StackwatchServer implements AutoCloseable {
         InferenceHandlers inference = new InferenceHandlers(catalog,
                 new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth(),
                         deadlines),
-                new RequestParser(limits.maxMessages(), limits.maxTokens()), json, responses);
+                new RequestParser(limits.maxMessages(), limits.maxTokens(), limits.maxEmbeddingInputs(),
+                        limits.maxEmbeddingInputChars()), json, responses);
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
@@ -244,7 +250,9 @@ public final class StackwatchServer implements AutoCloseable {
         Set<String> inferencePosts = api.routes().stream()
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
                 .map(ApiRoute::template).collect(Collectors.toSet());
-        ApiChain chain = new ApiChain(new RequestIdFilter(), tracing.map(Tracing::filter),
+        // With tracing off, the caller's trace id still reaches the logs and x-trace-id.
+        ApiChain chain = new ApiChain(new RequestIdFilter(),
+                tracing.<Filter>map(Tracing::filter).orElseGet(CallerTraceFilter::new),
                 new AccessLogFilter(Level.INFO, managementOnApiPort),
                 new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),
                 new HttpErrorFilter(recentErrors), errors.boundary(), api.labels(),

@@ -15,7 +15,7 @@ import java.time.Duration;
 class RequestDecodingFuzzTest {
     private final JsonBodyReader reader = new JsonBodyReader(1024 * 1024, Duration.ofSeconds(5),
             Json.DEFAULT_MAX_NESTING_DEPTH, new DeadlineTimer("fuzz-read-deadlines"));
-    private final RequestParser parser = new RequestParser(64, 4096);
+    private final RequestParser parser = new RequestParser(64, 4096, 64, 64 * 1024);
 
     @FuzzTest(maxDuration = "5m")
     void decodeAndValidate(byte @NotNull [] body) {

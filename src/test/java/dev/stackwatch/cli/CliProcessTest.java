@@ -1,6 +1,7 @@
 package dev.stackwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.client.OpenAIClient;
@@ -76,12 +77,16 @@ class CliProcessTest {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             ProcessBuilder pb = java("--config", config.toString());
             pb.environment().put("LLS_PORT", String.valueOf(taken.getLocalPort()));
+            Path stdout = dir.resolve("stdout.txt");
+            pb.redirectOutput(stdout.toFile());
             Process p = pb.start();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits instead of running without a listener");
             String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertEquals(1, p.exitValue(), stderr);
-            assertTrue(stderr.endsWith("stackwatch: cannot start: cannot listen on 127.0.0.1:" + taken.getLocalPort()
-                    + ", the API port (server.port / LLS_PORT): Address already in use"), stderr);
+            assertEquals(2, p.exitValue(), "like any other configuration error: " + stderr);
+            assertEquals("stackwatch: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ", the API port (server.port / LLS_PORT): Address already in use", stderr);
+            String logs = Files.readString(stdout);
+            assertFalse(logs.contains("ERROR") || logs.contains("\tat "), "no ERROR lines or stack traces: " + logs);
         }
     }
 

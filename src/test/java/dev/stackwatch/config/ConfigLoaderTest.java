@@ -2,16 +2,20 @@ package dev.stackwatch.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,6 +164,37 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ProviderTypes.builtIn(deadlines).create(c.inferenceProviders().getFirst(), c.models()));
         assertEquals("run.yaml: providers.inference[0].config.error_rate: 2.0 is out of range (0.0..1.0)", e.getMessage());
+    }
+
+    @Test
+    void unknownSimulatorKeysAreWarnedLikeOtherProviders() {
+        RunConfig c = parse(MINIMAL.replace("inline::simulator}",
+                "inline::simulator, config: {ttft_ms: 5, ttft: 5}}"), Map.of());
+        ProviderTypes.builtIn(deadlines).create(c.inferenceProviders().getFirst(), c.models()).close();
+        assertEquals(List.of("run.yaml: providers.inference[0].config.ttft: unknown key, ignored"), warnings);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsNamedWithTheOffendingByte(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "providers:\n  inference: []\n# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of(), w -> {}).load(file));
+        assertEquals(file + ": not valid UTF-8 text: byte 0xE9 at line 3 (byte offset 32); save the file as UTF-8",
+                e.getMessage());
+    }
+
+    @Test
+    void aFifoAsConfigFailsAtOnceInsteadOfWaitingForAWriter(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("run.yaml");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo " + fifo);
+        ConfigException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(ConfigException.class,
+                () -> new ConfigLoader(Map.of(), w -> {}).load(fifo)));
+        assertEquals(fifo + ": not a regular file (a directory, FIFO, socket or device); give the path of a YAML file",
+                e.getMessage());
+        ConfigException directory = assertThrows(ConfigException.class,
+                () -> new ConfigLoader(Map.of(), w -> {}).load(dir));
+        assertTrue(directory.getMessage().startsWith(dir + ": not a regular file"), directory.getMessage());
     }
 
     @Test

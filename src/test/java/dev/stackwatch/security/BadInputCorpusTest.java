@@ -126,6 +126,41 @@ class BadInputCorpusTest {
         assertFalse(received.contains("Exception") || received.contains("SMUGGLED"), received);
     }
 
+    /** Well-formed JSON with a field of the wrong type or size: a 400 whose message names the field. */
+    static Stream<Arguments> badFields() {
+        String embed = "{\"model\":\"sim-embed\",\"input\":%s}";
+        String manyInputs = "[" + "\"a\",".repeat(2048) + "\"a\"]";
+        String bigInputs = "[\"" + "x".repeat(600_000) + "\",\"" + "y".repeat(400_001) + "\"]";
+        return Stream.of(
+                Arguments.of("tools is a string", "/v1/chat/completions", CHAT.formatted("hi", ",\"tools\":\"x\""),
+                        "tools"),
+                Arguments.of("a tool is a number", "/v1/chat/completions", CHAT.formatted("hi", ",\"tools\":[1]"),
+                        "tools[0]"),
+                Arguments.of("tool_choice is a number", "/v1/chat/completions",
+                        CHAT.formatted("hi", ",\"tool_choice\":5"), "tool_choice"),
+                Arguments.of("tool_choice is an unknown word", "/v1/chat/completions",
+                        CHAT.formatted("hi", ",\"tool_choice\":\"always\""), "tool_choice"),
+                Arguments.of("response_format is a string", "/v1/chat/completions",
+                        CHAT.formatted("hi", ",\"response_format\":\"json\""), "response_format"),
+                Arguments.of("response_format has no type", "/v1/chat/completions",
+                        CHAT.formatted("hi", ",\"response_format\":{}"), "response_format"),
+                Arguments.of("2049 embedding inputs", "/v1/embeddings", embed.formatted(manyInputs), "input"),
+                Arguments.of("embedding inputs over 1,000,000 characters", "/v1/embeddings",
+                        embed.formatted(bigInputs), "input"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFields")
+    void badFieldsAreRefusedNamingTheField(String name, String path, String body, String field) throws Exception {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, res.statusCode(), name + ": " + res.body());
+        JsonNode error = JSON.readTree(res.body()).path("error");
+        assertTrue(error.path("message").asText().startsWith("'" + field + "': "), res.body());
+        assertEquals("invalid_request_error", error.path("type").asText(), res.body());
+    }
+
     @Test
     void escapedControlCharactersAndLoneSurrogatesAreFineText() throws Exception {
         for (String text : new String[] {"a\\u0000\\u001b[31mb", "\\ud800", "\\udfff\\ud800"}) {

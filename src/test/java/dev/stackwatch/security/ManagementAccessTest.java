@@ -11,7 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,12 +46,35 @@ class ManagementAccessTest {
     }
 
     @Test
+    void theConsoleNeedsTheMetricsTokenAsABearerOrAsTheBasicPasswordABrowserAsksFor() throws Exception {
+        try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR + """
+                server:
+                  management: {metrics_token: %s}
+                """.formatted(METRICS));
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Management m = new Management(http, server.managementPort());
+            for (String path : new String[] {"/console", "/console/", "/console/data"}) {
+                HttpResponse<String> noToken = m.get(path, null);
+                assertErrorShape(noToken, 401, "invalid_api_key");
+                assertEquals("Basic realm=\"stackwatch console\", charset=\"UTF-8\"",
+                        noToken.headers().firstValue("WWW-Authenticate").orElseThrow(), path);
+                assertErrorShape(m.get(path, ADMIN), 401, "invalid_api_key");
+                assertErrorShape(m.basic(path, "admin:" + ADMIN), 401, "invalid_api_key");
+                assertEquals(200, m.get(path, METRICS).statusCode(), path + " with the bearer token");
+                assertEquals(200, m.basic(path, "anyone:" + METRICS).statusCode(), path + " with Basic");
+            }
+            assertEquals(200, m.get("/health", null).statusCode(), "probes stay open");
+        }
+    }
+
+    @Test
     void withoutAnAdminTokenChangesAreAllowedFromLoopbackAndMetricsAreOpen() throws Exception {
         try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR);
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             Management m = new Management(http, server.managementPort());
             assertEquals(200, m.get("/metrics", null).statusCode(), "no metrics token configured");
             assertEquals(200, m.post("/loggers/stackwatch.test.guard", null).statusCode(), "127.0.0.1 is loopback");
+            assertEquals(200, m.get("/console/data", null).statusCode(), "no metrics token: the console is open too");
         }
     }
 
@@ -81,6 +106,12 @@ class ManagementAccessTest {
     private record Management(HttpClient http, int port) {
         HttpResponse<String> get(String path, String token) throws Exception {
             return send(request(path, token).GET());
+        }
+
+        HttpResponse<String> basic(String path, String userAndPassword) throws Exception {
+            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + Base64.getEncoder()
+                            .encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8))).GET());
         }
 
         HttpResponse<String> post(String path, String token) throws Exception {

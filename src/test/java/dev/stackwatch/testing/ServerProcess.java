@@ -28,8 +28,14 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts with only {@code env} (plus PATH/HOME) and free ports, output in {@code dir}; waits until it serves. */
     public ServerProcess(Path dir, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", System.getProperty("java.class.path"), "dev.stackwatch.Main"));
+        this(dir, List.of(), env, args);
+    }
+
+    /** As above, with JVM options such as {@code -Xmx256m} before the main class. */
+    public ServerProcess(Path dir, List<String> jvmOptions, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.stackwatch.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();

@@ -36,6 +36,11 @@ public final class SimulatorUpstream implements AutoCloseable {
 
     /** Models sim-chat (llm) and sim-embed (embedding, 64 dimensions); {@code config} is the simulator's config map. */
     public static SimulatorUpstream start(String config) {
+        return start(config, 0);
+    }
+
+    /** On a given port (0: any free one), e.g. to bring back an upstream a test stopped, where its clients expect it. */
+    public static SimulatorUpstream start(String config, int port) {
         RunConfig c = TestServers.config("""
                 version: 2
                 providers:
@@ -49,7 +54,7 @@ public final class SimulatorUpstream implements AutoCloseable {
                   - {model_id: sim-embed, provider_id: simulator, model_type: embedding, metadata: {embedding_dimension: 64}}
                 """.formatted(config));
         Queue<Seen> seen = new ConcurrentLinkedQueue<>();
-        StackwatchServer server = StackwatchServer.start(c.withServer(c.server().withPorts(0, ServerConfig.NO_MANAGEMENT)),
+        StackwatchServer server = StackwatchServer.start(c.withServer(c.server().withPorts(port, ServerConfig.NO_MANAGEMENT)),
                 List.of(recorder(seen), new FaultInjectionFilter(FaultInjectionFilter.Fault.NONE, Duration.ofSeconds(30))));
         Polling.await(Duration.ofSeconds(20), "simulator models ready", () -> server.catalog().anyReady());
         return new SimulatorUpstream(server, seen);

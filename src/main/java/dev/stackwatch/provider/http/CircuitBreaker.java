@@ -3,13 +3,23 @@ package dev.stackwatch.provider.http;
 import dev.stackwatch.inference.ProviderException;
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closed / open / half-open breaker for one upstream. After {@code threshold} consecutive failures it opens and calls
- * fail at once for {@code openFor}; then one probe call is let through (half-open): success closes it, failure opens
- * it again. Failing fast keeps a dead upstream from holding every client for a full timeout.
+ * fail at once for {@code openFor}; then one probe call is let through (half-open): its first byte of a good answer
+ * closes it (so a long stream never holds every other call off), a failure opens it again. Failing fast keeps a dead
+ * upstream from holding every client for a full timeout.
+ *
+ * <p>Background health checks close it too, so readiness heals without API traffic (an unready pod gets none): a
+ * passing check closes a half-open circuit, and an open one as soon as a check has seen the upstream fail since it
+ * opened and then pass, i.e. recover. A check passing while the circuit is freshly open proves less (the model list
+ * may answer while generation fails), so that waits for {@code openFor}. Every transition is logged once.
  */
 public final class CircuitBreaker {
+    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
+
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
     private final String providerId;
@@ -21,6 +31,8 @@ public final class CircuitBreaker {
     private long openedAt;
     private boolean probeInFlight;
     private String lastFailure;
+    /** A health check failed since the circuit last opened: the next passing one shows the upstream recovered. */
+    private boolean checkFailedWhileOpen;
 
     public CircuitBreaker(String providerId, int threshold, Duration openFor, LongSupplier nanoClock) {
         this.providerId = providerId;
@@ -36,7 +48,7 @@ public final class CircuitBreaker {
             if (waited < openFor.toNanos()) {
                 throw rejection(Duration.ofNanos(openFor.toNanos() - waited));
             }
-            state = State.HALF_OPEN;
+            moveTo(State.HALF_OPEN, "open for " + openFor.toMillis() + " ms; letting one probe call through");
         }
         if (state == State.HALF_OPEN) {
             if (probeInFlight) {
@@ -47,19 +59,51 @@ public final class CircuitBreaker {
     }
 
     public synchronized void success() {
-        state = State.CLOSED;
-        consecutiveFailures = 0;
-        probeInFlight = false;
+        close("a call succeeded");
+    }
+
+    /**
+     * The upstream began a good answer (its first token or relayed byte). A probe has then proved the upstream, so
+     * the circuit closes now rather than when a stream that may last minutes ends.
+     */
+    public synchronized void answered() {
+        if (state == State.HALF_OPEN) {
+            close("the probe call got its first byte of a good answer");
+        }
     }
 
     public synchronized void failure(String why) {
         consecutiveFailures++;
         lastFailure = why;
-        if (state == State.HALF_OPEN || consecutiveFailures >= threshold) {
-            state = State.OPEN;
-            openedAt = nanoClock.getAsLong();
+        if (state == State.HALF_OPEN) {
+            open("the probe call failed: " + why);
+        } else if (consecutiveFailures >= threshold) {
+            if (state == State.CLOSED) {
+                open(consecutiveFailures + " consecutive failures; last: " + why);
+            } else {
+                openedAt = nanoClock.getAsLong();
+            }
         }
         probeInFlight = false;
+    }
+
+    /** A background health check reached the upstream: closes the circuit as the class comment says. */
+    public synchronized void healthCheckPassed() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state() == State.HALF_OPEN) {
+            close("a health check passed after the open period");
+        } else if (checkFailedWhileOpen) {
+            close("a health check passed after failing while the circuit was open: the upstream recovered");
+        }
+    }
+
+    /** A background health check could not reach the upstream. */
+    public synchronized void healthCheckFailed() {
+        if (state != State.CLOSED) {
+            checkFailedWhileOpen = true;
+        }
     }
 
     /** The call ended without telling anything about the upstream (e.g. the client left); a probe may be retried. */
@@ -80,6 +124,29 @@ public final class CircuitBreaker {
         return now == State.CLOSED ? "circuit closed"
                 : "circuit " + now.name().toLowerCase().replace('_', '-') + " after " + consecutiveFailures
                         + " consecutive failures; last: " + lastFailure;
+    }
+
+    private void open(String why) {
+        openedAt = nanoClock.getAsLong();
+        checkFailedWhileOpen = false;
+        moveTo(State.OPEN, why);
+    }
+
+    private void close(String why) {
+        consecutiveFailures = 0;
+        probeInFlight = false;
+        if (state != State.CLOSED) {
+            moveTo(State.CLOSED, why);
+        }
+    }
+
+    private void moveTo(State next, String why) {
+        state = next;
+        switch (next) {
+            case OPEN -> LOG.warn("circuit of provider {} opened: {}", providerId, why);
+            case HALF_OPEN -> LOG.info("circuit of provider {} half-open: {}", providerId, why);
+            case CLOSED -> LOG.info("circuit of provider {} closed: {}", providerId, why);
+        }
     }
 
     private ProviderException rejection(Duration retryAfter) {

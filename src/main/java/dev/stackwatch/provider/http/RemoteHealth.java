@@ -2,7 +2,10 @@ package dev.stackwatch.provider.http;
 
 import dev.stackwatch.inference.ProviderHealth;
 
-/** Health of a remote provider: the upstream answers its model listing, and the circuit is not open. */
+/**
+ * Health of a remote provider: the upstream answers its model listing, and the circuit is not open. Each check also
+ * tells the breaker what it saw, so an open circuit closes once the upstream is back even with no API traffic.
+ */
 public final class RemoteHealth {
     private RemoteHealth() {
     }
@@ -11,8 +14,10 @@ public final class RemoteHealth {
         try {
             lister.listModels();
         } catch (UpstreamFailure f) {
+            breaker.healthCheckFailed();
             return ProviderHealth.error("upstream check failed: " + f.getMessage() + "; " + breaker.describe());
         }
+        breaker.healthCheckPassed();
         return breaker.state() == CircuitBreaker.State.CLOSED ? ProviderHealth.ok()
                 : ProviderHealth.error("upstream answers, but " + breaker.describe());
     }

@@ -20,23 +20,42 @@ public final class UpstreamGuard implements UpstreamStatus {
 
     /** Whether this attempt may still be repeated, and whether the upstream answered with a failure of its own. */
     public static final class Progress {
+        private final Runnable onAnswer;
         private boolean begun;
+        private boolean answered;
         private String upstreamFailure;
+
+        Progress(Runnable onAnswer) {
+            this.onAnswer = onAnswer;
+        }
 
         public TokenSink track(TokenSink sink) {
             return new TokenSink() {
                 @Override
                 public void token(String text) {
                     begin();
+                    answered();
                     sink.token(text);
                 }
 
                 @Override
                 public void toolCalls(JsonNode deltas) {
                     begin();
+                    answered();
                     sink.toolCalls(deltas);
                 }
             };
+        }
+
+        /**
+         * The upstream began a good answer: a half-open circuit closes now, so one long probe stream never makes
+         * every other call to this provider fail fast until it ends.
+         */
+        public void answered() {
+            if (!answered) {
+                answered = true;
+                onAnswer.run();
+            }
         }
 
         /**
@@ -83,7 +102,7 @@ public final class UpstreamGuard implements UpstreamStatus {
             breaker.acquire();
             budget.deposit();
             for (int retry = 0; ; retry++) {
-                Progress progress = new Progress();
+                Progress progress = new Progress(breaker::answered);
                 try {
                     T result = attempt.run(progress);
                     if (progress.upstreamFailure != null) {

@@ -68,6 +68,8 @@ final class LlamaStackPassthrough implements Handler {
                 progress.begin();
                 if (response.status() >= 500) {
                     progress.upstreamFailed(what + ": upstream answered " + response.status());
+                } else {
+                    progress.answered();
                 }
                 relay(response, res);
             }

@@ -53,6 +53,8 @@ public final class SimulatorProvider implements InferenceProvider {
     /** Reads the provider's {@code config} and each routed model's {@code metadata} overrides; config errors name the field. */
     public static SimulatorProvider create(ProviderConfig config, List<ModelConfig> models) {
         ConfigNode node = config.config();
+        // Only the provider's config: a model's metadata is free-form (shown by /v1/models) besides these keys.
+        node.warnUnknownKeys(SimulatorSettings.KEYS);
         SimulatorSettings defaults = SimulatorSettings.read(node, SimulatorSettings.BUILT_IN);
         Map<String, SimulatorSettings> perModel = new HashMap<>();
         for (ModelConfig m : models) {

@@ -2,6 +2,7 @@ package dev.stackwatch.provider.simulator;
 
 import dev.stackwatch.config.ConfigNode;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * How one simulated model behaves. Provider-level values in {@code config} are defaults; a model's {@code metadata}
@@ -12,6 +13,10 @@ record SimulatorSettings(Duration timeToFirstToken, Duration interTokenDelay, do
 
     static final SimulatorSettings BUILT_IN = new SimulatorSettings(Duration.ofMillis(80), Duration.ofMillis(20), 0.2,
             0.0, Duration.ZERO, 384, 16, 64);
+
+    /** Every key {@link #read} understands, in the provider's {@code config} as in a model's {@code metadata}. */
+    static final Set<String> KEYS = Set.of("ttft_ms", "inter_token_ms", "jitter", "error_rate", "load_time_ms",
+            "embedding_dimension", "min_tokens", "max_tokens");
 
     static SimulatorSettings read(ConfigNode node, SimulatorSettings defaults) {
         int minTokens = node.integer("min_tokens", defaults.minTokens(), 1, 100_000);

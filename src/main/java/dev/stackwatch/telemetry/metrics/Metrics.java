@@ -72,6 +72,7 @@ public final class Metrics {
     private final Gauge quotaLimit;
     private final Counter quotaStoreErrors;
     private final Gauge quotaStoreUp;
+    private final Counter telemetryErrors;
 
     private record SeriesKey(String model, Operation operation, boolean stream) {}
 
@@ -160,6 +161,8 @@ public final class Metrics {
         for (String operation : List.of("admit", "settle", "read")) {
             quotaStoreErrors.labelValues(operation);
         }
+        telemetryErrors = counter("llamastack_telemetry_errors_total",
+                "Times a telemetry observer threw; the request went on without it", "observer");
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -251,6 +254,11 @@ public final class Metrics {
     /** {@code reason}: {@code missing} or {@code rejected}; the only two ways auth refuses. */
     public void authFailed(String reason) {
         authFailures.labelValues(reason).inc();
+    }
+
+    /** {@code observer}: one of the observers the server wires, so the label stays bounded. */
+    public void telemetryFailed(String observer) {
+        telemetryErrors.labelValues(observer).inc();
     }
 
     public void connectionOpened() {

@@ -4,8 +4,10 @@ import io.opentelemetry.api.trace.SpanContext;
 import org.slf4j.MDC;
 
 /**
- * Puts the current span's ids in the logging MDC (as {@code trace_id} / {@code span_id}) for as long as the span is
- * current, and puts back what was there before. Only sampled spans: an id that leads to no stored trace misleads.
+ * Puts a span's ids in the logging MDC (as {@code trace_id} / {@code span_id}) for as long as the span is current,
+ * and puts back what was there before. Only ids that lead somewhere: a span that is sampled (stored here or by the
+ * caller), or one whose trace the caller started ({@link #forTrace}), which joins these lines to the caller's logs
+ * and traces even when this server stores no span of it.
  */
 final class TraceMdc implements AutoCloseable {
     static final String TRACE_ID = "trace_id";
@@ -16,7 +18,16 @@ final class TraceMdc implements AutoCloseable {
     private final boolean active;
 
     TraceMdc(SpanContext span) {
-        this.active = span.isSampled();
+        this(span, span.isSampled());
+    }
+
+    /** {@code show}: whether the ids lead somewhere, so belong in the log lines. */
+    static TraceMdc forTrace(SpanContext span, boolean show) {
+        return new TraceMdc(span, show && span.isValid());
+    }
+
+    private TraceMdc(SpanContext span, boolean show) {
+        this.active = show;
         this.previousTraceId = active ? MDC.get(TRACE_ID) : null;
         this.previousSpanId = active ? MDC.get(SPAN_ID) : null;
         if (active) {

@@ -34,7 +34,8 @@ import java.util.Optional;
 /**
  * The HTTP server span of each API request. A W3C {@code traceparent} from the client becomes its parent (and decides
  * sampling under the parent-based sampler). The span is current, and its ids are in the MDC, while the rest of the
- * chain runs: inner filters and observers (access log, metrics exemplars, GenAI spans) all see it.
+ * chain runs: inner filters and observers (access log, metrics exemplars, GenAI spans) all see it. Its trace id is in
+ * the MDC and {@code x-trace-id} when it is sampled or continues a caller's trace (sampled there or not).
  */
 public final class TracingFilter implements Filter {
     public static final String TRACE_ID_HEADER = "x-trace-id";
@@ -65,12 +66,14 @@ public final class TracingFilter implements Filter {
             }
             req.headers().first(HeaderNames.USER_AGENT).ifPresent(agent -> span.setAttribute(USER_AGENT, agent));
         }
-        if (span.getSpanContext().isSampled()) {
+        // A caller's trace id joins logs across services even when this span is not sampled (not exported).
+        boolean joinable = span.getSpanContext().isSampled() || Span.fromContext(parent).getSpanContext().isValid();
+        if (joinable) {
             // Before proceeding: a stream sends its headers with the first token.
             res.header(TRACE_ID_HEADER, span.getSpanContext().getTraceId());
         }
         Scope scope = parent.with(span).makeCurrent();
-        TraceMdc mdc = new TraceMdc(span.getSpanContext());
+        TraceMdc mdc = TraceMdc.forTrace(span.getSpanContext(), joinable);
         try {
             chain.proceed();
         } catch (RuntimeException | Error e) {

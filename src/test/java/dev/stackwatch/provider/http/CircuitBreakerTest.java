@@ -4,15 +4,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.inference.ProviderException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The breaker's state machine on a hand-driven clock, so the open period needs no waiting. */
 class CircuitBreakerTest {
     private final AtomicLong now = new AtomicLong();
     private final CircuitBreaker breaker = new CircuitBreaker("p", 3, Duration.ofSeconds(10), now::get);
+
+    private final Logger log = (Logger) LoggerFactory.getLogger(CircuitBreaker.class);
+    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+    @BeforeEach
+    void capture() {
+        events.start();
+        log.addAppender(events);
+    }
+
+    @AfterEach
+    void release() {
+        log.detachAppender(events);
+    }
+
+    private List<String> logged() {
+        return events.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
 
     private void fail(int times) {
         for (int i = 0; i < times; i++) {
@@ -58,5 +83,71 @@ class CircuitBreakerTest {
         breaker.failure("still down");
         assertEquals(CircuitBreaker.State.OPEN, breaker.state());
         assertTrue(breaker.describe().contains("still down"), breaker.describe());
+    }
+
+    @Test
+    void aProbesFirstByteClosesTheCircuitSoOtherCallsNeedNotWaitForItsEnd() {
+        fail(3);
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        breaker.acquire();
+        assertThrows(ProviderException.class, breaker::acquire, "while the probe waits for its answer");
+        breaker.answered();
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        breaker.acquire();
+        breaker.success();
+    }
+
+    @Test
+    void anAnswerOutsideAProbeChangesNothing() {
+        fail(3);
+        breaker.answered();
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a call that began before the circuit opened");
+    }
+
+    @Test
+    void aHealthCheckThatSawTheUpstreamDownAndThenUpClosesTheCircuitBeforeTheOpenPeriodEnds() {
+        fail(3);
+        breaker.healthCheckPassed();
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a listing that answers proves little on its own");
+        breaker.healthCheckFailed();
+        breaker.healthCheckPassed();
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        breaker.acquire();
+    }
+
+    @Test
+    void aHealthCheckClosesAHalfOpenCircuit() {
+        fail(3);
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        breaker.healthCheckPassed();
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+    }
+
+    @Test
+    void aCheckThatFailedBeforeTheCircuitOpenedDoesNotCountAsRecovery() {
+        fail(2);
+        breaker.healthCheckFailed();
+        fail(1);
+        breaker.healthCheckPassed();
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+    }
+
+    @Test
+    void everyTransitionIsOneLogLineWithTheProviderAndTheReason() {
+        fail(3);
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        breaker.acquire();
+        breaker.failure("still down");
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        breaker.acquire();
+        breaker.success();
+        breaker.success();
+
+        assertEquals(List.of(
+                "WARN circuit of provider p opened: 3 consecutive failures; last: boom 2",
+                "INFO circuit of provider p half-open: open for 10000 ms; letting one probe call through",
+                "WARN circuit of provider p opened: the probe call failed: still down",
+                "INFO circuit of provider p half-open: open for 10000 ms; letting one probe call through",
+                "INFO circuit of provider p closed: a call succeeded"), logged());
     }
 }

@@ -116,8 +116,9 @@ class JsonLogsProcessTest {
                     && s.parentSpanId().equals(serverSpan.spanId())), "the provider call's span is its child");
 
             assertEquals("/v1/embeddings", accessLine(lines, generatedId).get("endpoint").asText());
-            assertFalse(accessLine(lines, generatedId).has("trace_id"), "unsampled requests carry no trace id");
-            assertTrue(embeddings.headers().firstValue("x-trace-id").isEmpty());
+            assertEquals(UNSAMPLED_TRACE_ID, accessLine(lines, generatedId).path("trace_id").asText(),
+                    "an unsampled caller's trace id still joins the logs");
+            assertEquals(UNSAMPLED_TRACE_ID, embeddings.headers().firstValue("x-trace-id").orElseThrow());
             assertTrue(receiver.trace(UNSAMPLED_TRACE_ID).isEmpty());
             assertTrue(lines.stream().anyMatch(l -> isAccess(l) && l.path("status").asInt() == 404
                     && "other".equals(l.path("endpoint").asText())), "unmatched routes are 'other'");

@@ -104,6 +104,7 @@ class MetricsDocTest {
                 p -> Optional.of(CircuitBreaker.State.CLOSED)));
         metrics.authFailed("missing");
         metrics.limitRefused("rate_limit");
+        metrics.telemetryFailed("MetricsObserver");
         MetricsObserver observer = new MetricsObserver(metrics);
         observer.modelLoaded(model, "inline::simulator", Duration.ofMillis(5), null);
         CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null);

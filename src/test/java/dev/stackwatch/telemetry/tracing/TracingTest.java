@@ -222,7 +222,8 @@ class TracingTest {
             assertEquals(Optional.of(traceId), sampled.headers().firstValue("x-trace-id"));
             HttpResponse<String> unsampled = http.send(base + "/v1/models", null,
                     "traceparent", "00-" + "%032x".formatted(i + 1001) + "-" + CLIENT_SPAN_ID + "-00");
-            assertEquals(Optional.empty(), unsampled.headers().firstValue("x-trace-id"));
+            assertEquals(Optional.of("%032x".formatted(i + 1001)), unsampled.headers().firstValue("x-trace-id"),
+                    "the caller's trace id joins logs even when no span is exported");
         }
         server.close();
         server = null;
@@ -240,6 +241,8 @@ class TracingTest {
         HttpResponse<String> res = http.send("http://127.0.0.1:" + server.port() + "/v1/models", null,
                 "traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN_ID + "-01");
         assertEquals(200, res.statusCode());
-        assertEquals(Optional.empty(), res.headers().firstValue("x-trace-id"));
+        assertEquals(Optional.of(TRACE_ID), res.headers().firstValue("x-trace-id"), "the caller's trace, not exported");
+        HttpResponse<String> untraced = http.send("http://127.0.0.1:" + server.port() + "/v1/models", null);
+        assertEquals(Optional.empty(), untraced.headers().firstValue("x-trace-id"), "no caller trace, no id");
     }
 }
