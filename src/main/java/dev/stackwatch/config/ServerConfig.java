@@ -24,6 +24,10 @@ public record ServerConfig(String host, int port, int managementPort, long maxRe
                 security);
     }
 
+    public ServerConfig withHost(String newHost) {
+        return new ServerConfig(newHost, port, managementPort, maxRequestBodyBytes, health, drainTimeout, security);
+    }
+
     public ServerConfig withPorts(int newPort, int newManagementPort) {
         return new ServerConfig(host, newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout,
                 security);

@@ -1,12 +1,20 @@
 package dev.stackwatch.health;
 
-/** One named check in a probe's answer; {@code reason} says why when it failed and is absent when it passed. */
+/**
+ * One named check in a probe's answer; {@code reason} says why when it failed or warns and is absent when it passed.
+ * A {@code warn} is a failure worth reporting that does not fail the probe (an optional provider that is down).
+ */
 public record Check(String name, String status, String reason) {
     public static final String PASS = "pass";
+    public static final String WARN = "warn";
     public static final String FAIL = "fail";
 
     public static Check pass(String name) {
         return new Check(name, PASS, null);
+    }
+
+    public static Check warn(String name, String reason) {
+        return new Check(name, WARN, reason);
     }
 
     public static Check fail(String name, String reason) {
@@ -14,6 +22,6 @@ public record Check(String name, String status, String reason) {
     }
 
     public boolean passed() {
-        return PASS.equals(status);
+        return !FAIL.equals(status);
     }
 }

@@ -15,6 +15,7 @@ import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.api.RequestParser;
 import dev.stackwatch.config.ModelConfig;
+import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.console.ConsoleEndpoints;
@@ -151,8 +152,10 @@ public final class StackwatchServer implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
         Lifecycle lifecycle = new Lifecycle();
+        Set<String> requiredProviders = config.inferenceProviders().stream().filter(ProviderConfig::required)
+                .map(ProviderConfig::providerId).collect(Collectors.toSet());
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
-                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
+                requiredProviders, lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND));
         Map<String, UpstreamStatus> upstreams = new HashMap<>();
         for (InferenceProvider p : bare) {
             if (p instanceof RemoteProvider remote) {
