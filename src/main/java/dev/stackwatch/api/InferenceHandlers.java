@@ -66,7 +66,7 @@ public final class InferenceHandlers {
     private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format) {
         InFlight inFlight = inFlight(req);
         RoutedModel routed = route(in.model(), ModelType.LLM);
-        var request = in.toRequest(routed.model());
+        var request = in.toRequest(routed.model(), RequestArrival.of(req));
         if (!in.stream()) {
             responses.send(res, format.whole(inFlight.interruptibly(
                     () -> routed.provider().generate(request, TokenSink.DISCARD))));

@@ -13,6 +13,7 @@ import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
+import dev.stackwatch.api.RequestArrival;
 import dev.stackwatch.api.RequestParser;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
@@ -198,10 +199,11 @@ public final class StackwatchServer implements AutoCloseable {
         console.register(managementRouting);
         loggers.register(managementRouting);
 
-        // The API's filter chain, outermost first: request id, server span (current for everything inside it, so
+        // The API's filter chain, outermost first: arrival time, request id, server span (current for everything inside it, so
         // metric exemplars carry its trace id), access log, metrics, drain, security (headers, CORS, auth, rate and
         // stream limits), then the route's handler. Traces, logs and metrics see every request, refusals included.
-        HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(new RequestIdFilter());
+        HttpRouting.Builder apiRouting = HttpRouting.builder().addFilter(RequestArrival.filter())
+                .addFilter(new RequestIdFilter());
         tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
         apiRouting.addFilter(new AccessLogFilter(Level.INFO,
                 path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)));

@@ -18,8 +18,10 @@ public final class MetricsObserver implements InferenceObserver {
 
     @Override
     public Call start(CallInfo info) {
+        // Time to first token counts from the request's arrival, the point the client's clock starts from too.
+        long arrival = info.generation() == null ? System.nanoTime() : info.generation().receivedNanos();
         return new MeasuredCall(metrics, info.model().id(), metrics.call(info.model(), info.operation(), info.stream()),
-                info.stream(), System.nanoTime());
+                info.stream(), System.nanoTime(), arrival);
     }
 
     @Override
@@ -34,14 +36,16 @@ public final class MetricsObserver implements InferenceObserver {
         private final CallSeries series;
         private final boolean stream;
         private final long start;
+        private final long arrival;
         private long lastToken;
 
-        MeasuredCall(Metrics metrics, String modelId, CallSeries series, boolean stream, long start) {
+        MeasuredCall(Metrics metrics, String modelId, CallSeries series, boolean stream, long start, long arrival) {
             this.metrics = metrics;
             this.modelId = modelId;
             this.series = series;
             this.stream = stream;
             this.start = start;
+            this.arrival = arrival;
         }
 
         @Override
@@ -51,7 +55,7 @@ public final class MetricsObserver implements InferenceObserver {
                 return;
             }
             if (index == 0) {
-                series.timeToFirstToken().observe(Metrics.seconds(nanoTime - start));
+                series.timeToFirstToken().observe(Metrics.seconds(nanoTime - arrival));
             } else {
                 series.interTokenLatency().observe(Metrics.seconds(nanoTime - lastToken));
             }
