@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * Turns reads of the metrics registry into the console's view. There is no second bookkeeping: every figure is a
  * delta between two scrapes of the same registry /metrics serves. Reads happen when the console asks (no thread of
  * its own); a new point is taken only when the last is at least {@link #MIN_INTERVAL_NANOS} old, so several open
- * pages do not shrink the intervals.
+ * pages do not shrink the intervals. The first read is taken when the sampler is made (server start), so the page's
+ * first request already gets a point, covering everything since then, instead of an all-dashes first view.
  */
 public final class ConsoleSampler {
     static final long MIN_INTERVAL_NANOS = 900_000_000L;
@@ -41,17 +42,17 @@ public final class ConsoleSampler {
         this.exposition = exposition;
         this.errors = errors;
         this.nanoClock = nanoClock;
+        last = PromSnapshot.of(exposition.get());
+        lastNanos = nanoClock.getAsLong();
     }
 
     public synchronized ConsoleView view() {
         PromSnapshot now = PromSnapshot.of(exposition.get());
         long nanos = nanoClock.getAsLong();
-        if (last == null || nanos - lastNanos >= MIN_INTERVAL_NANOS) {
-            if (last != null) {
-                history.addLast(point(last, now, (nanos - lastNanos) / 1e9));
-                if (history.size() > HISTORY) {
-                    history.removeFirst();
-                }
+        if (nanos - lastNanos >= MIN_INTERVAL_NANOS) {
+            history.addLast(point(last, now, (nanos - lastNanos) / 1e9));
+            if (history.size() > HISTORY) {
+                history.removeFirst();
             }
             last = now;
             lastNanos = nanos;
