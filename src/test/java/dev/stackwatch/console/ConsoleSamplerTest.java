@@ -3,15 +3,19 @@ package dev.stackwatch.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Rates and quantiles from consecutive registry reads, with a stepped clock and hand-written expositions. */
 class ConsoleSamplerTest {
+    /** Hand-written text expositions carry no native buckets: quantiles come from the classic ones. */
+    private static final Supplier<MetricSnapshots> NO_NATIVE = () -> MetricSnapshots.builder().build();
 
     private static String exposition(int ok, int notFound, int failed, int slowBucket, int tokens, int inFlight) {
         return """
@@ -42,7 +46,7 @@ class ConsoleSamplerTest {
                 exposition(30, 2, 4, 30, 500, 3)));
         AtomicLong clock = new AtomicLong();
         RecentErrors errors = new RecentErrors(5);
-        ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, errors, clock::get);
+        ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, NO_NATIVE, errors, clock::get);
 
         // The sampler took reads[0] when it was made (server start).
         clock.addAndGet(ConsoleSampler.MIN_INTERVAL_NANOS - 1);
@@ -75,7 +79,7 @@ class ConsoleSamplerTest {
     void theFirstViewAfterStartAlreadyHasAPoint() {
         Deque<String> reads = new ArrayDeque<>(List.of(exposition(0, 0, 0, 0, 0, 0), exposition(8, 0, 2, 8, 40, 1)));
         AtomicLong clock = new AtomicLong();
-        ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, new RecentErrors(5), clock::get);
+        ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, NO_NATIVE, new RecentErrors(5), clock::get);
         clock.set(4_000_000_000L);  // the page opens 4 s after the server started
         List<ConsoleView.Point> history = sampler.view().history();
         assertEquals(1, history.size(), "the first paint has data");
