@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as yaml from 'js-yaml';
-import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Pod, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -18,6 +18,8 @@ import { ServiceMonitor, PodMonitor, PrometheusRule } from '@kubernetes-models/p
 // excess-property checks, which the JSON-schema validation above does not do: Kubernetes schemas allow extra fields).
 const TYPES = {
   'v1/ConfigMap': ['IConfigMap', 'kubernetes-models/v1/ConfigMap'],
+  'v1/Pod': ['IPod', 'kubernetes-models/v1/Pod'],
+  'v1/Secret': ['ISecret', 'kubernetes-models/v1/Secret'],
   'v1/Service': ['IService', 'kubernetes-models/v1/Service'],
   'v1/ServiceAccount': ['IServiceAccount', 'kubernetes-models/v1/ServiceAccount'],
   'apps/v1/Deployment': ['IDeployment', 'kubernetes-models/apps/v1/Deployment'],
@@ -31,6 +33,8 @@ const TYPES = {
 
 const MODELS = {
   'v1/ConfigMap': ConfigMap,
+  'v1/Pod': Pod,
+  'v1/Secret': Secret,
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'apps/v1/Deployment': Deployment,

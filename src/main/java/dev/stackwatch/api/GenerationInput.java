@@ -12,7 +12,7 @@ import java.util.List;
 record GenerationInput(Operation operation, String model, List<ChatMessage> messages, String prompt,
                        SamplingParams params, boolean stream, boolean includeUsage, ObjectNode body) {
 
-    GenerationRequest toRequest(Model resolved) {
-        return new GenerationRequest(operation, resolved, messages, prompt, params, stream, body);
+    GenerationRequest toRequest(Model resolved, long receivedNanos) {
+        return new GenerationRequest(operation, resolved, messages, prompt, params, stream, body, receivedNanos);
     }
 }

@@ -72,7 +72,7 @@ public final class InferenceHandlers {
     private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format) {
         InFlight inFlight = inFlight(req);
         RoutedModel routed = route(in.model(), ModelType.LLM);
-        GenerationRequest request = in.toRequest(routed.model());
+        GenerationRequest request = in.toRequest(routed.model(), RequestArrival.of(req));
         if (!in.stream()) {
             responses.send(res, format.whole(inFlight.interruptibly(
                     () -> routed.provider().generate(request, TokenSink.DISCARD))));

@@ -27,7 +27,7 @@ public final class Bench {
                      .connectTimeout(Duration.ofSeconds(10)).build()) {
             MetricsScraper scraper = options.compareMetrics() == null ? null
                     : new MetricsScraper(http, options.compareMetrics());
-            PromSnapshot before = scraper == null ? null : scraper.scrape();
+            PromSnapshot before = scraper == null ? null : warmUp(http, scraper);
 
             BenchStats stats = new BenchStats();
             LoadDriver driver = new LoadDriver(options, new ChatRequester(http, json, options), stats);
@@ -50,6 +50,32 @@ public final class Bench {
             PromSnapshot after = scraper.scrapeWhen(s -> MetricsComparison.serverRequests(before, s, endpoint) >= responses);
             return report.withComparison(MetricsComparison.of(report, before, after, endpoint, options.model()));
         }
+    }
+
+    /**
+     * Before a compared run, {@link #warmUpRequests()} requests that neither side counts: the first requests pay for
+     * new connections and both JVMs' cold code on paths the server's clock and the client's cover differently, and
+     * on a small run they are the whole tail. Returns the scrape that starts the compared run.
+     */
+    private PromSnapshot warmUp(HttpClient http, MetricsScraper scraper) throws IOException, InterruptedException {
+        PromSnapshot initial = scraper.scrape();
+        BenchOptions warm = new BenchOptions(options.baseUrl(), options.model(), slots(), 0, options.stream(), null,
+                warmUpRequests(), options.promptTokens(), options.maxTokens(), options.timeout(), null, null, false);
+        BenchStats stats = new BenchStats();
+        long start = System.nanoTime();
+        new LoadDriver(warm, new ChatRequester(http, json, warm), stats).run(start);
+        long responses = stats.totals(start).responses();
+        String endpoint = options.chatUrl().getPath();
+        return scraper.scrapeWhen(s -> MetricsComparison.serverRequests(initial, s, endpoint) >= responses);
+    }
+
+    /** Requests the run keeps in flight: its concurrency, or about one second's worth at its rate. */
+    private int slots() {
+        return options.openLoop() ? (int) Math.max(1, Math.ceil(options.rate())) : options.concurrency();
+    }
+
+    int warmUpRequests() {
+        return 2 * slots();
     }
 
     private BenchReport.Setup setup() {

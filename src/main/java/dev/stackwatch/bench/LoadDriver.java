@@ -33,7 +33,7 @@ final class LoadDriver {
                     SplittableRandom random = new SplittableRandom(i);
                     threads.submit(() -> {
                         while (System.nanoTime() < deadline && claim()) {
-                            sendOne(System.nanoTime(), random);
+                            sendOne(0, random);
                         }
                     });
                 }
@@ -62,10 +62,11 @@ final class LoadDriver {
         return options.requests() <= 0 || tickets.getAndIncrement() < options.requests();
     }
 
-    private void sendOne(long intendedNanos, SplittableRandom random) {
+    /** {@code dueNanos} 0 (closed loop): the clock starts once the request is built, when it is sent. */
+    private void sendOne(long dueNanos, SplittableRandom random) {
         String prompt = Prompts.of(options.promptTokens().sample(random), random);
         int maxTokens = options.maxTokens().sample(random);
         stats.sent();
-        stats.record(requester.send(intendedNanos, prompt, maxTokens));
+        stats.record(requester.send(dueNanos == 0 ? System.nanoTime() : dueNanos, prompt, maxTokens));
     }
 }

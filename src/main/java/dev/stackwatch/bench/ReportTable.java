@@ -29,10 +29,11 @@ public final class ReportTable {
         latency(out, "end-to-end", r.endToEnd());
         if (r.comparison() != null) {
             line(out, "");
-            line(out, "%-22s %12s %12s %12s  %s", "client vs server", "client", "server", "tolerance", "");
+            line(out, "%-22s %12s %12s %20s  %s", "client vs server", "client", "server", "client must be in", "");
             for (MetricsComparison.Row row : r.comparison().rows()) {
-                line(out, "%-22s %12s %12s %12s  %s", row.metric(), fmt(row.client()), fmt(row.server()),
-                        row.tolerance() == 0 ? "exact" : "±" + fmt(row.tolerance()), row.agrees() ? "ok" : "DISAGREES");
+                line(out, "%-22s %12s %12s %20s  %s", row.metric(), fmt(row.client()), fmt(row.server()),
+                        row.low() == row.high() ? "exact" : fmt(row.low()) + ".." + fmt(row.high()),
+                        row.agrees() ? "ok" : "DISAGREES");
             }
             line(out, r.comparison().agrees() ? "client and server agree" : "client and server DISAGREE");
         }

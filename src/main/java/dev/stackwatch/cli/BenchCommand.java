@@ -34,7 +34,8 @@ final class BenchCommand {
               --timeout D            per-request timeout (default 60s)
               --json FILE            also write the summary as JSON
               --compare-metrics URL  scrape the server's Prometheus /metrics before and after and compare its counts
-                                     and latency quantiles with the client's (exit code 1 if they disagree)
+                                     and latency quantiles with the client's (exit code 1 if they disagree);
+                                     2 x concurrency warm-up requests first, counted by neither side
               --no-progress          no live progress line on stderr""";
 
     private BenchCommand() {

@@ -15,6 +15,8 @@ public final class Cli {
               serve      the inference server (default)
               simulate   the simulator alone, as an OpenAI-compatible upstream
               bench      load an OpenAI-compatible server and report latencies (optionally beside its /metrics)
+              alert-sink a webhook receiver that prints every Alertmanager notification (scripts/local-stack.sh)
+              help       this list
             run 'java -jar stackwatch.jar COMMAND --help' for a command's options""";
 
     private Cli() {
@@ -24,6 +26,11 @@ public final class Cli {
         // Helidon logs through java.util.logging; send it to SLF4J so every line has one format.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        if (argv.length == 1 && (argv[0].equals("--help") || argv[0].equals("-h"))) {
+            // The top-level help lists every command; 'serve --help' lists the server's own options.
+            System.out.println(USAGE);
+            return 0;
+        }
         boolean named = argv.length > 0 && !argv[0].startsWith("-");
         String command = named ? argv[0] : "serve";
         String[] rest = named ? Arrays.copyOfRange(argv, 1, argv.length) : argv;
@@ -34,6 +41,7 @@ public final class Cli {
                 case "serve" -> ServeCommand.run(rest, env);
                 case "simulate" -> SimulateCommand.run(rest);
                 case "bench" -> BenchCommand.run(rest);
+                case "alert-sink" -> AlertSinkCommand.run(rest);
                 case "help" -> {
                     System.out.println(USAGE);
                     yield 0;

@@ -21,7 +21,7 @@ final class ServeCommand {
     static final String USAGE = """
             usage: java -jar stackwatch.jar [serve] [--config FILE]
               --config FILE   LlamaStack run.yaml (default: $LLAMA_STACK_CONFIG, else the built-in simulator config)
-            environment: LLS_PORT, MANAGEMENT_PORT, LOG_LEVEL (debug|info|warn|error), LOG_FORMAT (json|text),
+            environment: LLS_HOST (listen address, default 0.0.0.0), LLS_PORT, MANAGEMENT_PORT, LOG_LEVEL (debug|info|warn|error), LOG_FORMAT (json|text),
                          LOG_PROMPTS (true|false, default false), OTEL_* (tracing: set OTEL_EXPORTER_OTLP_ENDPOINT)""";
 
     private ServeCommand() {

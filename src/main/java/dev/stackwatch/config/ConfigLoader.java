@@ -33,14 +33,16 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a LlamaStack {@code run.yaml} (or the built-in default), substitutes {@code ${env.*}} references, validates it
- * and applies the {@code LLS_PORT} / {@code MANAGEMENT_PORT} overrides the LlamaStack operator relies on.
+ * and applies the {@code LLS_PORT} / {@code MANAGEMENT_PORT} overrides the LlamaStack operator relies on, and
+ * {@code LLS_HOST} for the listen address (so a one-machine install binds loopback without a run.yaml of its own).
  */
 public final class ConfigLoader {
     public static final String BUILT_IN = "<built-in default config>";
     private static final String DEFAULT_RESOURCE = "/default-run.yaml";
     private static final Set<String> ROOT_KEYS = Set.of("version", "image_name", "distro_name", "apis", "providers",
             "registered_resources", "models", "server");
-    private static final Set<String> PROVIDER_KEYS = Set.of("provider_id", "provider_type", "config", "module");
+    private static final Set<String> PROVIDER_KEYS = Set.of("provider_id", "provider_type", "config", "module",
+            "required");
     private static final Set<String> MODEL_KEYS = Set.of("model_id", "provider_id", "provider_model_id", "model_type",
             "metadata");
     private static final Set<String> SERVER_KEYS = union(Set.of("host", "port", "management_port",
@@ -136,7 +138,7 @@ public final class ConfigLoader {
         server = server.withUsage(UsageConfigReader.read(root.child("server").child("usage"),
                 server.security().auth().apiKeys().stream().map(ApiKey::name).collect(Collectors.toSet()),
                 models.stream().map(ModelConfig::modelId).collect(Collectors.toSet())));
-        return new RunConfig(source, version, imageName, providers, models, applyEnvPorts(server));
+        return new RunConfig(source, version, imageName, providers, models, applyEnv(server));
     }
 
     /** SnakeYAML's messages span several lines with source excerpts; the start-up error must be one line. */
@@ -177,7 +179,7 @@ public final class ConfigLoader {
                 throw entry.child("provider_id").error("duplicate provider id '" + id + "'");
             }
             String type = entry.requiredText("provider_type");
-            providers.add(new ProviderConfig(id, type, entry));
+            providers.add(new ProviderConfig(id, type, entry.bool("required", false), entry));
         }
         return List.copyOf(providers);
     }
@@ -248,10 +250,23 @@ public final class ConfigLoader {
         return Set.copyOf(all);
     }
 
-    private ServerConfig applyEnvPorts(ServerConfig server) {
+    private ServerConfig applyEnv(ServerConfig server) {
         int port = envPort("LLS_PORT", server.port());
         int management = envPort("MANAGEMENT_PORT", server.managementPort());
-        return server.withPorts(port, management);
+        return server.withHost(envHost(server.host())).withPorts(port, management);
+    }
+
+    private String envHost(String fallback) {
+        String value = env.get("LLS_HOST");
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        String host = value.trim();
+        if (host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
+            throw new ConfigException("environment", "LLS_HOST", "'" + value
+                    + "' is not a host name or address (e.g. 127.0.0.1, ::1, 0.0.0.0)");
+        }
+        return host;
     }
 
     private int envPort(String name, int fallback) {

@@ -31,6 +31,11 @@ public record ServerConfig(String host, int port, int managementPort, long maxRe
                 newUsage);
     }
 
+    public ServerConfig withHost(String newHost) {
+        return new ServerConfig(newHost, port, managementPort, maxRequestBodyBytes, health, drainTimeout, security,
+                usage);
+    }
+
     public ServerConfig withPorts(int newPort, int newManagementPort) {
         return new ServerConfig(host, newPort, newManagementPort, maxRequestBodyBytes, health, drainTimeout,
                 security, usage);

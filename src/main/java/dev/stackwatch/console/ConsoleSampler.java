@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -17,7 +18,8 @@ import java.util.function.Supplier;
  * Turns reads of the metrics registry into the console's view. There is no second bookkeeping: every figure is a
  * delta between two scrapes of the same registry /metrics serves. Reads happen when the console asks (no thread of
  * its own); a new point is taken only when the last is at least {@link #MIN_INTERVAL_NANOS} old, so several open
- * pages do not shrink the intervals.
+ * pages do not shrink the intervals. The first read is taken when the sampler is made (server start), so the page's
+ * first request already gets a point, covering everything since then, instead of an all-dashes first view.
  */
 public final class ConsoleSampler {
     static final long MIN_INTERVAL_NANOS = 900_000_000L;
@@ -26,41 +28,52 @@ public final class ConsoleSampler {
     private static final int TOP_KEYS = 5;
 
     private final Supplier<String> exposition;
+    private final Supplier<MetricSnapshots> snapshots;
     private final RecentErrors errors;
     private final LongSupplier nanoClock;
     private final Deque<ConsoleView.Point> history = new ArrayDeque<>();
     private PromSnapshot last;
+    private MetricSnapshots lastNative;
     private long lastNanos;
 
-    /** {@code exposition} renders the registry in the Prometheus text format, exactly as /metrics would. */
-    public ConsoleSampler(Supplier<String> exposition, RecentErrors errors) {
-        this(exposition, errors, System::nanoTime);
+    /**
+     * {@code registry} renders the registry in the Prometheus text format, exactly as /metrics would, and as snapshots,
+     * where latency quantiles come from the native histogram buckets.
+     */
+    public ConsoleSampler(RegistryText registry, RecentErrors errors) {
+        this(registry, registry::snapshots, errors, System::nanoTime);
     }
 
     /** With a clock of the caller's, so tests can step time instead of waiting for it. */
-    ConsoleSampler(Supplier<String> exposition, RecentErrors errors, LongSupplier nanoClock) {
+    ConsoleSampler(Supplier<String> exposition, Supplier<MetricSnapshots> snapshots, RecentErrors errors,
+                   LongSupplier nanoClock) {
         this.exposition = exposition;
+        this.snapshots = snapshots;
         this.errors = errors;
         this.nanoClock = nanoClock;
+        last = PromSnapshot.of(exposition.get());
+        lastNative = snapshots.get();
+        lastNanos = nanoClock.getAsLong();
     }
 
     public synchronized ConsoleView view() {
         PromSnapshot now = PromSnapshot.of(exposition.get());
+        MetricSnapshots nowNative = snapshots.get();
         long nanos = nanoClock.getAsLong();
-        if (last == null || nanos - lastNanos >= MIN_INTERVAL_NANOS) {
-            if (last != null) {
-                history.addLast(point(last, now, (nanos - lastNanos) / 1e9));
-                if (history.size() > HISTORY) {
-                    history.removeFirst();
-                }
+        if (nanos - lastNanos >= MIN_INTERVAL_NANOS) {
+            history.addLast(point(last, now, lastNative, nowNative, (nanos - lastNanos) / 1e9));
+            if (history.size() > HISTORY) {
+                history.removeFirst();
             }
             last = now;
+            lastNative = nowNative;
             lastNanos = nanos;
         }
         return new ConsoleView(List.copyOf(history), state(now), errors.newestFirst());
     }
 
-    private static ConsoleView.Point point(PromSnapshot before, PromSnapshot after, double seconds) {
+    private static ConsoleView.Point point(PromSnapshot before, PromSnapshot after, MetricSnapshots nativeBefore,
+                                           MetricSnapshots nativeAfter, double seconds) {
         Map<String, Double> errorsByStatus = new TreeMap<>();
         for (PromSample s : after.samples()) {
             String status = s.labels().get("status");
@@ -75,9 +88,9 @@ public final class ConsoleSampler {
                 rate(before, after, REQUESTS, Map.of(), seconds),
                 errorsByStatus.values().stream().mapToDouble(Double::doubleValue).sum(),
                 errorsByStatus,
-                quantiles(before, after, "llamastack_request_duration_seconds"),
-                quantiles(before, after, "llamastack_time_to_first_token_seconds"),
-                quantiles(before, after, "llamastack_inter_token_latency_seconds"),
+                quantiles(before, after, nativeBefore, nativeAfter, "llamastack_request_duration_seconds"),
+                quantiles(before, after, nativeBefore, nativeAfter, "llamastack_time_to_first_token_seconds"),
+                quantiles(before, after, nativeBefore, nativeAfter, "llamastack_inter_token_latency_seconds"),
                 rate(before, after, "llamastack_tokens_total", Map.of("type", "output"), seconds),
                 after.sum("llamastack_requests_in_flight", Map.of()),
                 after.sum("llamastack_active_connections", Map.of()));
@@ -88,7 +101,19 @@ public final class ConsoleSampler {
         return Math.max(0, after.sum(name, match) - before.sum(name, match)) / seconds;
     }
 
-    private static ConsoleView.Quantiles quantiles(PromSnapshot before, PromSnapshot after, String histogram) {
+    /**
+     * From the native buckets when the interval has observations there (within {@link NativeQuantiles#relativeError}
+     * above the true quantile); from the classic buckets otherwise, as histogram_quantile would.
+     */
+    private static ConsoleView.Quantiles quantiles(PromSnapshot before, PromSnapshot after,
+                                                   MetricSnapshots nativeBefore, MetricSnapshots nativeAfter,
+                                                   String histogram) {
+        NativeQuantiles n = NativeQuantiles.delta(NativeQuantiles.of(nativeBefore, histogram),
+                NativeQuantiles.of(nativeAfter, histogram));
+        if (n.count() > 0) {
+            return new ConsoleView.Quantiles(millis(n.quantile(0.5)), millis(n.quantile(0.95)),
+                    millis(n.quantile(0.99)));
+        }
         BucketHistogram d = BucketHistogram.delta(before.buckets(histogram, Map.of()), after.buckets(histogram, Map.of()));
         return new ConsoleView.Quantiles(millis(d.quantile(0.5)), millis(d.quantile(0.95)), millis(d.quantile(0.99)));
     }

@@ -2,6 +2,7 @@ package dev.stackwatch.console;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,11 @@ public final class RegistryText implements Supplier<String> {
 
     public RegistryText(PrometheusRegistry registry) {
         this.registry = registry;
+    }
+
+    /** The same metrics as snapshots, where native histogram buckets (absent from the text format) can be read. */
+    public MetricSnapshots snapshots() {
+        return registry.scrape(name -> name.startsWith(PREFIX));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ProviderHealth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -24,23 +25,24 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final ModelCatalog catalog;
     private final ProviderHealthChecks providers;
+    private final Set<String> requiredProviders;
     private final BooleanSupplier draining;
     private final Watchdog watchdog;
     private final List<Supplier<Check>> extraChecks;
     /** The last readiness seen, so a change is logged once rather than on every probe. */
     private final AtomicReference<Boolean> lastReady = new AtomicReference<>();
 
-    public HealthMonitor(ModelCatalog catalog, ProviderHealthChecks providers, BooleanSupplier draining,
-                         Watchdog watchdog) {
-        this(catalog, providers, draining, watchdog, List.of());
-    }
-
-    /** {@code extraChecks} join readiness; each must answer from state it already has, never by calling out. */
-    public HealthMonitor(ModelCatalog catalog, ProviderHealthChecks providers, BooleanSupplier draining,
-                         Watchdog watchdog, List<Supplier<Check>> extraChecks) {
+    /**
+     * @param requiredProviders the providers whose failure makes the instance unready; every replica shares the same
+     *                          upstreams, so an optional one failing would take the whole fleet out of service
+     * @param extraChecks       join readiness; each must answer from state it already has, never by calling out
+     */
+    public HealthMonitor(ModelCatalog catalog, ProviderHealthChecks providers, Set<String> requiredProviders,
+                         BooleanSupplier draining, Watchdog watchdog, List<Supplier<Check>> extraChecks) {
         this.extraChecks = List.copyOf(extraChecks);
         this.catalog = catalog;
         this.providers = providers;
+        this.requiredProviders = Set.copyOf(requiredProviders);
         this.draining = draining;
         this.watchdog = watchdog;
     }
@@ -54,7 +56,10 @@ public final class HealthMonitor implements AutoCloseable {
         return HealthReport.of(List.of(watchdog.check()));
     }
 
-    /** 200 only when not draining, at least one model can serve and every provider passed its last health check. */
+    /**
+     * 200 only when not draining, at least one model can serve and every required provider passed its last health
+     * check; an optional provider's failure is reported as a {@code warn} check and leaves the answer 200.
+     */
     public HealthReport readiness() {
         List<Check> checks = new ArrayList<>();
         checks.add(draining.getAsBoolean() ? Check.fail("lifecycle", "draining: the server is shutting down")
@@ -62,9 +67,13 @@ public final class HealthMonitor implements AutoCloseable {
         checks.add(models());
         for (String id : providers.providerIds()) {
             ProviderHealth h = providers.health(id);
-            // NOT_IMPLEMENTED means the provider cannot tell; only a reported error makes the server unready.
-            checks.add(h.status() == ProviderHealth.Status.ERROR ? Check.fail("provider:" + id, h.message())
-                    : Check.pass("provider:" + id));
+            // NOT_IMPLEMENTED means the provider cannot tell; only a reported error counts against it.
+            String name = "provider:" + id;
+            if (h.status() != ProviderHealth.Status.ERROR) {
+                checks.add(Check.pass(name));
+            } else {
+                checks.add(requiredProviders.contains(id) ? Check.fail(name, h.message()) : Check.warn(name, h.message()));
+            }
         }
         extraChecks.forEach(c -> checks.add(c.get()));
         HealthReport report = HealthReport.of(checks);

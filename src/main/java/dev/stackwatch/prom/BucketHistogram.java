@@ -44,14 +44,21 @@ public record BucketHistogram(TreeMap<Double, Double> cumulative) {
         return lower + (bucket.getKey() - lower) * (inBucket == 0 ? 1 : (rank - countBelow) / inBucket);
     }
 
-    /** Width of the bucket the q-quantile falls in: how precisely the server can know that quantile. */
-    public double resolution(double q) {
-        Map.Entry<Double, Double> bucket = bucketOf(q);
-        if (bucket == null || bucket.getKey().isInfinite()) {
-            return Double.POSITIVE_INFINITY;
+    /**
+     * Where the q-quantile observation lies, {@code [lower, upper]}: from the bottom of the bucket holding rank
+     * q*count - 1 to the top of the bucket holding rank q*count + 1, so that quantile definitions which pick the rank
+     * one apart (PromQL interpolates at q*count, HdrHistogram takes the ceil(q*count)-th value) land inside. Upper is
+     * +Inf past the highest finite bucket; null without data.
+     */
+    public double[] bounds(double q) {
+        double total = count();
+        if (total <= 0) {
+            return null;
         }
-        Double lower = cumulative.lowerKey(bucket.getKey());
-        return bucket.getKey() - (lower == null ? 0 : lower);
+        Map.Entry<Double, Double> low = bucketAtRank(Math.max(q * total - 1, 0));
+        Map.Entry<Double, Double> high = bucketAtRank(Math.min(q * total + 1, total));
+        Double lower = cumulative.lowerKey(low.getKey());
+        return new double[] {lower == null ? 0 : lower, high.getKey()};
     }
 
     private Map.Entry<Double, Double> bucketOf(double q) {
@@ -59,7 +66,10 @@ public record BucketHistogram(TreeMap<Double, Double> cumulative) {
         if (total <= 0) {
             return null;
         }
-        double rank = q * total;
+        return bucketAtRank(q * total);
+    }
+
+    private Map.Entry<Double, Double> bucketAtRank(double rank) {
         return cumulative.entrySet().stream().filter(e -> e.getValue() >= rank && e.getValue() > 0).findFirst()
                 .orElse(cumulative.lastEntry());
     }

@@ -11,11 +11,13 @@ import dev.stackwatch.api.CatalogHandlers;
 import dev.stackwatch.api.DrainFilter;
 import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.Json;
-import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
+import dev.stackwatch.api.MatchedRoute;
+import dev.stackwatch.api.RequestArrival;
 import dev.stackwatch.api.RequestParser;
 import dev.stackwatch.config.ModelConfig;
+import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
 import dev.stackwatch.console.ConsoleEndpoints;
@@ -182,8 +184,11 @@ public final class StackwatchServer implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
         Lifecycle lifecycle = new Lifecycle();
+        Set<String> requiredProviders = config.inferenceProviders().stream().filter(ProviderConfig::required)
+                .map(ProviderConfig::providerId).collect(Collectors.toSet());
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
-                lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND), List.of(quotas.watch()::check));
+                requiredProviders, lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND),
+                List.of(quotas.watch()::check));
         Map<String, UpstreamStatus> upstreams = new HashMap<>();
         for (InferenceProvider p : bare) {
             if (p instanceof RemoteProvider remote) {
@@ -251,7 +256,7 @@ public final class StackwatchServer implements AutoCloseable {
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
                 .map(ApiRoute::template).collect(Collectors.toSet());
         // With tracing off, the caller's trace id still reaches the logs and x-trace-id.
-        ApiChain chain = new ApiChain(new RequestIdFilter(),
+        ApiChain chain = new ApiChain(RequestArrival.filter(), new RequestIdFilter(),
                 tracing.<Filter>map(Tracing::filter).orElseGet(CallerTraceFilter::new),
                 new AccessLogFilter(Level.INFO, managementOnApiPort),
                 new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),

@@ -62,13 +62,17 @@ class MetricsComparisonTest {
         MetricsComparison c = MetricsComparison.of(client(10, 2, 170), BEFORE, after(10, 2),
                 "/v1/chat/completions", "m");
         Map<String, MetricsComparison.Row> rows = rows(c);
-        assertEquals(new MetricsComparison.Row("requests", 12, 12, 0, true), rows.get("requests"));
-        assertEquals(new MetricsComparison.Row("requests status=200", 10, 10, 0, true), rows.get("requests status=200"));
-        assertEquals(new MetricsComparison.Row("requests status=503", 2, 2, 0, true), rows.get("requests status=503"));
-        MetricsComparison.Row p50 = rows.get("e2e provider p50");
+        assertEquals(new MetricsComparison.Row("requests", 12, 12, 12, 12, true), rows.get("requests"));
+        assertEquals(new MetricsComparison.Row("requests status=200", 10, 10, 10, 10, true),
+                rows.get("requests status=200"));
+        assertEquals(new MetricsComparison.Row("requests status=503", 2, 2, 2, 2, true), rows.get("requests status=503"));
+        MetricsComparison.Row p50 = rows.get("e2e http p50");
         assertEquals(150, p50.server(), 1e-9);
-        assertEquals(100, p50.tolerance(), 1e-9);
+        // The server's bucket (100, 200] ms, one width (100 ms) either side, and the slack; never below 0.
+        assertEquals(0, p50.low(), 1e-9);
+        assertEquals(300 * 1.001 + MetricsComparison.SLACK_MILLIS, p50.high(), 1e-9);
         assertTrue(p50.agrees());
+        assertFalse(rows.containsKey("e2e provider p50"), "the provider's time is only part of the client's");
         assertFalse(rows.containsKey("ttft p50"), "no streaming, no token rows");
         assertTrue(c.agrees());
     }
@@ -83,10 +87,15 @@ class MetricsComparisonTest {
         MetricsComparison tooSlow = MetricsComparison.of(client(10, 0, 400), BEFORE, after(10, 0),
                 "/v1/chat/completions", "m");
         assertTrue(rows(tooSlow).get("requests").agrees());
-        assertFalse(rows(tooSlow).get("e2e provider p50").agrees(), "400 ms is 250 ms from 150 ms, beyond the 100 ms bucket");
+        assertFalse(rows(tooSlow).get("e2e http p50").agrees(), "400 ms is more than a bucket above (100, 200] ms");
         List<String> flagged = tooSlow.rows().stream().filter(r -> !r.agrees()).map(MetricsComparison.Row::metric).toList();
-        assertEquals(List.of("e2e http p50", "e2e http p90", "e2e http p95", "e2e http p99", "e2e provider p50",
-                "e2e provider p90", "e2e provider p95", "e2e provider p99"), flagged);
+        assertEquals(List.of("e2e http p50", "e2e http p90", "e2e http p95", "e2e http p99"), flagged);
+
+        double top = 300 * 1.001 + MetricsComparison.SLACK_MILLIS;
+        assertTrue(MetricsComparison.of(client(10, 0, top - 0.5), BEFORE, after(10, 0), "/v1/chat/completions", "m")
+                .agrees(), "just inside the range agrees");
+        assertFalse(MetricsComparison.of(client(10, 0, top + 0.5), BEFORE, after(10, 0), "/v1/chat/completions", "m")
+                .agrees(), "just outside does not");
         assertTrue(ReportTable.format(client(10, 0, 400).withComparison(tooSlow)).contains("DISAGREE"));
     }
 }

@@ -35,6 +35,20 @@ class CliProcessTest {
     }
 
     @Test
+    void topLevelHelpListsEverySubCommand() throws Exception {
+        for (String flag : List.of("--help", "-h", "help")) {
+            Process p = java(flag).start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits promptly");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            for (String command : List.of("serve", "simulate", "bench", "alert-sink", "help")) {
+                assertTrue(out.lines().anyMatch(l -> l.strip().startsWith(command + " ")), flag + " lists " + command
+                        + ":\n" + out);
+            }
+        }
+    }
+
+    @Test
     void badConfigStopsStartUpWithOneLineNamingFileAndField(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("run.yaml");
         Files.writeString(config, """

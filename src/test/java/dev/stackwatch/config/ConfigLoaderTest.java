@@ -123,6 +123,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void envHostOverridesTheFileAndTheDefault() {
+        assertEquals("0.0.0.0", parse(MINIMAL, Map.of()).server().host());
+        assertEquals("127.0.0.1", parse(MINIMAL, Map.of("LLS_HOST", "127.0.0.1")).server().host());
+        assertEquals("::1", parse(MINIMAL + "server: {host: 10.0.0.5}\n", Map.of("LLS_HOST", " ::1 ")).server().host());
+        assertEquals("10.0.0.5", parse(MINIMAL + "server: {host: 10.0.0.5}\n", Map.of("LLS_HOST", "")).server().host());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(MINIMAL, Map.of("LLS_HOST", "http://localhost")));
+        assertEquals("environment: LLS_HOST: 'http://localhost' is not a host name or address (e.g. 127.0.0.1, ::1, "
+                + "0.0.0.0)", e.getMessage());
+    }
+
+    @Test
+    void providersAreOptionalForReadinessUnlessMarkedRequired() {
+        RunConfig c = parse("""
+                version: 2
+                providers:
+                  inference:
+                  - {provider_id: a, provider_type: inline::simulator}
+                  - {provider_id: b, provider_type: inline::simulator, required: true}
+                """, Map.of());
+        assertEquals(List.of(false, true), c.inferenceProviders().stream().map(ProviderConfig::required).toList());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                version: 2
+                providers:
+                  inference:
+                  - {provider_id: a, provider_type: inline::simulator, required: maybe}
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("providers.inference[0].required"), e.getMessage());
+    }
+
+    @Test
     void unknownKeysAreWarnedAboutNotFatal() {
         parse(MINIMAL + "telemetry: {enabled: true}\nserver: {port: 8321, colour: blue}\n", Map.of());
         assertTrue(warnings.contains("run.yaml: telemetry: unknown key, ignored"), warnings.toString());

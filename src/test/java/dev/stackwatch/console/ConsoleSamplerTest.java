@@ -3,15 +3,19 @@ package dev.stackwatch.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Rates and quantiles from consecutive registry reads, with a stepped clock and hand-written expositions. */
 class ConsoleSamplerTest {
+    /** Hand-written text expositions carry no native buckets: quantiles come from the classic ones. */
+    private static final Supplier<MetricSnapshots> NO_NATIVE = () -> MetricSnapshots.builder().build();
 
     private static String exposition(int ok, int notFound, int failed, int slowBucket, int tokens, int inFlight) {
         return """
@@ -42,9 +46,9 @@ class ConsoleSamplerTest {
                 exposition(30, 2, 4, 30, 500, 3)));
         AtomicLong clock = new AtomicLong();
         RecentErrors errors = new RecentErrors(5);
-        ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, errors, clock::get);
+        ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, NO_NATIVE, errors, clock::get);
 
-        assertEquals(List.of(), sampler.view().history(), "one read is no interval yet");
+        // The sampler took reads[0] when it was made (server start).
         clock.addAndGet(ConsoleSampler.MIN_INTERVAL_NANOS - 1);
         assertEquals(List.of(), sampler.view().history(), "reads closer than the minimum interval make no point");
         clock.set(2_000_000_000L);
@@ -69,6 +73,18 @@ class ConsoleSamplerTest {
         assertEquals(List.of(new ConsoleView.Provider("p", true), new ConsoleView.Provider("p2", false)), s.providers());
         assertEquals(List.of(new ConsoleView.ModelStatus("cold", "p2", false, null),
                 new ConsoleView.ModelStatus("m", "p", true, 1.5)), s.models());
+    }
+
+    @Test
+    void theFirstViewAfterStartAlreadyHasAPoint() {
+        Deque<String> reads = new ArrayDeque<>(List.of(exposition(0, 0, 0, 0, 0, 0), exposition(8, 0, 2, 8, 40, 1)));
+        AtomicLong clock = new AtomicLong();
+        ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, NO_NATIVE, new RecentErrors(5), clock::get);
+        clock.set(4_000_000_000L);  // the page opens 4 s after the server started
+        List<ConsoleView.Point> history = sampler.view().history();
+        assertEquals(1, history.size(), "the first paint has data");
+        assertEquals(2.5, history.getFirst().requestsPerSecond(), 1e-9, "10 requests since start, over 4 s");
+        assertEquals(150, history.getFirst().latency().p50(), 1e-9);
     }
 
     @Test

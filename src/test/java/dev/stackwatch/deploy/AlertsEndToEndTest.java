@@ -87,12 +87,12 @@ class AlertsEndToEndTest {
         MonitoringStack.writeFastRules(rules, "10s");
         // The shipped one-machine job, as shipped (including its relabel to job="llamastack"), aimed at this server.
         ObjectNode hostJob = null;
-        for (JsonNode j : Repo.yaml(Repo.PROMETHEUS_YML).path("scrape_configs")) {
+        for (JsonNode j : Repo.yaml(Repo.PROMETHEUS_HOST_YML).path("scrape_configs")) {
             if (j.has("static_configs")) {
                 hostJob = (ObjectNode) j.deepCopy();
             }
         }
-        assertTrue(hostJob != null, "prometheus.yml has a static one-machine job");
+        assertTrue(hostJob != null, "prometheus-host.yml has a static one-machine job");
         ((ObjectNode) hostJob.path("static_configs").get(0)).putArray("targets").add("127.0.0.1:" + managementPort);
         stack.startPrometheus(tmp, stack.prometheusConfig(List.of(hostJob), rules));
         Polling.await(BOUND, "first scrape", () -> stack.query("up{job=\"llamastack\"} == 1").path("result").size() == 1);

@@ -96,6 +96,15 @@ final class MonitoringStack implements AutoCloseable {
         awaitReady(prometheusPort, dir.resolve("prometheus.log"));
     }
 
+    /** A config file as shipped, from where it lies (rule_files resolve beside it); data in {@code dir}. */
+    void startPrometheusAsShipped(Path dir, Path config) throws IOException {
+        Path prometheus = ExternalTools.require("prometheus");
+        prometheusPort = freePort();
+        start(dir.resolve("prometheus.log"), List.of(prometheus.toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort));
+        awaitReady(prometheusPort, dir.resolve("prometheus.log"));
+    }
+
     /** The shipped alertmanager.yml: same routes, grouping and inhibition; receivers point at the in-test webhook. */
     void startAlertmanager(Path dir) throws IOException {
         Path binary = ExternalTools.require("prometheus-alertmanager");

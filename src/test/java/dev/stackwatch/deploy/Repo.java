@@ -22,6 +22,7 @@ final class Repo {
     static final Path RULES_DIR = DEPLOY.resolve("prometheus/rules");
     static final Path RULE_TESTS_DIR = DEPLOY.resolve("prometheus/tests");
     static final Path PROMETHEUS_YML = DEPLOY.resolve("prometheus/prometheus.yml");
+    static final Path PROMETHEUS_HOST_YML = DEPLOY.resolve("prometheus/prometheus-host.yml");
     static final Path ALERTMANAGER_YML = DEPLOY.resolve("alertmanager/alertmanager.yml");
     static final Path DASHBOARDS_DIR = DEPLOY.resolve("grafana/dashboards");
     static final Path RUNBOOKS_DIR = ROOT.resolve("docs/runbooks");

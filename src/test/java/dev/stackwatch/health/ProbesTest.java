@@ -71,7 +71,12 @@ class ProbesTest {
         return reply(client(port).post(path, body));
     }
 
+    /** A simulator and a remote upstream that gates readiness ({@code required: true}). */
     private static String withUpstream(String url, int timeoutMs) {
+        return withUpstream(url, timeoutMs, "required: true, ");
+    }
+
+    private static String withUpstream(String url, int timeoutMs, String required) {
         return """
                 version: 2
                 providers:
@@ -79,15 +84,13 @@ class ProbesTest {
                   - provider_id: simulator
                     provider_type: inline::simulator
                     config: {ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 4, max_tokens: 8}
-                  - provider_id: upstream
-                    provider_type: remote::openai
-                    config: {base_url: "%s"}
+                  - {provider_id: upstream, provider_type: remote::openai, %sconfig: {base_url: "%s"}}
                 registered_resources:
                   models:
                   - {model_id: sim-chat, provider_id: simulator, model_type: llm}
                 server:
                   health: {interval_ms: 100, timeout_ms: %d}
-                """.formatted(url, timeoutMs);
+                """.formatted(required, url, timeoutMs);
     }
 
     private StackwatchServer start(String yaml) {
@@ -146,6 +149,29 @@ class ProbesTest {
         assertEquals("OK", providers.get(0).path("health").path("status").asText(), providers.toString());
         assertEquals("Error", providers.get(1).path("health").path("status").asText(), providers.toString());
         assertTrue(providers.get(1).path("health").path("message").asText().contains("cannot connect"));
+    }
+
+    @Test
+    void anOptionalProviderThatFailsIsReportedButLeavesThePodReady() throws IOException {
+        int port = closedPort();
+        StackwatchServer server = start(withUpstream("http://127.0.0.1:" + port + "/v1", 2000, ""));
+
+        Reply ready = Polling.awaitValue(Duration.ofSeconds(15), "the optional upstream's failure to be reported", () -> {
+            Reply r = get(server.managementPort(), "/ready");
+            return check(r.json(), "provider:upstream").path("reason").asText().contains("cannot connect") ? r : null;
+        });
+        assertEquals(200, ready.status(), ready.json().toString());
+        assertEquals("warn", ready.json().path("status").asText());
+        assertEquals("warn", check(ready.json(), "provider:upstream").path("status").asText());
+        assertEquals("pass", check(ready.json(), "provider:simulator").path("status").asText());
+
+        // Reported on the metrics the alerts read: the provider is unhealthy, the instance stays ready.
+        String metrics = client(server.managementPort()).get("/metrics").body();
+        assertTrue(metrics.contains("llamastack_provider_health{provider=\"upstream\"} 0.0"), metrics);
+        assertTrue(metrics.contains("llamastack_ready 1.0"), metrics);
+        // The healthy model keeps serving.
+        assertEquals(200, post(server.port(), "/v1/chat/completions", """
+                {"model":"sim-chat","messages":[{"role":"user","content":"hi"}]}""").status());
     }
 
     @Test

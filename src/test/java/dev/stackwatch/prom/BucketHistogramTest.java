@@ -1,5 +1,6 @@
 package dev.stackwatch.prom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,15 +27,16 @@ class BucketHistogramTest {
         assertEquals(0.05, h.quantile(0.1), 1e-12, "rank 1 of 2 in the first bucket, which starts at 0");
         assertEquals(0.15, h.quantile(0.5), 1e-12, "rank 5: 3 of 6 into (0.1, 0.2]");
         assertEquals(0.35, h.quantile(0.9), 1e-12, "rank 9: 1 of 2 into (0.2, 0.5]");
-        assertEquals(0.1, h.resolution(0.5), 1e-12);
-        assertEquals(0.3, h.resolution(0.9), 1e-12);
+        assertArrayEquals(new double[] {0.1, 0.2}, h.bounds(0.5), 1e-12, "ranks 4..6 all in (0.1, 0.2]");
+        assertArrayEquals(new double[] {0.1, 0.5}, h.bounds(0.75), 1e-12, "rank 7.5 +-1 spans two buckets");
+        assertArrayEquals(new double[] {0.2, 0.5}, h.bounds(0.95), 1e-12, "ranks 8.5..10");
     }
 
     @Test
     void rankInTheInfBucketGivesTheHighestFiniteBound() {
         BucketHistogram h = new BucketHistogram(buckets(0.1, 1, 1.0, 2, Double.POSITIVE_INFINITY, 4));
         assertEquals(1.0, h.quantile(0.99));
-        assertEquals(Double.POSITIVE_INFINITY, h.resolution(0.99));
+        assertEquals(Double.POSITIVE_INFINITY, h.bounds(0.99)[1]);
     }
 
     @Test

@@ -23,8 +23,8 @@ public interface MetricSink {
 
     /** One provider call. Exactly one of completed, embedded or failed ends it; times are nanoseconds. */
     interface CallRecorder {
-        /** Streams only: the first token reached the client this long after the call started. */
-        void firstToken(long sinceStart);
+        /** Streams only: the first token reached the client this long after the request arrived. */
+        void firstToken(long sinceArrival);
 
         /** Streams only: a later token reached the client this long after the previous one. */
         void nextToken(long gap);

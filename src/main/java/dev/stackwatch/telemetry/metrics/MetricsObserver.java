@@ -26,7 +26,10 @@ public final class MetricsObserver implements InferenceObserver {
 
     @Override
     public Call start(CallInfo info) {
-        return new MeasuredCall(sink.call(info), info.stream(), System.nanoTime());
+        // Time to first token counts from the request's arrival, the point the client's clock starts from too.
+        long now = System.nanoTime();
+        long arrival = info.generation() == null ? now : info.generation().receivedNanos();
+        return new MeasuredCall(sink.call(info), info.stream(), now, arrival);
     }
 
     @Override
@@ -39,12 +42,14 @@ public final class MetricsObserver implements InferenceObserver {
         private final MetricSink.CallRecorder recorder;
         private final boolean stream;
         private final long start;
+        private final long arrival;
         private long lastToken;
 
-        MeasuredCall(MetricSink.CallRecorder recorder, boolean stream, long start) {
+        MeasuredCall(MetricSink.CallRecorder recorder, boolean stream, long start, long arrival) {
             this.recorder = recorder;
             this.stream = stream;
             this.start = start;
+            this.arrival = arrival;
         }
 
         @Override
@@ -54,7 +59,7 @@ public final class MetricsObserver implements InferenceObserver {
                 return;
             }
             if (index == 0) {
-                recorder.firstToken(nanoTime - start);
+                recorder.firstToken(nanoTime - arrival);
             } else {
                 recorder.nextToken(nanoTime - lastToken);
             }
