@@ -22,15 +22,15 @@ public final class ApiRoutes {
     /** v0.2-era LlamaStack clients call the OpenAI-compatible routes under this prefix. */
     static final String OPENAI_PREFIX = "/v1/openai";
 
-    /** The route label for relayed requests: one template, so metrics never get a label per raw path. */
-    static final String PASSTHROUGH_TEMPLATE = "/v1/{passthrough}";
-
     private final List<ApiRoute> routes;
     private final List<String> providerTypes;
     private final JsonResponses responses;
     private final Optional<Handler> passthrough;
 
-    /** {@code passthrough}, when present, serves every other /v1 route (an upstream LlamaStack); otherwise 404. */
+    /**
+     * {@code passthrough}, when present, serves every other route under /v1, /v1alpha and /v1beta (an upstream
+     * LlamaStack, or the simulator acting as one); otherwise 404.
+     */
     public ApiRoutes(InferenceHandlers inference, CatalogHandlers catalog, List<String> providerTypes,
                      JsonResponses responses, Optional<Handler> passthrough) {
         this.providerTypes = List.copyOf(providerTypes);
@@ -82,8 +82,10 @@ public final class ApiRoutes {
             });
         });
         routing.any((req, res) -> {
-            if (passthrough.isPresent() && req.path().path().startsWith("/v1/")) {
-                req.context().register(new MatchedRoute(PASSTHROUGH_TEMPLATE));
+            String path = req.path().rawPath();
+            if (passthrough.isPresent() && LlamaStackApi.relayed(path)) {
+                // The LlamaStack API's template, or "other": a raw path never becomes a label.
+                req.context().register(new MatchedRoute(LlamaStackApi.template(path).orElse(MatchedRoute.UNMATCHED)));
                 registerUpstreamHeaders(req);
                 Contexts.runInContext(req.context(), () -> handle(passthrough.get(), req, res));
                 return;
