@@ -114,6 +114,33 @@ public final class ObservedProvider implements InferenceProvider {
         return result;
     }
 
+    /**
+     * Observes a call the provider makes outside {@link #generate}: the LlamaStack relay's Responses API, whose bytes
+     * pass to the client unchanged while it reports tokens and the outcome to the returned call. Same order as
+     * {@link #generate}: observers start in list order, end in reverse.
+     */
+    public InferenceObserver.Call observe(InferenceObserver.CallInfo info) {
+        List<InferenceObserver.Call> calls = start(info);
+        return new InferenceObserver.Call() {
+            @Override
+            public void token(int index, long nanoTime) {
+                for (InferenceObserver.Call c : calls) {
+                    c.token(index, nanoTime);
+                }
+            }
+
+            @Override
+            public void completed(Completion completion) {
+                each(calls.reversed(), c -> c.completed(completion));
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                each(calls.reversed(), c -> c.failed(failure));
+            }
+        };
+    }
+
     @Override
     public Optional<Duration> reportedLoadTime(Model model) {
         return delegate.reportedLoadTime(model);

@@ -144,9 +144,11 @@ public final class StackwatchServer implements AutoCloseable {
                 .map(p -> types.create(p, config.models())).toList();
         List<InferenceProvider> providers = bare.stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
-        // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
-        Optional<Handler> passthrough = bare.stream()
-                .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough(server.maxRequestBodyBytes()).stream() : Stream.empty())
+        // The first upstream LlamaStack that relays routes gets every route Stackwatch does not serve itself; its
+        // Responses calls are observed through the same decorator as its chat calls.
+        Optional<Handler> passthrough = providers.stream()
+                .flatMap(p -> p instanceof ObservedProvider o && o.delegate() instanceof LlamaStackProvider ls
+                        ? ls.passthrough(server.maxRequestBodyBytes(), o::observe).stream() : Stream.empty())
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 

@@ -92,7 +92,8 @@ public final class TracingObserver implements InferenceObserver {
     /** GenAI semconv operation names. */
     static String operationName(Operation operation) {
         return switch (operation) {
-            case CHAT -> "chat";
+            // The semantic conventions name no Responses operation; it generates chat turns.
+            case CHAT, RESPONSES -> "chat";
             case COMPLETION -> "text_completion";
             case EMBEDDINGS -> "embeddings";
         };
