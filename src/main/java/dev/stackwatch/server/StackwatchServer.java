@@ -14,6 +14,7 @@ import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.api.RequestParser;
+import dev.stackwatch.api.ResponsesHandler;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.config.ServerConfig;
@@ -34,6 +35,8 @@ import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
+import dev.stackwatch.provider.simulator.SimulatorProvider;
+import dev.stackwatch.provider.simulator.distribution.SimulatedDistribution;
 import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.http.RemoteProvider;
@@ -146,7 +149,7 @@ public final class StackwatchServer implements AutoCloseable {
                 .<InferenceProvider>map(p -> new ObservedProvider(p, observers)).toList();
         // The first upstream LlamaStack that relays routes gets every route Stackwatch does not serve itself; its
         // Responses calls are observed through the same decorator as its chat calls.
-        Optional<Handler> passthrough = providers.stream()
+        Optional<Handler> relay = providers.stream()
                 .flatMap(p -> p instanceof ObservedProvider o && o.delegate() instanceof LlamaStackProvider ls
                         ? ls.passthrough(server.maxRequestBodyBytes(), o::observe).stream() : Stream.empty())
                 .findFirst();
@@ -168,10 +171,16 @@ public final class StackwatchServer implements AutoCloseable {
 
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
-        InferenceHandlers inference = new InferenceHandlers(catalog,
-                new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth(),
-                        deadlines),
+        JsonBodyReader bodies = new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(),
+                limits.maxJsonDepth(), deadlines);
+        InferenceHandlers inference = new InferenceHandlers(catalog, bodies,
                 new RequestParser(limits.maxMessages(), limits.maxTokens()), json, responses);
+        // Without an upstream LlamaStack, a simulator configured with `distribution: true` answers the rest of the API.
+        Optional<Handler> passthrough = relay.isPresent() ? relay : bare.stream()
+                .filter(p -> p instanceof SimulatorProvider s && s.servesDistribution())
+                .findFirst()
+                .map(s -> new SimulatedDistribution(finished -> new ResponsesHandler(catalog, bodies, json, responses,
+                        finished), bodies, responses, json, SimulatorProvider.MAX_UPLOAD_BYTES, build.version()));
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
