@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * Observers start in list order and end in reverse order, like nested scopes: an observer that opens a trace span
  * first still has it current while later observers record (which is how metric exemplars get their trace id).
  */
-public final class ObservedProvider implements InferenceProvider {
+public final class ObservedProvider implements InferenceProvider, RelayObserver {
     private final InferenceProvider delegate;
     private final List<InferenceObserver> observers;
 
@@ -119,6 +119,7 @@ public final class ObservedProvider implements InferenceProvider {
      * pass to the client unchanged while it reports tokens and the outcome to the returned call. Same order as
      * {@link #generate}: observers start in list order, end in reverse.
      */
+    @Override
     public InferenceObserver.Call observe(InferenceObserver.CallInfo info) {
         List<InferenceObserver.Call> calls = start(info);
         return new InferenceObserver.Call() {
@@ -139,6 +140,11 @@ public final class ObservedProvider implements InferenceProvider {
                 each(calls.reversed(), c -> c.failed(failure));
             }
         };
+    }
+
+    @Override
+    public void relayFailed(String providerId, String route, Throwable failure) {
+        each(observers, o -> o.relayFailed(providerId, route, failure));
     }
 
     @Override

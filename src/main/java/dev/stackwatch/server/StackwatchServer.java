@@ -151,7 +151,7 @@ public final class StackwatchServer implements AutoCloseable {
         // Responses calls are observed through the same decorator as its chat calls.
         Optional<Handler> relay = providers.stream()
                 .flatMap(p -> p instanceof ObservedProvider o && o.delegate() instanceof LlamaStackProvider ls
-                        ? ls.passthrough(server.maxRequestBodyBytes(), o::observe).stream() : Stream.empty())
+                        ? ls.passthrough(server.maxRequestBodyBytes(), o).stream() : Stream.empty())
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 

@@ -3,11 +3,14 @@ package dev.stackwatch.provider.llamastack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.ApiException;
+import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.Operation;
+import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.inference.RelayObserver;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
@@ -27,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Relays every route under /v1, /v1alpha and /v1beta that Stackwatch does not serve itself (responses, vector stores,
@@ -54,22 +56,21 @@ final class LlamaStackPassthrough implements Handler {
     private final String providerId;
     private final long maxBodyBytes;
     private final long maxUploadBytes;
-    private final Function<InferenceObserver.CallInfo, InferenceObserver.Call> observe;
+    private final RelayObserver observer;
     private final ObjectMapper json;
 
     /**
      * {@code maxBodyBytes} bounds JSON bodies (the server's limit); {@code maxUploadBytes} bounds every other body
-     * (multipart file uploads); {@code observe} starts an observed inference call for the Responses API.
+     * (multipart file uploads); {@code observer} observes Responses API calls and relayed failures.
      */
     LlamaStackPassthrough(HttpUpstream upstream, UpstreamGuard guard, String providerId, long maxBodyBytes,
-                          long maxUploadBytes, Function<InferenceObserver.CallInfo, InferenceObserver.Call> observe,
-                          ObjectMapper json) {
+                          long maxUploadBytes, RelayObserver observer, ObjectMapper json) {
         this.upstream = upstream;
         this.guard = guard;
         this.providerId = providerId;
         this.maxBodyBytes = maxBodyBytes;
         this.maxUploadBytes = maxUploadBytes;
-        this.observe = observe;
+        this.observer = observer;
         this.json = json;
     }
 
@@ -127,13 +128,15 @@ final class LlamaStackPassthrough implements Handler {
                     if (response.status() >= 500) {
                         progress.upstreamFailed(what + ": upstream answered " + response.status());
                     }
-                    relay(response, res, method, watching);
+                    relay(response, res, watching, MatchedRoute.labelOf(req));
                 }
                 return null;
             });
         } catch (RuntimeException | Error e) {
             if (watch != null) {
                 watch.failed(e);
+            } else if (e instanceof ProviderException failure) {
+                observer.relayFailed(providerId, MatchedRoute.labelOf(req), failure);
             }
             throw e;
         }
@@ -154,7 +157,7 @@ final class LlamaStackPassthrough implements Handler {
         boolean stream = request.path("stream").asBoolean(false);
         // Metrics keep the id only when run.yaml registers it, so a model named by a client adds no series.
         Model model = new Model(modelId, providerId, modelId, ModelType.LLM, null);
-        InferenceObserver.Call call = observe.apply(new InferenceObserver.CallInfo(Operation.RESPONSES, model,
+        InferenceObserver.Call call = observer.observe(new InferenceObserver.CallInfo(Operation.RESPONSES, model,
                 LlamaStackProvider.TYPE, stream, null, null));
         return new ResponsesWatch(call, stream, providerId, json);
     }
@@ -169,7 +172,7 @@ final class LlamaStackPassthrough implements Handler {
         return headers;
     }
 
-    private void relay(UpstreamResponse response, ServerResponse res, String method, ResponsesWatch watch) {
+    private void relay(UpstreamResponse response, ServerResponse res, ResponsesWatch watch, String route) {
         int status = response.status();
         res.status(Status.create(status));
         response.headers().forEach((name, values) -> {
@@ -192,17 +195,25 @@ final class LlamaStackPassthrough implements Handler {
             });
             if (observed) {
                 watch.relayed(chunk, System.nanoTime());
-            } else if (watch != null && errorBody == null) {
+            } else if (errorBody == null && status >= 400) {
                 errorBody = chunk;
             }
         }
         write(out::close);
         if (observed) {
             watch.ended();
-        } else if (watch != null) {
-            // The client got the upstream's error as it was; the observers get it as the failure it is.
-            watch.failed(UpstreamFailure.status(status, errorBody == null ? "no body"
-                    : new String(errorBody, StandardCharsets.UTF_8), null).toProviderException(providerId));
+            return;
+        }
+        if (watch == null && status < 500) {
+            return;
+        }
+        // The client got the upstream's error as it was; the observers get it as the failure it is.
+        ProviderException failure = UpstreamFailure.status(status, errorBody == null ? "no body"
+                : new String(errorBody, StandardCharsets.UTF_8), null).toProviderException(providerId);
+        if (watch != null) {
+            watch.failed(failure);
+        } else {
+            observer.relayFailed(providerId, route, failure);
         }
     }
 

@@ -19,13 +19,12 @@ import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
 import dev.stackwatch.provider.openai.OpenAiProvider;
 import dev.stackwatch.api.Json;
-import dev.stackwatch.inference.InferenceObserver;
+import dev.stackwatch.inference.RelayObserver;
 import io.helidon.webserver.http.Handler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * {@code remote::llama-stack}: an upstream LlamaStack server. Models routed here are served through its
@@ -64,14 +63,13 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
 
     /**
      * The handler for the routes Stackwatch does not implement, when this provider relays them: JSON bodies up to
-     * {@code maxBodyBytes}, other bodies (file uploads) up to the provider's {@code max_upload_bytes}; {@code observe}
-     * starts the observed call of a relayed Responses request.
+     * {@code maxBodyBytes}, other bodies (file uploads) up to the provider's {@code max_upload_bytes}; {@code observer}
+     * observes relayed Responses calls and failures.
      */
-    public Optional<Handler> passthrough(long maxBodyBytes,
-                                         Function<InferenceObserver.CallInfo, InferenceObserver.Call> observe) {
+    public Optional<Handler> passthrough(long maxBodyBytes, RelayObserver observer) {
         return relayUnknownRoutes
                 ? Optional.of(new LlamaStackPassthrough(remote.http(), remote.guard(), remote.providerId(),
-                        maxBodyBytes, maxUploadBytes, observe, Json.newMapper()))
+                        maxBodyBytes, maxUploadBytes, observer, Json.newMapper()))
                 : Optional.empty();
     }
 

@@ -13,6 +13,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import java.util.function.Consumer;
  * the server does not serve itself, dispatched by the route template the request matched; anything else is a 404.
  */
 public final class SimulatedDistribution implements Handler {
+    private static final int DOWNLOAD_PIECE = 16 * 1024;
+
     private final Map<String, Handler> routes = new HashMap<>();
     private final JsonBodyReader reader;
     private final JsonResponses out;
@@ -119,7 +122,15 @@ public final class SimulatedDistribution implements Handler {
         on("GET /v1/files/{file_id}/content", (req, res) -> {
             files.get(param(req, 3));
             res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
-            res.send(contents.get(param(req, 3)));
+            // In pieces, each flushed, like a large download from a real distribution (and so that a fault
+            // injected mid-stream strikes after the client has bytes).
+            byte[] content = contents.get(param(req, 3));
+            try (OutputStream body = res.outputStream()) {
+                for (int at = 0; at < content.length; at += DOWNLOAD_PIECE) {
+                    body.write(content, at, Math.min(DOWNLOAD_PIECE, content.length - at));
+                    body.flush();
+                }
+            }
         });
     }
 
