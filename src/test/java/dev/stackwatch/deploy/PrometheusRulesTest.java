@@ -77,7 +77,7 @@ class PrometheusRulesTest {
             Files.copy(rule, tmp.resolve("rules").resolve(rule.getFileName()));
         }
         String out = Repo.ok(tmp, List.of(promtool.toString(), "check", "config", "prometheus.yml"));
-        assertTrue(out.contains("SUCCESS: 2 rule files found"), out);
+        assertTrue(out.contains("SUCCESS: " + Repo.files(Repo.RULES_DIR, ".yml").size() + " rule files found"), out);
     }
 
     @Test
