@@ -48,14 +48,14 @@ class LlamaStackOperatorOverlayTest {
     void theOverlaysRunYamlFrontsADistribution() throws Exception {
         try (SimulatorUpstream distribution = SimulatorUpstream.start("{distribution: true}")) {
             List<String> warnings = new ArrayList<>();
-            RunConfig config = new ConfigLoader(Map.of("LLAMASTACK_URL", "http://127.0.0.1:" + distribution.port()),
+            RunConfig config = new ConfigLoader(Map.of("LLAMASTACK_URL", "http://127.0.0.1:" + distribution.port(), "INFERENCE_MODEL", "sim-chat"),
                     warnings::add).parse(Files.readString(RUN_YAML), RUN_YAML.toString());
             assertEquals(List.of(), warnings, "every key of the overlay's run.yaml is known");
             try (StackwatchServer server = StackwatchServer.start(
                     config.withServer(config.server().onLoopback(0, 0)));
                  Http http = new Http(server.port())) {
-                Polling.await(Duration.ofSeconds(20), "models discovered from the distribution",
-                        () -> server.catalog().models().stream().anyMatch(m -> m.id().equals("sim-chat")));
+                Polling.await(Duration.ofSeconds(20), "a model discovered from the distribution",
+                        () -> server.catalog().models().stream().anyMatch(m -> m.id().equals("sim-embed")));
                 URI readyUri = URI.create("http://127.0.0.1:" + server.managementPort() + "/ready");
                 HttpResponse<String> ready = Polling.awaitValue(Duration.ofSeconds(20), "ready", () -> {
                     HttpResponse<String> r = get(readyUri);
@@ -66,6 +66,8 @@ class LlamaStackOperatorOverlayTest {
                 assertEquals(200, http.get("/v1alpha/admin/health").statusCode());
                 Scrape scrape = Scrape.of(server.managementPort());
                 assertEquals(1.0, scrape.sum("llamastack_provider_health", Map.of("provider", "llamastack")));
+                assertEquals(1.0, scrape.sum("llamastack_model_ready", Map.of("model", "sim-chat",
+                        "provider", "llamastack")), "the registered model, labelled by name");
                 assertEquals(1.0, scrape.sum("llamastack_requests_total",
                         Map.of("endpoint", "/v1alpha/admin/health", "status", "200")));
             }
