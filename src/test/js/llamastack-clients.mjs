@@ -68,6 +68,8 @@ const chat = await call('POST', '/v1/chat/completions',
   () => openai.chat.completions.create({ model: chatModel, messages: [{ role: 'user', content: 'hi' }] }));
 counted(chat.usage, 'prompt_tokens', 'completion_tokens');
 await call('POST', '/v1/embeddings', () => openai.embeddings.create({ model: embedModel, input: 'hello' }));
+// Stackwatch serves POST on this path itself; the distribution's GET (stored completions) is relayed.
+await call('GET', '/v1/chat/completions', () => stack.chat.completions.list());
 
 // Files: a multipart upload, then list, metadata, download.
 const upload = await toFile(Buffer.from('Stackwatch measures every route.\nVector stores hold chunks.\n'), 'notes.txt');

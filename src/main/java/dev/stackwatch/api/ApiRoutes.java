@@ -76,6 +76,13 @@ public final class ApiRoutes {
             String allowed = sameRoute.stream().map(r -> r.method().text()).collect(Collectors.joining(", "));
             routing.any(pattern, (req, res) -> {
                 req.context().register(new MatchedRoute(template));
+                // The distribution serves more methods on some of these paths (GET /v1/chat/completions lists
+                // stored completions): those are relayed.
+                if (passthrough.isPresent() && LlamaStackApi.ROUTES.contains(
+                        new LlamaStackApi.Route(req.prologue().method().text(), template))) {
+                    relay(req, res);
+                    return;
+                }
                 throw new ApiException(405, "invalid_request_error", "method_not_allowed", "method "
                         + req.prologue().method().text() + " is not allowed on " + template + " (allowed: " + allowed
                         + ")", null, Map.of("Allow", allowed));
@@ -84,15 +91,19 @@ public final class ApiRoutes {
         routing.any((req, res) -> {
             String path = req.path().rawPath();
             if (passthrough.isPresent() && LlamaStackApi.relayed(path)) {
-                // The LlamaStack API's template, or "other": a raw path never becomes a label.
-                req.context().register(new MatchedRoute(LlamaStackApi.template(path).orElse(MatchedRoute.UNMATCHED)));
-                registerUpstreamHeaders(req);
-                Contexts.runInContext(req.context(), () -> handle(passthrough.get(), req, res));
+                // The LlamaStack API's template; a path outside it matches none and is labelled "other", never raw.
+                LlamaStackApi.template(path).ifPresent(t -> req.context().register(new MatchedRoute(t)));
+                relay(req, res);
                 return;
             }
             throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
                     + req.path().path() + "; see GET /v1/inspect/routes");
         });
+    }
+
+    private void relay(ServerRequest req, ServerResponse res) {
+        registerUpstreamHeaders(req);
+        Contexts.runInContext(req.context(), () -> handle(passthrough.orElseThrow(), req, res));
     }
 
     /** Helidon handlers may throw checked exceptions; runInContext takes a Runnable, so they travel unchecked. */

@@ -71,6 +71,8 @@ public final class SimulatedDistribution implements Handler {
             responses.get(param(req, 3));
             send(res, Resources.page(List.of(), "id"));
         });
+        // The simulator stores no chat completions; the list exists so clients' calls to it succeed.
+        on("GET /v1/chat/completions", (req, res) -> send(res, Resources.page(List.of(), "id")));
         fileRoutes();
         vectorStoreRoutes();
         conversationRoutes();
