@@ -50,10 +50,13 @@ import dev.stackwatch.telemetry.logging.LoggerEndpoints;
 import dev.stackwatch.telemetry.logging.RequestIdFilter;
 import dev.stackwatch.telemetry.metrics.CountingConnectionSelector;
 import dev.stackwatch.telemetry.metrics.HttpMetricsFilter;
+import dev.stackwatch.telemetry.metrics.MetricSink;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import dev.stackwatch.telemetry.metrics.MetricsEndpoint;
 import dev.stackwatch.telemetry.metrics.MetricsObserver;
+import dev.stackwatch.telemetry.metrics.PrometheusSink;
 import dev.stackwatch.telemetry.metrics.StateSignals;
+import dev.stackwatch.telemetry.metrics.otlp.OtlpMetrics;
 import dev.stackwatch.telemetry.tracing.Tracing;
 import dev.stackwatch.security.EdgeSecurity;
 import dev.stackwatch.security.LimitsConfig;
@@ -99,11 +102,12 @@ public final class StackwatchServer implements AutoCloseable {
     private final Duration drainTimeout;
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
+    private final Optional<OtlpMetrics> otlpMetrics;
     private final DeadlineTimer deadlines;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
-                             Optional<Tracing> tracing, DeadlineTimer deadlines) {
+                             Optional<Tracing> tracing, Optional<OtlpMetrics> otlpMetrics, DeadlineTimer deadlines) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -112,6 +116,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.drainTimeout = drainTimeout;
         this.separateManagement = separateManagement;
         this.tracing = tracing;
+        this.otlpMetrics = otlpMetrics;
         this.deadlines = deadlines;
     }
 
@@ -128,17 +133,23 @@ public final class StackwatchServer implements AutoCloseable {
         ObjectMapper json = Json.newMapper();
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
-        Optional<Tracing> tracing = telemetry.tracing().map(Tracing::start);
-
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models);
+        Optional<Tracing> tracing = telemetry.tracing()
+                .map(t -> Tracing.start(t, () -> metrics.exportFailed("traces")));
+        // Each measurement is taken once and recorded into every output: the registry always (the console reads it,
+        // /metrics serves it when asked for), and the OTLP push when it is on.
+        Optional<OtlpMetrics> otlpMetrics = telemetry.metrics().otlp().map(otlp -> OtlpMetrics.start(otlp,
+                models.stream().map(Model::id).collect(Collectors.toSet()), () -> metrics.exportFailed("metrics")));
+        MetricSink metricSink = MetricSink.of(Stream.concat(Stream.<MetricSink>of(new PrometheusSink(metrics)),
+                otlpMetrics.map(OtlpMetrics::sink).stream()).toList());
         RecentErrors recentErrors = new RecentErrors(RECENT_ERRORS);
         // Observers start in this order and end in reverse: the GenAI span is current while the others record, so
         // metric exemplars carry its trace id.
         List<InferenceObserver> observers = new ArrayList<>();
         tracing.ifPresent(t -> observers.add(t.observer()));
         observers.add(new AccessLogObserver(telemetry.logs().logPrompts()));
-        observers.add(new MetricsObserver(metrics));
+        observers.add(new MetricsObserver(metrics, metricSink));
         observers.add(new ErrorRecordingObserver(recentErrors));
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
@@ -201,8 +212,11 @@ public final class StackwatchServer implements AutoCloseable {
         ConsoleEndpoints console = new ConsoleEndpoints(
                 new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
         LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
+        boolean scraped = telemetry.metrics().prometheus();
         probes.register(managementRouting);
-        metricsEndpoint.register(managementRouting);
+        if (scraped) {
+            metricsEndpoint.register(managementRouting);
+        }
         console.register(managementRouting);
         loggers.register(managementRouting);
 
@@ -213,7 +227,7 @@ public final class StackwatchServer implements AutoCloseable {
         tracing.ifPresent(t -> apiRouting.addFilter(t.filter()));
         apiRouting.addFilter(new AccessLogFilter(Level.INFO,
                 path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith)));
-        apiRouting.addFilter(new HttpMetricsFilter(metrics));
+        apiRouting.addFilter(new HttpMetricsFilter(metrics, metricSink));
         apiRouting.addFilter(new HttpErrorFilter(recentErrors));
         // A draining server refuses new requests (traced, logged and counted by the filters above) and counts every
         // request it admits; probes and scrapes on a shared port must keep answering while it drains.
@@ -226,7 +240,9 @@ public final class StackwatchServer implements AutoCloseable {
         if (sharedManagement) {
             security.guardManagement(apiRouting);
             probes.register(apiRouting);
-            metricsEndpoint.register(apiRouting);
+            if (scraped) {
+                metricsEndpoint.register(apiRouting);
+            }
             console.register(apiRouting);
             loggers.register(apiRouting);
         }
@@ -254,7 +270,7 @@ public final class StackwatchServer implements AutoCloseable {
         health.start();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
-                server.drainTimeout(), separateManagement, tracing, deadlines);
+                server.drainTimeout(), separateManagement, tracing, otlpMetrics, deadlines);
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -297,6 +313,8 @@ public final class StackwatchServer implements AutoCloseable {
         health.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
+        // After the listeners stopped, so the last push carries every request served.
+        otlpMetrics.ifPresent(OtlpMetrics::close);
         tracing.ifPresent(Tracing::close);
         deadlines.close();
     }

@@ -74,6 +74,9 @@ class LogAndTraceConfigTest {
         });
         assertEquals(List.of(), problems);
         assertTrue(cfg.path("service").path("pipelines").has("traces"));
+        // OTEL_METRICS_EXPORTER=otlp pushes to the same receiver; the metrics pipeline takes it from there.
+        assertEquals("otlp", cfg.path("service").path("pipelines").path("metrics").path("receivers").path(0).asText());
+        assertTrue(cfg.path("service").path("pipelines").path("metrics").path("exporters").size() > 0);
         // The Deployment sends OTLP/HTTP to the port the collector's http receiver listens on.
         JsonNode dep = Repo.yaml(Repo.DEPLOY.resolve("kubernetes/base/deployment.yaml"));
         String endpoint = null;

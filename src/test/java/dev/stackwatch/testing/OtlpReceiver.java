@@ -1,6 +1,8 @@
 package dev.stackwatch.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -15,11 +17,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * A real OTLP/HTTP (http/protobuf) trace receiver on 127.0.0.1, standing in for a collector: decodes every
- * {@code ExportTraceServiceRequest} the server posts to {@code /v1/traces} and keeps the spans.
+ * A real OTLP/HTTP (http/protobuf) receiver on 127.0.0.1, standing in for a collector: decodes every
+ * {@code ExportTraceServiceRequest} the server posts to {@code /v1/traces} and keeps the spans, and every
+ * {@code ExportMetricsServiceRequest} posted to {@code /v1/metrics} (see {@link #metricPushes}). {@link #refuse}
+ * plays a collector that is down.
  */
 public final class OtlpReceiver implements AutoCloseable {
     /** A received span with the resource attributes it was exported under. */
@@ -48,6 +53,9 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private final HttpServer http;
     private final List<Received> spans = new CopyOnWriteArrayList<>();
+    private final List<ExportMetricsServiceRequest> metricPushes = new CopyOnWriteArrayList<>();
+    private final AtomicInteger refusals = new AtomicInteger();
+    private volatile int refuseWith;
 
     public OtlpReceiver() {
         try {
@@ -73,7 +81,40 @@ public final class OtlpReceiver implements AutoCloseable {
                 exchange.close();
             }
         });
+        http.createContext("/v1/metrics", exchange -> {
+            try (InputStream body = exchange.getRequestBody()) {
+                int status = refuseWith;
+                if (status != 0) {
+                    body.readAllBytes();
+                    refusals.incrementAndGet();
+                    exchange.sendResponseHeaders(status, -1);
+                    return;
+                }
+                metricPushes.add(ExportMetricsServiceRequest.parseFrom(body));
+                byte[] response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+                exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+                exchange.sendResponseHeaders(200, response.length);
+                exchange.getResponseBody().write(response);
+            } finally {
+                exchange.close();
+            }
+        });
         http.start();
+    }
+
+    /** Every metrics push accepted so far, in arrival order. */
+    public List<ExportMetricsServiceRequest> metricPushes() {
+        return List.copyOf(metricPushes);
+    }
+
+    /** Answers every metrics push with {@code status} (0: accept again), as a collector that is down or overloaded. */
+    public void refuse(int status) {
+        refuseWith = status;
+    }
+
+    /** How many metrics pushes (retries included) were refused. */
+    public int refusals() {
+        return refusals.get();
     }
 
     /** The base URL, as OTEL_EXPORTER_OTLP_ENDPOINT takes it. */

@@ -57,6 +57,7 @@ public final class Metrics {
     private final Counter tokens;
     private final Counter inferenceRequests;
     private final Counter providerErrors;
+    private final Counter exportFailures;
 
     private record SeriesKey(String model, Operation operation, boolean stream) {}
 
@@ -99,6 +100,13 @@ public final class Metrics {
         authFailures = counter("llamastack_auth_failures_total",
                 "API requests refused for want of a valid API key: reason missing (no bearer token) or rejected",
                 "reason");
+        exportFailures = counter("llamastack_telemetry_export_failures_total",
+                "Pushes of telemetry to the OTLP collector that failed after their retries (their data is lost under"
+                        + " delta temporality)",
+                "signal");
+        // Present at 0 from the start, so a rate() over it is defined before the first failure.
+        exportFailures.labelValues("metrics");
+        exportFailures.labelValues("traces");
         // client_java names an info metric without the _info suffix and adds it on exposition.
         Info buildInfo = Info.builder()
                 .name("llamastack_build")
@@ -199,6 +207,11 @@ public final class Metrics {
         ProviderException.Kind kind = failure instanceof ProviderException p ? p.kind() : ProviderException.Kind.INTERNAL;
         String provider = providerOfModel.containsValue(providerId) ? providerId : OTHER;
         providerErrors.labelValues(provider, kind.name().toLowerCase(Locale.ROOT)).inc();
+    }
+
+    /** {@code signal}: {@code metrics} or {@code traces}. */
+    public void exportFailed(String signal) {
+        exportFailures.labelValues(signal).inc();
     }
 
     static double seconds(long nanos) {

@@ -1,25 +1,32 @@
 package dev.stackwatch.telemetry.metrics;
 
-import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;
-import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.Model;
 import java.time.Duration;
 
-/** Records every provider call into {@link Metrics}: latency, time to first token, inter-token gaps, tokens, outcome. */
+/**
+ * Times every provider call once (latency, time to first token, inter-token gaps) and hands each measurement, with
+ * the call's tokens and outcome, to the {@link MetricSink}: Prometheus, and OTLP when it is on.
+ */
 public final class MetricsObserver implements InferenceObserver {
     private final Metrics metrics;
+    private final MetricSink sink;
 
+    /** Prometheus only. */
     public MetricsObserver(Metrics metrics) {
+        this(metrics, new PrometheusSink(metrics));
+    }
+
+    public MetricsObserver(Metrics metrics, MetricSink sink) {
         this.metrics = metrics;
+        this.sink = sink;
     }
 
     @Override
     public Call start(CallInfo info) {
-        return new MeasuredCall(metrics, info.model().id(), metrics.call(info.model(), info.operation(), info.stream()),
-                info.stream(), System.nanoTime());
+        return new MeasuredCall(sink.call(info), info.stream(), System.nanoTime());
     }
 
     @Override
@@ -34,17 +41,13 @@ public final class MetricsObserver implements InferenceObserver {
 
     /** One call's clock. Tokens arrive one at a time from the generating thread, so plain fields suffice. */
     private static final class MeasuredCall implements Call {
-        private final Metrics metrics;
-        private final String modelId;
-        private final CallSeries series;
+        private final MetricSink.CallRecorder recorder;
         private final boolean stream;
         private final long start;
         private long lastToken;
 
-        MeasuredCall(Metrics metrics, String modelId, CallSeries series, boolean stream, long start) {
-            this.metrics = metrics;
-            this.modelId = modelId;
-            this.series = series;
+        MeasuredCall(MetricSink.CallRecorder recorder, boolean stream, long start) {
+            this.recorder = recorder;
             this.stream = stream;
             this.start = start;
         }
@@ -56,42 +59,26 @@ public final class MetricsObserver implements InferenceObserver {
                 return;
             }
             if (index == 0) {
-                series.timeToFirstToken().observe(Metrics.seconds(nanoTime - start));
+                recorder.firstToken(nanoTime - start);
             } else {
-                series.interTokenLatency().observe(Metrics.seconds(nanoTime - lastToken));
+                recorder.nextToken(nanoTime - lastToken);
             }
             lastToken = nanoTime;
         }
 
         @Override
         public void completed(Completion completion) {
-            ended();
-            series.finished().get(completion.finishReason()).inc();
-            series.inputTokens().inc(completion.usage().promptTokens());
-            series.outputTokens().inc(completion.usage().completionTokens());
+            recorder.completed(completion, System.nanoTime() - start);
         }
 
         @Override
         public void embedded(Embeddings embeddings) {
-            ended();
-            // Embeddings have no finish reason; a served request ends like a generation that stopped naturally.
-            series.finished().get(FinishReason.STOP).inc();
-            series.inputTokens().inc(embeddings.promptTokens());
+            recorder.embedded(embeddings.promptTokens(), System.nanoTime() - start);
         }
 
         @Override
         public void failed(Throwable failure) {
-            ended();
-            if (failure instanceof ClientDisconnectedException) {
-                series.cancelled().inc();
-                return;
-            }
-            series.failed().inc();
-            metrics.providerFailed(modelId, failure);
-        }
-
-        private void ended() {
-            series.latency().observe(Metrics.seconds(System.nanoTime() - start));
+            recorder.failed(failure, System.nanoTime() - start);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry.tracing;
 
+import dev.stackwatch.telemetry.ExportHealth;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Tracer;
@@ -26,7 +27,8 @@ public final class Tracing implements AutoCloseable {
         this.tracer = provider.get(INSTRUMENTATION_SCOPE);
     }
 
-    public static Tracing start(TracingSettings settings) {
+    /** {@code exportFailed} runs once per span push that failed for good. */
+    public static Tracing start(TracingSettings settings, Runnable exportFailed) {
         OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().setEndpoint(settings.endpoint().toString());
         settings.headers().forEach(exporter::addHeader);
         AttributesBuilder resource = Attributes.builder();
@@ -34,7 +36,8 @@ public final class Tracing implements AutoCloseable {
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(resource.build())))
                 .setSampler(settings.sampler())
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter.build())
+                .addSpanProcessor(BatchSpanProcessor.builder(new FailureCountingSpanExporter(exporter.build(),
+                                new ExportHealth("traces", settings.endpoint().toString(), exportFailed)))
                         .setScheduleDelay(settings.scheduleDelay())
                         .build())
                 .build();

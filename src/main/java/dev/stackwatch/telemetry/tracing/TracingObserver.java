@@ -12,14 +12,12 @@ import static dev.stackwatch.telemetry.tracing.SpanAttributes.GEN_AI_RESPONSE_FI
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.GEN_AI_USAGE_INPUT_TOKENS;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
 
-import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.InferenceObserver;
-import dev.stackwatch.inference.Operation;
-import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.SamplingParams;
 import dev.stackwatch.inference.UpstreamHeaders;
+import dev.stackwatch.telemetry.GenAiNames;
 import io.helidon.common.context.Context;
 import io.helidon.common.context.Contexts;
 import io.opentelemetry.api.trace.Span;
@@ -30,7 +28,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,11 +46,11 @@ public final class TracingObserver implements InferenceObserver {
 
     @Override
     public Call start(CallInfo info) {
-        String operation = operationName(info.operation());
+        String operation = GenAiNames.operationName(info.operation());
         SpanBuilder builder = tracer.spanBuilder(operation + " " + info.model().id())
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(GEN_AI_OPERATION_NAME, operation)
-                .setAttribute(GEN_AI_PROVIDER_NAME, providerName(info.providerType()))
+                .setAttribute(GEN_AI_PROVIDER_NAME, GenAiNames.providerName(info.providerType()))
                 .setAttribute(GEN_AI_REQUEST_MODEL, info.model().id());
         if (info.generation() != null) {
             SamplingParams params = info.generation().params();
@@ -89,22 +86,6 @@ public final class TracingObserver implements InferenceObserver {
         return () -> request.get().register(previous);
     }
 
-    /** GenAI semconv operation names. */
-    static String operationName(Operation operation) {
-        return switch (operation) {
-            // The semantic conventions name no Responses operation; it generates chat turns.
-            case CHAT, RESPONSES -> "chat";
-            case COMPLETION -> "text_completion";
-            case EMBEDDINGS -> "embeddings";
-        };
-    }
-
-    /** {@code remote::openai} becomes {@code openai}, the semconv's well-known provider name. */
-    static String providerName(String providerType) {
-        int separator = providerType.indexOf("::");
-        return separator < 0 ? providerType : providerType.substring(separator + 2);
-    }
-
     /** {@code stream}: only a streamed first token reaches the client then; a whole response's tokens do not. */
     private record Traced(Span span, Scope scope, TraceMdc mdc, Runnable restoreUpstream, boolean stream)
             implements Call {
@@ -131,11 +112,7 @@ public final class TracingObserver implements InferenceObserver {
 
         @Override
         public void failed(Throwable failure) {
-            span.setAttribute(ERROR_TYPE, switch (failure) {
-                case ClientDisconnectedException e -> "cancelled";
-                case ProviderException e -> e.kind().name().toLowerCase(Locale.ROOT);
-                default -> failure.getClass().getName();
-            });
+            span.setAttribute(ERROR_TYPE, GenAiNames.errorType(failure));
             span.recordException(failure);
             span.setStatus(StatusCode.ERROR, failure.getMessage());
             end();
