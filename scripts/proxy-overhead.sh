@@ -6,6 +6,8 @@
 # fixed time to first token. Needs: hey, nginx and a JDK >= 21 (JAVA_HOME or PATH); builds the project first.
 # Usage: scripts/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
 # STREAM=1 asks for streamed answers (SSE, 16 chunks and [DONE]); hey's latency is then to the end of the stream.
+# API=responses sends POST /v1/responses instead (the simulator acting as a distribution, Stackwatch in front of it
+# with remote::llama-stack, relaying the bytes while it reads the events); the bare relay, chat-only, is skipped.
 # WARMUP (seconds, default 60) of the same load precedes each path's first measured run: a JVM proxy's CPU per
 # request keeps falling for about a minute at 500/s while the JIT compiles. ROUNDS (default 2) repeats every path.
 set -euo pipefail
@@ -15,6 +17,7 @@ RATE=${1:-200}
 WARMUP=${WARMUP:-60}
 ROUNDS=${ROUNDS:-2}
 STREAM=${STREAM:-0}
+API=${API:-chat}
 DURATION=${2:-20}
 CONNECTIONS=${3:-20}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -52,13 +55,16 @@ PIDS+=($UPSTREAM_PID)
 
 STACKWATCH=$(free_port)
 MANAGEMENT=$(free_port)
+if [ "$API" = responses ]; then
+  PROVIDER="{provider_id: upstream, provider_type: remote::llama-stack, config: {url: \"http://127.0.0.1:$UPSTREAM\", max_concurrency: 256}}"
+else
+  PROVIDER="{provider_id: upstream, provider_type: remote::openai, config: {base_url: \"http://127.0.0.1:$UPSTREAM/v1\", max_concurrency: 256}}"
+fi
 cat >"$WORK/run.yaml" <<YAML
 version: 2
 providers:
   inference:
-  - provider_id: upstream
-    provider_type: remote::openai
-    config: {base_url: "http://127.0.0.1:$UPSTREAM/v1", max_concurrency: 256}
+  - $PROVIDER
 registered_resources:
   models:
   - {model_id: sim-llama, provider_id: upstream, model_type: llm}
@@ -115,6 +121,11 @@ done
 
 STREAM_FIELD=$([ "$STREAM" = 1 ] && echo true || echo false)
 BODY='{"model": "sim-llama", "max_tokens": 16, "stream": '$STREAM_FIELD', "messages": [{"role": "user", "content": "hello"}]}'
+ROUTE=/v1/chat/completions
+if [ "$API" = responses ]; then
+  BODY='{"model": "sim-llama", "max_output_tokens": 16, "stream": '$STREAM_FIELD', "input": "hello"}'
+  ROUTE=/v1/responses
+fi
 # hey's -q is a rate per connection: the total rate is RATE spread over CONNECTIONS.
 PER_CONNECTION=$(( (RATE + CONNECTIONS - 1) / CONNECTIONS ))
 
@@ -137,12 +148,12 @@ run() {
   local name=$1 port=$2 proxy_pid=$3 warmup=$4
   if [ "$warmup" -gt 0 ]; then
     hey -z "${warmup}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
-      "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+      "http://127.0.0.1:$port$ROUTE" >/dev/null
   fi
   local proxy0 upstream0 proxy1 upstream1 switches0 switches1
   proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID"); switches0=$(switches "$proxy_pid")
   hey -z "${DURATION}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
-    "http://127.0.0.1:$port/v1/chat/completions" >"$WORK/$name.txt"
+    "http://127.0.0.1:$port$ROUTE" >"$WORK/$name.txt"
   proxy1=$(cpu_ticks "$proxy_pid"); upstream1=$(cpu_ticks "$UPSTREAM_PID"); switches1=$(switches "$proxy_pid")
   local rps p50 p90 p99 ok proxy_cpu upstream_cpu proxy_switches
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
@@ -167,7 +178,7 @@ run() {
 }
 
 echo "rate ${RATE}/s for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token 20 ms, 16 tokens;" \
-  "stream: $STREAM_FIELD"
+  "stream: $STREAM_FIELD; route $ROUTE"
 echo "warm-up ${WARMUP}s per path, ${ROUNDS} rounds; cpu columns: CPU time per request (user + system, microseconds)"
 echo "of the proxy and of the upstream; switches: the proxy's context switches per request (all threads)"
 echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     | proxy cpu | upstream cpu | proxy switches |"
@@ -176,6 +187,6 @@ for round in $(seq 1 "$ROUNDS"); do
   warmup=$([ "$round" = 1 ] && echo "$WARMUP" || echo 0)
   run direct "$UPSTREAM" 0 "$warmup"
   run nginx "$NGINX" "$NGINX_PID" "$warmup"
-  run bare-relay "$BARE" "$BARE_PID" "$warmup"
+  [ "$API" = responses ] || run bare-relay "$BARE" "$BARE_PID" "$warmup"
   run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup"
 done

@@ -81,11 +81,12 @@ for (const { name, docs } of sets) {
       const s = doc.spec?.server;
       check(s?.distribution?.image || s?.distribution?.name, `${id}: spec.server.distribution.image or .name required`);
       check(Number.isInteger(s?.containerSpec?.port), `${id}: spec.server.containerSpec.port must be an integer`);
-      check(Array.isArray(s?.containerSpec?.env), `${id}: spec.server.containerSpec.env must be a list`);
+      check(s?.containerSpec?.env === undefined || Array.isArray(s.containerSpec.env), `${id}: spec.server.containerSpec.env must be a list`);
       const allowed = ['distribution', 'containerSpec', 'podOverrides', 'storage', 'userConfig', 'tlsConfig', 'envFromExternalConfigMaps'];
       for (const k of Object.keys(s || {})) check(allowed.includes(k), `${id}: unknown field spec.server.${k}`);
       const cm = s?.userConfig?.configMapName;
-      check(cm && docs.some((d) => d.kind === 'ConfigMap' && d.metadata.name === cm && d.data?.['config.yaml']),
+      // Without userConfig the distribution runs its own built-in config (a distribution Stackwatch fronts).
+      if (s?.userConfig) check(cm && docs.some((d) => d.kind === 'ConfigMap' && d.metadata.name === cm && d.data?.['config.yaml']),
         `${id}: userConfig.configMapName ${cm} must name a ConfigMap in the same bundle with key config.yaml`);
       console.log(`ok ${name}: ${id} (structural)`);
       continue;
@@ -170,7 +171,7 @@ for (const { name, docs } of sets) {
       check(matches(pdb.spec.selector.matchLabels, podLabels), 'PodDisruptionBudget does not select the pods');
       check(pdb.spec.maxUnavailable !== 0 && pdb.spec.minAvailable !== dep.spec.replicas, 'PodDisruptionBudget must allow at least one eviction');
     }
-    for (const np of byKind(docs, 'NetworkPolicy')) {
+    for (const np of byKind(docs, 'NetworkPolicy').filter((x) => x.spec.podSelector.matchLabels?.app !== 'llama-stack')) {
       check(matches(np.spec.podSelector.matchLabels, podLabels), 'NetworkPolicy does not select the pods');
       const rules8080 = np.spec.ingress.filter((r) => (r.ports || []).some((p) => p.port === 8080 || p.port === 'metrics'));
       check(rules8080.length > 0, 'NetworkPolicy must have a rule for 8080');
@@ -180,6 +181,30 @@ for (const { name, docs } of sets) {
       }
       const openToAll = np.spec.ingress.filter((r) => !r.from);
       check(openToAll.every((r) => (r.ports || []).length > 0 && r.ports.every((p) => p.port === 8321)), 'only 8321 may be open to every source');
+    }
+    // Stackwatch in front of an operator-managed distribution: run.yaml names the Service the operator creates
+    // (<name>-service on the container port), and only Stackwatch (and the operator) may reach the distribution.
+    for (const lsd of byKind(docs, 'LlamaStackDistribution')) {
+      const port = lsd.spec.server.containerSpec?.port ?? 8321;
+      const want = `http://${lsd.metadata.name}-service:${port}`;
+      const run = cm && cm.data?.[key] ? yaml.load(cm.data[key]) : null;
+      const relay = (run?.providers?.inference || []).find((p) => p.provider_type === 'remote::llama-stack');
+      const url = String(relay?.config?.url ?? '').replace(/^\$\{env\.[A-Z_]+:=(.*)\}$/, '$1');
+      check(url === want, `remote::llama-stack url must default to the operator's Service ${want}, got ${url}`);
+      const guards = byKind(docs, 'NetworkPolicy').filter((x) => x.spec.podSelector.matchLabels?.app === 'llama-stack');
+      check(guards.length > 0, `a NetworkPolicy must guard LlamaStackDistribution ${lsd.metadata.name}`);
+      for (const np of guards) {
+        check(np.spec.podSelector.matchLabels['app.kubernetes.io/instance'] === lsd.metadata.name,
+          `NetworkPolicy ${np.metadata.name} must select the distribution's pods (app.kubernetes.io/instance: ${lsd.metadata.name})`);
+        check(np.spec.policyTypes.includes('Ingress') && np.spec.ingress.length > 0, `NetworkPolicy ${np.metadata.name} must restrict ingress`);
+        for (const rule of np.spec.ingress) {
+          check((rule.ports || []).length > 0 && rule.ports.every((p) => p.port === port), `NetworkPolicy ${np.metadata.name}: only port ${port}`);
+          const fromOk = (rule.from || []).length > 0 && rule.from.every((f) => !f.ipBlock && (
+            (f.podSelector && !f.namespaceSelector && matches(f.podSelector.matchLabels, podLabels))
+            || (!f.podSelector && f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'llama-stack-k8s-operator-system')));
+          check(fromOk, `NetworkPolicy ${np.metadata.name}: only Stackwatch's pods and the operator's namespace may reach the distribution`);
+        }
+      }
     }
     for (const hpa of byKind(docs, 'HorizontalPodAutoscaler')) {
       check(hpa.spec.scaleTargetRef.kind === 'Deployment' && hpa.spec.scaleTargetRef.name === dep.metadata.name, 'HPA must target the Deployment');

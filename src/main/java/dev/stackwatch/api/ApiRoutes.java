@@ -28,15 +28,15 @@ public final class ApiRoutes {
     /** v0.2-era LlamaStack clients call the OpenAI-compatible routes under this prefix. */
     static final String OPENAI_PREFIX = "/v1/openai";
 
-    /** The route label for relayed requests: one template, so metrics never get a label per raw path. */
-    static final String PASSTHROUGH_TEMPLATE = "/v1/{passthrough}";
-
     private final List<ApiRoute> routes;
     private final List<String> providerTypes;
     private final JsonResponses responses;
     private final Optional<Handler> passthrough;
 
-    /** {@code passthrough}, when present, serves every other /v1 route (an upstream LlamaStack); otherwise 404. */
+    /**
+     * {@code passthrough}, when present, serves every other route under /v1, /v1alpha and /v1beta (an upstream
+     * LlamaStack, or the simulator acting as one); otherwise 404.
+     */
     public ApiRoutes(InferenceHandlers inference, CatalogHandlers catalog, List<String> providerTypes,
                      JsonResponses responses, Optional<Handler> passthrough) {
         this.providerTypes = List.copyOf(providerTypes);
@@ -67,19 +67,20 @@ public final class ApiRoutes {
 
     /**
      * Labels each request with the template of the route its path matches before any filter may refuse it, so a
-     * refused request is counted under its route, not as {@value MatchedRoute#UNMATCHED}. The route's handler labels
-     * it again (relayed requests only there).
+     * refused request is counted under its route, not as {@value MatchedRoute#UNMATCHED}: a route served here, else,
+     * with a relay, the LlamaStack API's template. The route's handler labels it again.
      */
     public Filter labels() {
         Map<String, PathMatcher> matchers = new LinkedHashMap<>();
         routes.forEach(r -> matchers.putIfAbsent(r.template(), PathMatchers.create(r.pattern())));
         return (FilterChain chain, RoutingRequest req, RoutingResponse res) -> {
-            for (Map.Entry<String, PathMatcher> m : matchers.entrySet()) {
-                if (m.getValue().match(req.prologue().uriPath()).accepted()) {
-                    req.context().register(new MatchedRoute(m.getKey()));
-                    break;
-                }
+            Optional<String> template = matchers.entrySet().stream()
+                    .filter(m -> m.getValue().match(req.prologue().uriPath()).accepted())
+                    .map(Map.Entry::getKey).findFirst();
+            if (template.isEmpty() && passthrough.isPresent()) {
+                template = LlamaStackApi.template(req.path().rawPath());
             }
+            template.ifPresent(t -> req.context().register(new MatchedRoute(t)));
             chain.proceed();
         };
     }
@@ -102,21 +103,34 @@ public final class ApiRoutes {
             String allowed = sameRoute.stream().map(r -> r.method().text()).collect(Collectors.joining(", "));
             routing.any(pattern, (req, res) -> errors.guard(req, res, () -> {
                 req.context().register(new MatchedRoute(template));
+                // The distribution serves more methods on some of these paths (GET /v1/chat/completions lists
+                // stored completions): those are relayed.
+                if (passthrough.isPresent() && LlamaStackApi.ROUTES.contains(
+                        new LlamaStackApi.Route(req.prologue().method().text(), template))) {
+                    relay(req, res);
+                    return;
+                }
                 throw new ApiException(405, "invalid_request_error", "method_not_allowed", "method "
                         + req.prologue().method().text() + " is not allowed on " + template + " (allowed: " + allowed
                         + ")", null, Map.of("Allow", allowed));
             }));
         });
         routing.any((req, res) -> errors.guard(req, res, () -> {
-            if (passthrough.isPresent() && req.path().path().startsWith("/v1/")) {
-                req.context().register(new MatchedRoute(PASSTHROUGH_TEMPLATE));
-                registerUpstreamHeaders(req);
-                Contexts.runInContext(req.context(), () -> handle(passthrough.get(), req, res));
+            String path = req.path().rawPath();
+            if (passthrough.isPresent() && LlamaStackApi.relayed(path)) {
+                // The LlamaStack API's template; a path outside it matches none and is labelled "other", never raw.
+                LlamaStackApi.template(path).ifPresent(t -> req.context().register(new MatchedRoute(t)));
+                relay(req, res);
                 return;
             }
             throw ApiException.notFound("route_not_found", "no route " + req.prologue().method().text() + " "
                     + req.path().path() + "; see GET /v1/inspect/routes");
         }));
+    }
+
+    private void relay(ServerRequest req, ServerResponse res) {
+        registerUpstreamHeaders(req);
+        Contexts.runInContext(req.context(), () -> handle(passthrough.orElseThrow(), req, res));
     }
 
     /** Helidon handlers may throw checked exceptions; runInContext takes a Runnable, so they travel unchecked. */

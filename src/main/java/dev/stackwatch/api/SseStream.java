@@ -41,6 +41,17 @@ final class SseStream implements AutoCloseable {
         write(DATA, payload, END);
     }
 
+    /** An event with its type named ({@code event: <type>}), as the Responses API streams them. */
+    void send(String type, Object event) {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise SSE event", e);
+        }
+        write(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), DATA, payload, END);
+    }
+
     void done() {
         write(DONE);
     }

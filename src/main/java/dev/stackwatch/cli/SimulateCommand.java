@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code stackwatch simulate --port N}: the simulator alone as an OpenAI-compatible upstream (no management port), so
- * remote providers can be tested and benchmarked against a real HTTP server with injected latency and faults.
+ * {@code stackwatch simulate --port N}: the simulator alone as an OpenAI-compatible upstream and a LlamaStack
+ * distribution (Responses API, files, vector stores, conversations, ... in memory; no management port), so remote
+ * providers can be tested and benchmarked against a real HTTP server with injected latency and faults.
  */
 final class SimulateCommand {
     private static final Logger LOG = LoggerFactory.getLogger(SimulateCommand.class);
@@ -80,6 +81,8 @@ final class SimulateCommand {
                 settings.put(key, args.get(option, ""));
             }
         });
+        // Acting as a whole distribution (responses, files, vector stores, ...), so Stackwatch can front it in demos.
+        settings.put("distribution", true);
         ObjectNode provider = f.objectNode().put("provider_id", "simulator").put("provider_type", SimulatorProvider.TYPE);
         provider.set("config", settings);
         ArrayNode models = f.arrayNode();

@@ -27,6 +27,14 @@ public final class ErrorRecordingObserver implements InferenceObserver {
     }
 
     @Override
+    public void relayFailed(String providerId, String route, Throwable failure) {
+        if (failure instanceof ProviderException p) {
+            errors.add(new RecentErrors.Entry(System.currentTimeMillis(), "relay", route + " @ " + providerId,
+                    p.kind().code(), p.kind().status(), p.getMessage()));
+        }
+    }
+
+    @Override
     public void modelLoaded(Model model, String providerType, Duration took, Throwable failure) {
         if (failure != null) {
             errors.add(entry("model load", model, failure));

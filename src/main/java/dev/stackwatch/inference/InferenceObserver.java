@@ -20,6 +20,10 @@ public interface InferenceObserver {
     default void modelLoaded(Model model, String providerType, Duration took, Throwable failure) {
     }
 
+    /** A request relayed to an upstream LlamaStack failed there (see {@link RelayObserver#relayFailed}). */
+    default void relayFailed(String providerId, String route, Throwable failure) {
+    }
+
     /** What is known about a call when it starts. {@code generation} is null for embeddings. */
     record CallInfo(Operation operation, Model model, String providerType, boolean stream,
                     GenerationRequest generation, EmbeddingRequest embedding) {}

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * still ends (one holding a scope, a current span or MDC ids, must, or that state would outlive the call on this
  * thread), and the client gets exactly what the provider produced.
  */
-public final class ObservedProvider implements InferenceProvider {
+public final class ObservedProvider implements InferenceProvider, RelayObserver {
     private final InferenceProvider delegate;
     private final List<InferenceObserver> observers;
     private final ObserverFailures failures;
@@ -119,6 +119,41 @@ public final class ObservedProvider implements InferenceProvider {
         }
         end(calls, "embedded", c -> c.embedded(result));
         return result;
+    }
+
+    /**
+     * Observes a call the provider makes outside {@link #generate}: the LlamaStack relay's Responses API, whose bytes
+     * pass to the client unchanged while it reports tokens and the outcome to the returned call. Same order as
+     * {@link #generate}: observers start in list order, end in reverse.
+     */
+    @Override
+    public InferenceObserver.Call observe(InferenceObserver.CallInfo info) {
+        List<Started> calls = start(info);
+        return new InferenceObserver.Call() {
+            @Override
+            public void token(int index, long nanoTime) {
+                for (Started c : calls) {
+                    c.token(index, nanoTime);
+                }
+            }
+
+            @Override
+            public void completed(Completion completion) {
+                end(calls, "completed", c -> c.completed(completion));
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                end(calls, "failed", c -> c.failed(failure));
+            }
+        };
+    }
+
+    @Override
+    public void relayFailed(String providerId, String route, Throwable failure) {
+        for (InferenceObserver o : observers) {
+            guarded(o.name(), "relay_failed", () -> o.relayFailed(providerId, route, failure));
+        }
     }
 
     @Override

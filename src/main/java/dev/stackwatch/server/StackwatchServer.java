@@ -16,6 +16,7 @@ import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.api.RequestArrival;
 import dev.stackwatch.api.RequestParser;
+import dev.stackwatch.api.ResponsesHandler;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.config.RunConfig;
@@ -37,6 +38,8 @@ import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
+import dev.stackwatch.provider.simulator.SimulatorProvider;
+import dev.stackwatch.provider.simulator.distribution.SimulatedDistribution;
 import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.provider.http.RemoteProvider;
@@ -177,9 +180,11 @@ public final class StackwatchServer implements AutoCloseable {
                 .map(p -> types.create(p, config.models())).toList();
         List<InferenceProvider> providers = bare.stream()
                 .<InferenceProvider>map(p -> new ObservedProvider(p, observers, observerFailures)).toList();
-        // The first upstream LlamaStack that relays routes gets every /v1 route Stackwatch does not serve itself.
-        Optional<Handler> passthrough = bare.stream()
-                .flatMap(p -> p instanceof LlamaStackProvider ls ? ls.passthrough(server.maxRequestBodyBytes()).stream() : Stream.empty())
+        // The first upstream LlamaStack that relays routes gets every route Stackwatch does not serve itself; its
+        // Responses calls are observed through the same decorator as its chat calls.
+        Optional<Handler> relay = providers.stream()
+                .flatMap(p -> p instanceof ObservedProvider o && o.delegate() instanceof LlamaStackProvider ls
+                        ? ls.passthrough(server.maxRequestBodyBytes(), o).stream() : Stream.empty())
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
@@ -202,11 +207,17 @@ public final class StackwatchServer implements AutoCloseable {
 
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
-        InferenceHandlers inference = new InferenceHandlers(catalog,
-                new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(), limits.maxJsonDepth(),
-                        deadlines),
+        JsonBodyReader bodies = new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(),
+                limits.maxJsonDepth(), deadlines);
+        InferenceHandlers inference = new InferenceHandlers(catalog, bodies,
                 new RequestParser(limits.maxMessages(), limits.maxTokens(), limits.maxEmbeddingInputs(),
                         limits.maxEmbeddingInputChars()), json, responses);
+        // Without an upstream LlamaStack, a simulator configured with `distribution: true` answers the rest of the API.
+        Optional<Handler> passthrough = relay.isPresent() ? relay : bare.stream()
+                .filter(p -> p instanceof SimulatorProvider s && s.servesDistribution())
+                .findFirst()
+                .map(s -> new SimulatedDistribution(finished -> new ResponsesHandler(catalog, bodies, json, responses,
+                        finished), bodies, responses, json, SimulatorProvider.MAX_UPLOAD_BYTES, build.version()));
         CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
                 p -> health.providerHealth(p.id()), responses);
         ApiRoutes api = new ApiRoutes(inference, catalogHandlers,

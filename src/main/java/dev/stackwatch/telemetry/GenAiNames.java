@@ -13,7 +13,8 @@ public final class GenAiNames {
     /** {@code gen_ai.operation.name}. */
     public static String operationName(Operation operation) {
         return switch (operation) {
-            case CHAT -> "chat";
+            // The conventions name no Responses operation; it generates chat turns.
+            case CHAT, RESPONSES -> "chat";
             case COMPLETION -> "text_completion";
             case EMBEDDINGS -> "embeddings";
         };

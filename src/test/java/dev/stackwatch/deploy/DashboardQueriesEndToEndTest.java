@@ -35,7 +35,7 @@ class DashboardQueriesEndToEndTest {
               inference:
               - provider_id: simulator
                 provider_type: inline::simulator
-                config: {ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 4, max_tokens: 8}
+                config: {ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 4, max_tokens: 8, distribution: true}
               - provider_id: flaky
                 provider_type: inline::simulator
                 config: {ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 4, max_tokens: 8}
@@ -67,7 +67,8 @@ class DashboardQueriesEndToEndTest {
         ExternalTools.require("prometheus");
         server = TestServers.start(CONFIG);
         traffic = new Traffic(server::port, () -> List.of(Traffic.chat("sim-chat", true), Traffic.chat("sim-chat", false),
-                Traffic.embed("sim-embed"), Traffic.chat("broken-chat", false), Traffic.chat("no-such-model", false)));
+                Traffic.embed("sim-embed"), Traffic.chat("broken-chat", false), Traffic.chat("no-such-model", false),
+                Traffic.responses("sim-chat", true), Traffic.responses("sim-chat", false)));
         stack = new MonitoringStack();
         Path rules = tmp.resolve("rules");
         MonitoringStack.writeFastRules(rules, "10s");

@@ -30,6 +30,7 @@ class KubernetesManifestsTest {
         BUNDLES.put("kube-prometheus-stack-podmonitor", "deploy/kubernetes/overlays/kube-prometheus-stack-podmonitor");
         BUNDLES.put("plain-prometheus", "deploy/kubernetes/overlays/plain-prometheus");
         BUNDLES.put("operator", "deploy/kubernetes/operator");
+        BUNDLES.put("llamastack-operator", "deploy/kubernetes/overlays/llamastack-operator");
         BUNDLES.put("logging", "deploy/logging");
         BUNDLES.put("tracing", "deploy/tracing");
     }

@@ -49,6 +49,12 @@ final class Traffic implements AutoCloseable {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"};
     }
 
+    /** {@code POST /v1/responses}, served by a simulator acting as a distribution. */
+    static String[] responses(String model, boolean stream) {
+        return new String[] {"/v1/responses", "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"input\":\"hello\"}"};
+    }
+
     static String[] embed(String model) {
         return new String[] {"/v1/embeddings", "{\"model\":\"" + model + "\",\"input\":\"hello\"}"};
     }

@@ -6,11 +6,13 @@ import dev.stackwatch.inference.UpstreamHeaders;
 import dev.stackwatch.io.Deadline;
 import dev.stackwatch.io.DeadlineTimer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -27,6 +29,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -135,18 +138,45 @@ public final class HttpUpstream implements AutoCloseable {
      * as they are). Adds the bearer token, fixed headers and trace context; the first-byte deadline starts now.
      */
     public UpstreamResponse exchange(UpstreamRequest request, String what, Duration firstByteTimeout) {
-        HttpUriRequestBase message = new HttpUriRequestBase(request.method(),
-                URI.create(settings.baseUrl() + request.path()));
+        HttpUriRequestBase message = message(request.method(), URI.create(settings.baseUrl() + request.path()),
+                request.headers());
+        if (request.body().length > 0) {
+            // The Content-Type travels as a header of the request, like every other.
+            message.setEntity(new ByteArrayEntity(request.body(), null));
+        }
+        return open(message, what, firstByteTimeout);
+    }
+
+    /**
+     * Relays a client's request: {@code pathFromRoot} (with its query) is taken from the server root, the base URL
+     * without its path, since a LlamaStack's base URL ends in /v1 and the relay also serves /v1alpha and /v1beta.
+     * The body streams from {@code body} as the client sends it ({@code length} -1 when unknown: chunked), so uploads
+     * are never held in memory. Returns the response whatever its status.
+     */
+    public UpstreamResponse relay(String method, String pathFromRoot, Map<String, String> headers, InputStream body,
+                                  long length, String what, Duration firstByteTimeout) {
+        URI base = settings.baseUrl();
+        String root = base.toString().substring(0, base.toString().length() - base.getRawPath().length());
+        HttpUriRequestBase message = message(method, URI.create(root + pathFromRoot), headers);
+        if (body != null) {
+            message.setEntity(new InputStreamEntity(body, length, null));
+        }
+        return open(message, what, firstByteTimeout);
+    }
+
+    /** Adds the bearer token, fixed headers and trace context to a request's own headers. */
+    private HttpUriRequestBase message(String method, URI target, Map<String, String> headers) {
+        HttpUriRequestBase message = new HttpUriRequestBase(method, target);
         settings.headers().forEach(message::addHeader);
         if (settings.bearerToken() != null && !settings.bearerToken().isBlank()) {
             message.addHeader("Authorization", "Bearer " + settings.bearerToken());
         }
         UpstreamHeaders.current().values().forEach(message::addHeader);
-        request.headers().forEach(message::setHeader);
-        if (request.body().length > 0) {
-            // The Content-Type travels as a header of the request, like every other.
-            message.setEntity(new ByteArrayEntity(request.body(), null));
-        }
+        headers.forEach(message::setHeader);
+        return message;
+    }
+
+    private UpstreamResponse open(HttpUriRequestBase message, String what, Duration firstByteTimeout) {
         long firstByteDue = System.nanoTime() + firstByteTimeout.toNanos();
         Deadline deadline = deadlines.arm(firstByteTimeout);
         ClassicHttpResponse response;

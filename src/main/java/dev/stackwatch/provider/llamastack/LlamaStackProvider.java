@@ -18,6 +18,8 @@ import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamStatus;
 import dev.stackwatch.provider.openai.OpenAiProvider;
+import dev.stackwatch.api.Json;
+import dev.stackwatch.inference.RelayObserver;
 import io.helidon.webserver.http.Handler;
 import java.time.Duration;
 import java.util.List;
@@ -32,30 +34,42 @@ import java.util.Set;
 public final class LlamaStackProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
     public static final String TYPE = "remote::llama-stack";
 
+    /** Uploads (multipart files) stream through the relay; this bounds them, separately from JSON bodies. */
+    static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
+
     private final OpenAiProvider inference;
     private final RemoteUpstream remote;
     private final boolean relayUnknownRoutes;
+    private final long maxUploadBytes;
 
-    private LlamaStackProvider(RemoteUpstream remote, boolean relayUnknownRoutes) {
+    private LlamaStackProvider(RemoteUpstream remote, boolean relayUnknownRoutes, long maxUploadBytes) {
         this.inference = new OpenAiProvider(TYPE, remote);
         this.remote = remote;
         this.relayUnknownRoutes = relayUnknownRoutes;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     /** Config: {@code url} (the server root, e.g. http://localhost:8321), {@code api_key}, and the shared keys. */
     public static LlamaStackProvider create(ProviderConfig config, DeadlineTimer deadlines) {
-        RemoteUpstream remote = RemoteUpstream.read(config, Set.of("url", "api_key", "proxy_unknown_routes"), node -> {
+        RemoteUpstream remote = RemoteUpstream.read(config, Set.of("url", "api_key", "proxy_unknown_routes",
+                "max_upload_bytes"), node -> {
             UpstreamSettings root = UpstreamSettings.read(node, "url", null, "api_key");
             // Accept the URL with or without the /v1 that OpenAI-style configs carry.
             return root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
         }, deadlines);
-        return new LlamaStackProvider(remote, config.config().bool("proxy_unknown_routes", true));
+        return new LlamaStackProvider(remote, config.config().bool("proxy_unknown_routes", true),
+                config.config().longValue("max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE));
     }
 
-    /** The handler for /v1 routes Stackwatch does not implement, when this provider relays them. */
-    public Optional<Handler> passthrough(long maxBodyBytes) {
+    /**
+     * The handler for the routes Stackwatch does not implement, when this provider relays them: JSON bodies up to
+     * {@code maxBodyBytes}, other bodies (file uploads) up to the provider's {@code max_upload_bytes}; {@code observer}
+     * observes relayed Responses calls and failures.
+     */
+    public Optional<Handler> passthrough(long maxBodyBytes, RelayObserver observer) {
         return relayUnknownRoutes
-                ? Optional.of(new LlamaStackPassthrough(remote.http(), remote.guard(), maxBodyBytes))
+                ? Optional.of(new LlamaStackPassthrough(remote.http(), remote.guard(), remote.providerId(),
+                        maxBodyBytes, maxUploadBytes, observer, Json.newMapper()))
                 : Optional.empty();
     }
 

@@ -36,14 +36,18 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class SimulatorProvider implements InferenceProvider {
     public static final String TYPE = "inline::simulator";
+    /** What a simulated distribution accepts as one file upload (held in memory). */
+    public static final long MAX_UPLOAD_BYTES = 64L * 1024 * 1024;
 
     private final String id;
     private final JsonNode describedConfig;
     private final SimulatorSettings defaults;
     private final Map<String, SimulatorSettings> perModel;
+    private final boolean distribution;
 
     private SimulatorProvider(String id, JsonNode describedConfig, SimulatorSettings defaults,
-                              Map<String, SimulatorSettings> perModel) {
+                              Map<String, SimulatorSettings> perModel, boolean distribution) {
+        this.distribution = distribution;
         this.id = id;
         this.describedConfig = describedConfig;
         this.defaults = defaults;
@@ -60,7 +64,16 @@ public final class SimulatorProvider implements InferenceProvider {
         for (ModelConfig m : models) {
             perModel.put(m.providerModelId(), SimulatorSettings.read(m.metadata(), defaults));
         }
-        return new SimulatorProvider(config.providerId(), Redaction.redact(node.raw()), defaults, Map.copyOf(perModel));
+        return new SimulatorProvider(config.providerId(), Redaction.redact(node.raw()), defaults, Map.copyOf(perModel),
+                node.bool("distribution", false));
+    }
+
+    /**
+     * Whether this simulator also acts as a LlamaStack distribution (config {@code distribution: true}): Responses
+     * API, files, vector stores, conversations and the rest, in memory.
+     */
+    public boolean servesDistribution() {
+        return distribution;
     }
 
     @Override

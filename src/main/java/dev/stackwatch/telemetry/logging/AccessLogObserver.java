@@ -31,8 +31,12 @@ public final class AccessLogObserver implements InferenceObserver {
         facts.provider = info.model().providerId();
         facts.stream = info.stream();
         if (logPrompts) {
-            facts.prompt = info.generation() != null ? info.generation().inputText()
-                    : String.join("\n", info.embedding().inputs());
+            // A relayed Responses call brings neither: its input stays the upstream's business.
+            if (info.generation() != null) {
+                facts.prompt = info.generation().inputText();
+            } else if (info.embedding() != null) {
+                facts.prompt = String.join("\n", info.embedding().inputs());
+            }
         }
         return new Recording(facts);
     }

@@ -285,6 +285,13 @@ public final class Metrics {
         providerErrors.labelValues(providerLabel(modelId), kind.name().toLowerCase(Locale.ROOT)).inc();
     }
 
+    /** A relayed request failed upstream: counted with the provider's errors, by the same kinds. */
+    public void relayFailed(String providerId, Throwable failure) {
+        ProviderException.Kind kind = failure instanceof ProviderException p ? p.kind() : ProviderException.Kind.INTERNAL;
+        String provider = providerOfModel.containsValue(providerId) ? providerId : OTHER;
+        providerErrors.labelValues(provider, kind.name().toLowerCase(Locale.ROOT)).inc();
+    }
+
     /** {@code signal}: {@code metrics} or {@code traces}. */
     public void exportFailed(String signal) {
         exportFailures.labelValues(signal).inc();

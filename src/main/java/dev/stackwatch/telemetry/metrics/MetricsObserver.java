@@ -37,6 +37,11 @@ public final class MetricsObserver implements InferenceObserver {
         metrics.modelLoaded(model, took);
     }
 
+    @Override
+    public void relayFailed(String providerId, String route, Throwable failure) {
+        metrics.relayFailed(providerId, failure);
+    }
+
     /** One call's clock. Tokens arrive one at a time from the generating thread, so plain fields suffice. */
     private static final class MeasuredCall implements Call {
         private final MetricSink.CallRecorder recorder;
