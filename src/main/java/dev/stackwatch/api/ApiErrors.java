@@ -83,6 +83,8 @@ public final class ApiErrors {
     public void guard(ServerRequest req, ServerResponse res, Runnable handler) {
         try {
             handler.run();
+        } catch (CloseConnectionException abandoned) {
+            throw abandoned;
         } catch (RuntimeException | Error t) {
             handle(req, res, t);
         }
@@ -94,6 +96,11 @@ public final class ApiErrors {
             return;
         }
         ApiException e = report(t, where(req));
+        if (begun(res)) {
+            // The status went out with the first bytes (a relayed download that stalled): the client keeps it, and
+            // the only honest signal left is a response cut short, not a second status written over the first.
+            throw new CloseConnectionException("response cut short: " + e.getMessage(), t);
+        }
         if (!begun(res) && !bodyRead(req)) {
             res.header(HeaderValues.CONNECTION_CLOSE);
         }

@@ -58,6 +58,7 @@ class CircuitRecoveryTest {
                   inference:
                   - provider_id: remote
                     provider_type: remote::openai
+                    required: true
                     config: {base_url: "%s", max_retries: 0, first_byte_timeout_ms: 2000, %s}
                 registered_resources:
                   models:
