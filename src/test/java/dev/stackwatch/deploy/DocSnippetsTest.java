@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -171,7 +172,8 @@ class DocSnippetsTest {
         Map<String, String> env = new HashMap<>();
         Matcher m = ENV_REF.matcher(s.text());
         while (m.find()) {
-            env.put(m.group(1), "snippet-value-0123456789abcdef");
+            // A value of its own for each variable: tokens must differ from one another, as in a real deployment.
+            env.put(m.group(1), "snippet-" + m.group(1).toLowerCase(Locale.ROOT) + "-0123456789abcdef");
         }
         List<String> warnings = new ArrayList<>();
         try {
