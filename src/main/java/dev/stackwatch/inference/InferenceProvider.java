@@ -36,7 +36,7 @@ public interface InferenceProvider extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** The upstream this provider calls, for the observers' {@code server.*} attributes; empty when it runs in-process. */
+    /** The upstream this provider calls, for the observers' {@code server.*} attributes; empty when in-process. */
     default Optional<UpstreamEndpoint> endpoint() {
         return Optional.empty();
     }

@@ -15,7 +15,8 @@ class UpstreamEndpointTest {
 
     @Test
     void withoutAPortTheSchemesDefaultIsWhereTheCallGoes() {
-        assertEquals(new UpstreamEndpoint("api.openai.com", 443), UpstreamEndpoint.of(URI.create("https://api.openai.com/v1")));
+        assertEquals(new UpstreamEndpoint("api.openai.com", 443),
+                UpstreamEndpoint.of(URI.create("https://api.openai.com/v1")));
         assertEquals(new UpstreamEndpoint("ollama", 80), UpstreamEndpoint.of(URI.create("http://ollama")));
     }
 

@@ -177,11 +177,47 @@ class OtlpMetricsTest {
                 assertTrue(points.stream().anyMatch(p -> p.has(Map.of("gen_ai.provider.name", "simulator"))), metric);
                 for (Point p : points) {
                     boolean remoteCall = p.attributes().get("gen_ai.provider.name").equals("vllm");
-                    assertEquals(remoteCall, p.has(remote), metric + " " + p.attributes());
-                    assertEquals(remoteCall, p.attributes().containsKey("server.address"), metric + " " + p.attributes());
-                    assertEquals(remoteCall, p.attributes().containsKey("server.port"), metric + " " + p.attributes());
+                    String where = metric + " " + p.attributes();
+                    assertEquals(remoteCall, p.has(remote), where);
+                    assertEquals(remoteCall, p.attributes().containsKey("server.address"), where);
+                    assertEquals(remoteCall, p.attributes().containsKey("server.port"), where);
                 }
             }
+        }
+    }
+
+    @Test
+    void aLlamaStackUpstreamIsNamedOnItsChatsAndOnTheResponsesCallsItRelays() {
+        String distribution = "{distribution: true, ttft_ms: 0, inter_token_ms: 0}";
+        try (SimulatorUpstream upstream = SimulatorUpstream.start(distribution)) {
+            Map<String, String> env = Map.of("OTEL_METRICS_EXPORTER", "otlp",
+                    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", receiver.endpoint() + "/v1/metrics",
+                    "OTEL_METRIC_EXPORT_INTERVAL", NEVER);
+            server = TestServers.startAndAwait(TestServers.config("""
+                    version: 2
+                    providers:
+                      inference:
+                      - provider_id: stack
+                        provider_type: remote::llama-stack
+                        config: {url: "http://127.0.0.1:%d"}
+                    registered_resources:
+                      models:
+                      - {model_id: sim-chat, provider_id: stack, model_type: llm}
+                    """.formatted(upstream.port())), TelemetrySettings.fromEnv(env));
+            String base = "http://127.0.0.1:" + server.port();
+            assertEquals(200, http.send(base + CHAT_ROUTE, chat("sim-chat", false)).statusCode());
+            HttpResponse<String> res = http.send(base + "/v1/responses",
+                    "{\"model\": \"sim-chat\", \"stream\": true, \"input\": \"hello\"}");
+            assertEquals(200, res.statusCode(), res.body());
+            server.close();
+            server = null;
+
+            List<Point> duration = OtlpMetricPoints.latest(receiver.metricPushes(), "gen_ai.server.request.duration");
+            Map<String, String> stack = Map.of("gen_ai.provider.name", "llama-stack", "server.address", "127.0.0.1",
+                    "server.port", Integer.toString(upstream.port()));
+            // The chat and the relayed Responses call (also "chat" under the conventions), both with the upstream.
+            assertEquals(2, count(duration, Map.of()), "both calls measured: " + duration);
+            assertEquals(2, count(duration, with(stack, "gen_ai.operation.name", "chat")), duration.toString());
         }
     }
 
