@@ -24,9 +24,12 @@ public interface InferenceObserver {
     default void relayFailed(String providerId, String route, Throwable failure) {
     }
 
-    /** What is known about a call when it starts. {@code generation} is null for embeddings. */
+    /**
+     * What is known about a call when it starts. {@code generation} is null for embeddings; {@code endpoint} is the
+     * upstream the provider calls, null for an in-process provider.
+     */
     record CallInfo(Operation operation, Model model, String providerType, boolean stream,
-                    GenerationRequest generation, EmbeddingRequest embedding) {}
+                    GenerationRequest generation, EmbeddingRequest embedding, UpstreamEndpoint endpoint) {}
 
     /** The life of one call. Exactly one of {@link #completed}, {@link #embedded} or {@link #failed} ends it. */
     interface Call {

@@ -36,6 +36,11 @@ public interface InferenceProvider extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The upstream this provider calls, for the observers' {@code server.*} attributes; empty when in-process. */
+    default Optional<UpstreamEndpoint> endpoint() {
+        return Optional.empty();
+    }
+
     /** A quick check of whether the provider can serve now; called in the background, never on a probe's path. */
     ProviderHealth checkHealth();
 

@@ -20,11 +20,14 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
     private final InferenceProvider delegate;
     private final List<InferenceObserver> observers;
     private final ObserverFailures failures;
+    /** The delegate's upstream, read once: a provider's URL is fixed for its life. */
+    private final UpstreamEndpoint endpoint;
 
     public ObservedProvider(InferenceProvider delegate, List<InferenceObserver> observers, ObserverFailures failures) {
         this.delegate = delegate;
         this.observers = List.copyOf(observers);
         this.failures = failures;
+        this.endpoint = delegate.endpoint().orElse(null);
     }
 
     /** The provider itself, for callers that need its own type (e.g. its circuit state). */
@@ -70,7 +73,7 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
     @Override
     public Completion generate(GenerationRequest request, TokenSink sink) {
         List<Started> calls = start(new InferenceObserver.CallInfo(request.operation(), request.model(),
-                delegate.type(), request.stream(), request, null));
+                delegate.type(), request.stream(), request, null, endpoint));
         TokenSink observed = calls.isEmpty() ? sink : new TokenSink() {
             private int index;
 
@@ -109,7 +112,7 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
     @Override
     public Embeddings embed(EmbeddingRequest request) {
         List<Started> calls = start(new InferenceObserver.CallInfo(Operation.EMBEDDINGS, request.model(),
-                delegate.type(), false, null, request));
+                delegate.type(), false, null, request, endpoint));
         Embeddings result;
         try {
             result = delegate.embed(request);
@@ -154,6 +157,11 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
         for (InferenceObserver o : observers) {
             guarded(o.name(), "relay_failed", () -> o.relayFailed(providerId, route, failure));
         }
+    }
+
+    @Override
+    public Optional<UpstreamEndpoint> endpoint() {
+        return Optional.ofNullable(endpoint);
     }
 
     @Override

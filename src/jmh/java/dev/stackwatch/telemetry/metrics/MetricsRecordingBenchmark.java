@@ -69,7 +69,7 @@ public class MetricsRecordingBenchmark {
         both = MetricSink.of(List.of(prometheus, otlp.sink()));
         bothObserver = new MetricsObserver(metrics, both);
         noOp = callInfo -> new InferenceObserver.Call() {};
-        info = new InferenceObserver.CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null);
+        info = new InferenceObserver.CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null, null);
         completion = new Completion("text", FinishReason.STOP, new Usage(20, TOKENS));
     }
 

@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.http;
 
 import dev.stackwatch.config.ConfigNode;
+import dev.stackwatch.inference.UpstreamEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -48,6 +49,11 @@ public record UpstreamSettings(URI baseUrl, String bearerToken, Map<String, Stri
     public UpstreamSettings under(String path) {
         return new UpstreamSettings(URI.create(baseUrl + path), bearerToken, headers, tls, connectTimeout,
                 firstByteTimeout, idleTimeout, loadTimeout);
+    }
+
+    /** The host and port every call goes to, for the observers. */
+    public UpstreamEndpoint endpoint() {
+        return UpstreamEndpoint.of(baseUrl);
     }
 
     /** {@code headers}: fixed extra headers for every upstream request (gateways that want an org or route header). */

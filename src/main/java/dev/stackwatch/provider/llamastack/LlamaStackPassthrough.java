@@ -160,7 +160,7 @@ final class LlamaStackPassthrough implements Handler {
         // Metrics keep the id only when run.yaml registers it, so a model named by a client adds no series.
         Model model = new Model(modelId, providerId, modelId, ModelType.LLM, null);
         InferenceObserver.Call call = observer.observe(new InferenceObserver.CallInfo(Operation.RESPONSES, model,
-                LlamaStackProvider.TYPE, stream, null, null));
+                LlamaStackProvider.TYPE, stream, null, null, upstream.settings().endpoint()));
         return new ResponsesWatch(call, stream, providerId, json);
     }
 

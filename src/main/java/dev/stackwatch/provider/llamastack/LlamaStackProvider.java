@@ -16,7 +16,6 @@ import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamSettings;
-import dev.stackwatch.provider.http.UpstreamStatus;
 import dev.stackwatch.provider.openai.OpenAiProvider;
 import dev.stackwatch.api.Json;
 import dev.stackwatch.inference.RelayObserver;
@@ -124,8 +123,8 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
     }
 
     @Override
-    public UpstreamStatus upstreamStatus() {
-        return remote.guard();
+    public RemoteUpstream remote() {
+        return remote;
     }
 
     @Override

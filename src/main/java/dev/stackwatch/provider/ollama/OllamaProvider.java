@@ -25,7 +25,6 @@ import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
-import dev.stackwatch.provider.http.UpstreamStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -222,8 +221,8 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
     }
 
     @Override
-    public UpstreamStatus upstreamStatus() {
-        return guard;
+    public RemoteUpstream remote() {
+        return remote;
     }
 
     @Override

@@ -22,7 +22,6 @@ import dev.stackwatch.provider.http.SseEvents;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
-import dev.stackwatch.provider.http.UpstreamStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -150,8 +149,8 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
     }
 
     @Override
-    public UpstreamStatus upstreamStatus() {
-        return guard;
+    public RemoteUpstream remote() {
+        return remote;
     }
 
     @Override

@@ -107,7 +107,7 @@ class MetricsDocTest {
         metrics.telemetryFailed("MetricsObserver");
         MetricsObserver observer = new MetricsObserver(metrics);
         observer.modelLoaded(model, "inline::simulator", Duration.ofMillis(5), null);
-        CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null);
+        CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null, null);
         var call = observer.start(streamed);
         call.token(0, System.nanoTime());
         call.token(1, System.nanoTime());

@@ -4,6 +4,7 @@ import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.InferenceObserver.CallInfo;
 import dev.stackwatch.inference.Operation;
+import dev.stackwatch.inference.UpstreamEndpoint;
 import dev.stackwatch.telemetry.GenAiNames;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import dev.stackwatch.telemetry.metrics.MetricSink;
@@ -32,6 +33,8 @@ final class OtlpSink implements MetricSink {
     static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
     static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
     static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+    static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+    static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
@@ -55,7 +58,8 @@ final class OtlpSink implements MetricSink {
     private final Map<String, Attributes> activeHttp = new ConcurrentHashMap<>();
     private final Map<String, Attributes> activeHttps = new ConcurrentHashMap<>();
 
-    private record CallKey(String model, Operation operation, String providerType) {}
+    /** {@code endpoint} is null for an in-process provider; a remote one has one, so it adds no series. */
+    private record CallKey(String model, Operation operation, String providerType, UpstreamEndpoint endpoint) {}
 
     private record HttpKey(String method, boolean secure, String route, int status) {}
 
@@ -132,16 +136,23 @@ final class OtlpSink implements MetricSink {
     @Override
     public CallRecorder call(CallInfo info) {
         String model = models.contains(info.model().id()) ? info.model().id() : Metrics.OTHER;
-        CallAttributes attributes = calls.computeIfAbsent(new CallKey(model, info.operation(), info.providerType()),
-                OtlpSink::callAttributes);
+        CallAttributes attributes = calls.computeIfAbsent(
+                new CallKey(model, info.operation(), info.providerType(), info.endpoint()), OtlpSink::callAttributes);
         return new Recorder(attributes);
     }
 
     private static CallAttributes callAttributes(CallKey key) {
         // Stackwatch answers under the model id it was asked for, so the response model is the request model.
-        Attributes base = Attributes.of(OPERATION, GenAiNames.operationName(key.operation()),
-                PROVIDER, GenAiNames.providerName(key.providerType()),
-                REQUEST_MODEL, key.model(), RESPONSE_MODEL, key.model());
+        AttributesBuilder b = Attributes.builder()
+                .put(OPERATION, GenAiNames.operationName(key.operation()))
+                .put(PROVIDER, GenAiNames.providerName(key.providerType()))
+                .put(REQUEST_MODEL, key.model())
+                .put(RESPONSE_MODEL, key.model());
+        // The model server is the upstream Stackwatch called; the in-process simulator has no address to give.
+        if (key.endpoint() != null) {
+            b.put(SERVER_ADDRESS, key.endpoint().address()).put(SERVER_PORT, (long) key.endpoint().port());
+        }
+        Attributes base = b.build();
         return new CallAttributes(base, base.toBuilder().put(TOKEN_TYPE, "input").build(),
                 base.toBuilder().put(TOKEN_TYPE, "output").build());
     }

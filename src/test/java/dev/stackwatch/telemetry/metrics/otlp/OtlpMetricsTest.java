@@ -16,6 +16,7 @@ import dev.stackwatch.testing.OtlpMetricPoints.Point;
 import dev.stackwatch.testing.OtlpReceiver;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.Scrape;
+import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.SseEvents;
 import dev.stackwatch.testing.TestServers;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -121,6 +122,109 @@ class OtlpMetricsTest {
                 "http.server.request.duration"), Map.of()) > 0).count();
         assertTrue(pushesWithRequests >= 2, "the requests are spread over several delta pushes");
         assertConventionsAndCounts(pushes, AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
+    }
+
+    @Test
+    void aRemoteProvidersCallsNameItsUpstreamAsServerAddressAndPort() {
+        try (SimulatorUpstream upstream = SimulatorUpstream.start("{ttft_ms: 0, inter_token_ms: 0, jitter: 0}")) {
+            Map<String, String> env = Map.of("OTEL_METRICS_EXPORTER", "otlp",
+                    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", receiver.endpoint() + "/v1/metrics",
+                    "OTEL_METRIC_EXPORT_INTERVAL", NEVER);
+            server = TestServers.startAndAwait(TestServers.config("""
+                    version: 2
+                    providers:
+                      inference:
+                      - provider_id: simulator
+                        provider_type: inline::simulator
+                        config: {ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 8, max_tokens: 24}
+                      - provider_id: vllm
+                        provider_type: remote::vllm
+                        config: {url: "%s"}
+                    registered_resources:
+                      models:
+                      - {model_id: sim-chat, provider_id: simulator, model_type: llm}
+                      - {model_id: far-chat, provider_id: vllm, provider_model_id: sim-chat, model_type: llm}
+                      - {model_id: far-embed, provider_id: vllm, provider_model_id: sim-embed, model_type: embedding, metadata: {embedding_dimension: 64}}
+                    """.formatted(upstream.baseUrl())), TelemetrySettings.fromEnv(env));
+            String base = "http://127.0.0.1:" + server.port();
+            for (String model : List.of("far-chat", "sim-chat")) {
+                for (boolean stream : new boolean[] {false, true}) {
+                    HttpResponse<String> res = http.send(base + CHAT_ROUTE, chat(model, stream));
+                    assertEquals(200, res.statusCode(), res.body());
+                }
+            }
+            HttpResponse<String> embedding = http.send(base + "/v1/embeddings",
+                    "{\"model\": \"far-embed\", \"input\": \"hello there\"}");
+            assertEquals(200, embedding.statusCode(), embedding.body());
+            server.close();
+            server = null;
+
+            List<ExportMetricsServiceRequest> pushes = receiver.metricPushes();
+            Map<String, String> remote = Map.of("gen_ai.provider.name", "vllm", "server.address", "127.0.0.1",
+                    "server.port", Integer.toString(upstream.port()));
+            List<Point> duration = OtlpMetricPoints.latest(pushes, "gen_ai.server.request.duration");
+            assertEquals(2, count(duration, with(remote, "gen_ai.request.model", "far-chat")), "the remote chats");
+            assertEquals(1, count(duration, with(remote, "gen_ai.request.model", "far-embed")), "the remote embedding");
+            assertEquals(1, count(OtlpMetricPoints.latest(pushes, "gen_ai.server.time_to_first_token"), remote));
+            assertEquals(1, count(OtlpMetricPoints.latest(pushes, "gen_ai.server.time_per_output_token"), remote));
+            List<Point> tokens = OtlpMetricPoints.latest(pushes, "gen_ai.client.token.usage");
+            assertEquals(3, count(tokens, with(remote, "gen_ai.token.type", "input")), "2 chats and 1 embedding");
+            assertEquals(2, count(tokens, with(remote, "gen_ai.token.type", "output")), "2 chats");
+            // The in-process simulator has no upstream: its points carry neither attribute.
+            for (String metric : List.of("gen_ai.server.request.duration", "gen_ai.server.time_to_first_token",
+                    "gen_ai.server.time_per_output_token", "gen_ai.client.token.usage")) {
+                List<Point> points = OtlpMetricPoints.latest(pushes, metric);
+                assertTrue(points.stream().anyMatch(p -> p.has(Map.of("gen_ai.provider.name", "simulator"))), metric);
+                for (Point p : points) {
+                    boolean remoteCall = p.attributes().get("gen_ai.provider.name").equals("vllm");
+                    String where = metric + " " + p.attributes();
+                    assertEquals(remoteCall, p.has(remote), where);
+                    assertEquals(remoteCall, p.attributes().containsKey("server.address"), where);
+                    assertEquals(remoteCall, p.attributes().containsKey("server.port"), where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLlamaStackUpstreamIsNamedOnItsChatsAndOnTheResponsesCallsItRelays() {
+        String distribution = "{distribution: true, ttft_ms: 0, inter_token_ms: 0}";
+        try (SimulatorUpstream upstream = SimulatorUpstream.start(distribution)) {
+            Map<String, String> env = Map.of("OTEL_METRICS_EXPORTER", "otlp",
+                    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", receiver.endpoint() + "/v1/metrics",
+                    "OTEL_METRIC_EXPORT_INTERVAL", NEVER);
+            server = TestServers.startAndAwait(TestServers.config("""
+                    version: 2
+                    providers:
+                      inference:
+                      - provider_id: stack
+                        provider_type: remote::llama-stack
+                        config: {url: "http://127.0.0.1:%d"}
+                    registered_resources:
+                      models:
+                      - {model_id: sim-chat, provider_id: stack, model_type: llm}
+                    """.formatted(upstream.port())), TelemetrySettings.fromEnv(env));
+            String base = "http://127.0.0.1:" + server.port();
+            assertEquals(200, http.send(base + CHAT_ROUTE, chat("sim-chat", false)).statusCode());
+            HttpResponse<String> res = http.send(base + "/v1/responses",
+                    "{\"model\": \"sim-chat\", \"stream\": true, \"input\": \"hello\"}");
+            assertEquals(200, res.statusCode(), res.body());
+            server.close();
+            server = null;
+
+            List<Point> duration = OtlpMetricPoints.latest(receiver.metricPushes(), "gen_ai.server.request.duration");
+            Map<String, String> stack = Map.of("gen_ai.provider.name", "llama-stack", "server.address", "127.0.0.1",
+                    "server.port", Integer.toString(upstream.port()));
+            // The chat and the relayed Responses call (also "chat" under the conventions), both with the upstream.
+            assertEquals(2, count(duration, Map.of()), "both calls measured: " + duration);
+            assertEquals(2, count(duration, with(stack, "gen_ai.operation.name", "chat")), duration.toString());
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> attributes, String key, String value) {
+        Map<String, String> more = new HashMap<>(attributes);
+        more.put(key, value);
+        return more;
     }
 
     @Test
