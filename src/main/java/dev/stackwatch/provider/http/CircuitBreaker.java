@@ -1,5 +1,6 @@
 package dev.stackwatch.provider.http;
 
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ProviderException;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -20,13 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class CircuitBreaker {
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
 
-    public enum State { CLOSED, OPEN, HALF_OPEN }
-
     private final String providerId;
     private final int threshold;
     private final Duration openFor;
     private final LongSupplier nanoClock;
-    private State state = State.CLOSED;
+    private CircuitState state = CircuitState.CLOSED;
     private int consecutiveFailures;
     private long openedAt;
     private boolean probeInFlight;
@@ -43,14 +42,14 @@ public final class CircuitBreaker {
 
     /** Lets a call through or throws a 503-kind ProviderException with a Retry-After while the circuit is open. */
     public synchronized void acquire() {
-        if (state == State.OPEN) {
+        if (state == CircuitState.OPEN) {
             long waited = nanoClock.getAsLong() - openedAt;
             if (waited < openFor.toNanos()) {
                 throw rejection(Duration.ofNanos(openFor.toNanos() - waited));
             }
-            moveTo(State.HALF_OPEN, "open for " + openFor.toMillis() + " ms; letting one probe call through");
+            moveTo(CircuitState.HALF_OPEN, "open for " + openFor.toMillis() + " ms; letting one probe call through");
         }
-        if (state == State.HALF_OPEN) {
+        if (state == CircuitState.HALF_OPEN) {
             if (probeInFlight) {
                 throw rejection(Duration.ofSeconds(1));
             }
@@ -67,7 +66,7 @@ public final class CircuitBreaker {
      * the circuit closes now rather than when a stream that may last minutes ends.
      */
     public synchronized void answered() {
-        if (state == State.HALF_OPEN) {
+        if (state == CircuitState.HALF_OPEN) {
             close("the probe call got its first byte of a good answer");
         }
     }
@@ -75,10 +74,10 @@ public final class CircuitBreaker {
     public synchronized void failure(String why) {
         consecutiveFailures++;
         lastFailure = why;
-        if (state == State.HALF_OPEN) {
+        if (state == CircuitState.HALF_OPEN) {
             open("the probe call failed: " + why);
         } else if (consecutiveFailures >= threshold) {
-            if (state == State.CLOSED) {
+            if (state == CircuitState.CLOSED) {
                 open(consecutiveFailures + " consecutive failures; last: " + why);
             } else {
                 openedAt = nanoClock.getAsLong();
@@ -89,10 +88,10 @@ public final class CircuitBreaker {
 
     /** A background health check reached the upstream: closes the circuit as the class comment says. */
     public synchronized void healthCheckPassed() {
-        if (state == State.CLOSED) {
+        if (state == CircuitState.CLOSED) {
             return;
         }
-        if (state() == State.HALF_OPEN) {
+        if (state() == CircuitState.HALF_OPEN) {
             close("a health check passed after the open period");
         } else if (checkFailedWhileOpen) {
             close("a health check passed after failing while the circuit was open: the upstream recovered");
@@ -101,7 +100,7 @@ public final class CircuitBreaker {
 
     /** A background health check could not reach the upstream. */
     public synchronized void healthCheckFailed() {
-        if (state != State.CLOSED) {
+        if (state != CircuitState.CLOSED) {
             checkFailedWhileOpen = true;
         }
     }
@@ -111,17 +110,17 @@ public final class CircuitBreaker {
         probeInFlight = false;
     }
 
-    public synchronized State state() {
-        if (state == State.OPEN && nanoClock.getAsLong() - openedAt >= openFor.toNanos()) {
-            return State.HALF_OPEN;
+    public synchronized CircuitState state() {
+        if (state == CircuitState.OPEN && nanoClock.getAsLong() - openedAt >= openFor.toNanos()) {
+            return CircuitState.HALF_OPEN;
         }
         return state;
     }
 
     /** A one-line account for health messages: the state and, unless closed, why. */
     public synchronized String describe() {
-        State now = state();
-        return now == State.CLOSED ? "circuit closed"
+        CircuitState now = state();
+        return now == CircuitState.CLOSED ? "circuit closed"
                 : "circuit " + now.name().toLowerCase().replace('_', '-') + " after " + consecutiveFailures
                         + " consecutive failures; last: " + lastFailure;
     }
@@ -129,18 +128,18 @@ public final class CircuitBreaker {
     private void open(String why) {
         openedAt = nanoClock.getAsLong();
         checkFailedWhileOpen = false;
-        moveTo(State.OPEN, why);
+        moveTo(CircuitState.OPEN, why);
     }
 
     private void close(String why) {
         consecutiveFailures = 0;
         probeInFlight = false;
-        if (state != State.CLOSED) {
-            moveTo(State.CLOSED, why);
+        if (state != CircuitState.CLOSED) {
+            moveTo(CircuitState.CLOSED, why);
         }
     }
 
-    private void moveTo(State next, String why) {
+    private void moveTo(CircuitState next, String why) {
         state = next;
         switch (next) {
             case OPEN -> LOG.warn("circuit of provider {} opened: {}", providerId, why);

@@ -1,5 +1,6 @@
 package dev.stackwatch.provider.http;
 
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ProviderHealth;
 
 /**
@@ -18,7 +19,7 @@ public final class RemoteHealth {
             return ProviderHealth.error("upstream check failed: " + f.getMessage() + "; " + breaker.describe());
         }
         breaker.healthCheckPassed();
-        return breaker.state() == CircuitBreaker.State.CLOSED ? ProviderHealth.ok()
+        return breaker.state() == CircuitState.CLOSED ? ProviderHealth.ok()
                 : ProviderHealth.error("upstream answers, but " + breaker.describe());
     }
 }

@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.TokenSink;
 import java.time.Duration;
@@ -150,7 +151,7 @@ public final class UpstreamGuard implements UpstreamStatus {
     }
 
     @Override
-    public CircuitBreaker.State circuitState() {
+    public CircuitState circuitState() {
         return breaker.state();
     }
 

@@ -1,11 +1,11 @@
 package dev.stackwatch.telemetry.metrics;
 
 import dev.stackwatch.BuildInfo;
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
-import dev.stackwatch.provider.http.CircuitBreaker;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -204,7 +204,7 @@ public final class Metrics {
     }
 
     /** Ordered by how much of the provider's traffic is refused, so alerts can say {@code > 0} or {@code == 2}. */
-    private static int circuitLevel(CircuitBreaker.State state) {
+    private static int circuitLevel(CircuitState state) {
         return switch (state) {
             case CLOSED -> 0;
             case HALF_OPEN -> 1;

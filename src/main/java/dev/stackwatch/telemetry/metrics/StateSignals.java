@@ -1,6 +1,6 @@
 package dev.stackwatch.telemetry.metrics;
 
-import dev.stackwatch.provider.http.CircuitBreaker;
+import dev.stackwatch.inference.CircuitState;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  */
 public record StateSignals(BooleanSupplier ready, List<String> providerIds, Predicate<String> providerHealthy,
                            Predicate<String> modelReady,
-                           Function<String, Optional<CircuitBreaker.State>> circuitState) {
+                           Function<String, Optional<CircuitState>> circuitState) {
     public StateSignals {
         providerIds = List.copyOf(providerIds);
     }

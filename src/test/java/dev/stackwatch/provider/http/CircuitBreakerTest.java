@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ProviderException;
 import java.time.Duration;
 import java.util.List;
@@ -52,9 +53,9 @@ class CircuitBreakerTest {
         breaker.acquire();
         breaker.success();
         fail(2);
-        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "a success resets the count");
+        assertEquals(CircuitState.CLOSED, breaker.state(), "a success resets the count");
         fail(1);
-        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        assertEquals(CircuitState.OPEN, breaker.state());
         ProviderException e = assertThrows(ProviderException.class, breaker::acquire);
         assertEquals(ProviderException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("last: boom 0"), e.getMessage());
@@ -65,11 +66,11 @@ class CircuitBreakerTest {
     void halfOpenLetsOneProbeThroughAndClosesOnSuccess() {
         fail(3);
         now.addAndGet(Duration.ofSeconds(10).toNanos());
-        assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
+        assertEquals(CircuitState.HALF_OPEN, breaker.state());
         breaker.acquire();
         assertThrows(ProviderException.class, breaker::acquire, "only one probe at a time");
         breaker.success();
-        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertEquals(CircuitState.CLOSED, breaker.state());
         breaker.acquire();
     }
 
@@ -81,7 +82,7 @@ class CircuitBreakerTest {
         breaker.neutral();
         breaker.acquire();
         breaker.failure("still down");
-        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        assertEquals(CircuitState.OPEN, breaker.state());
         assertTrue(breaker.describe().contains("still down"), breaker.describe());
     }
 
@@ -92,7 +93,7 @@ class CircuitBreakerTest {
         breaker.acquire();
         assertThrows(ProviderException.class, breaker::acquire, "while the probe waits for its answer");
         breaker.answered();
-        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertEquals(CircuitState.CLOSED, breaker.state());
         breaker.acquire();
         breaker.success();
     }
@@ -101,17 +102,17 @@ class CircuitBreakerTest {
     void anAnswerOutsideAProbeChangesNothing() {
         fail(3);
         breaker.answered();
-        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a call that began before the circuit opened");
+        assertEquals(CircuitState.OPEN, breaker.state(), "a call that began before the circuit opened");
     }
 
     @Test
     void aHealthCheckThatSawTheUpstreamDownAndThenUpClosesTheCircuitBeforeTheOpenPeriodEnds() {
         fail(3);
         breaker.healthCheckPassed();
-        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a listing that answers proves little on its own");
+        assertEquals(CircuitState.OPEN, breaker.state(), "a listing that answers proves little on its own");
         breaker.healthCheckFailed();
         breaker.healthCheckPassed();
-        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertEquals(CircuitState.CLOSED, breaker.state());
         breaker.acquire();
     }
 
@@ -120,7 +121,7 @@ class CircuitBreakerTest {
         fail(3);
         now.addAndGet(Duration.ofSeconds(10).toNanos());
         breaker.healthCheckPassed();
-        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertEquals(CircuitState.CLOSED, breaker.state());
     }
 
     @Test
@@ -129,7 +130,7 @@ class CircuitBreakerTest {
         breaker.healthCheckFailed();
         fail(1);
         breaker.healthCheckPassed();
-        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        assertEquals(CircuitState.OPEN, breaker.state());
     }
 
     @Test

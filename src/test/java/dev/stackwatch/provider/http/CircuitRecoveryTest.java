@@ -3,6 +3,7 @@ package dev.stackwatch.provider.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
@@ -114,7 +115,7 @@ class CircuitRecoveryTest {
         int port = takeUpstreamDownAndOpenTheCircuit();
         upstream = SimulatorUpstream.start(SIM, port);
         Polling.await(Duration.ofSeconds(5), "the open period to pass",
-                () -> upstreamState() == CircuitBreaker.State.HALF_OPEN);
+                () -> upstreamState() == CircuitState.HALF_OPEN);
 
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<InputStream> probe = client.send(HttpRequest.newBuilder(
@@ -133,12 +134,12 @@ class CircuitRecoveryTest {
 
                 HttpResponse<String> other = chat(3);
                 assertEquals(200, other.statusCode(), "a call during the probe's stream: " + other.body());
-                assertEquals(CircuitBreaker.State.CLOSED, upstreamState());
+                assertEquals(CircuitState.CLOSED, upstreamState());
             }
         }
     }
 
-    private CircuitBreaker.State upstreamState() {
+    private CircuitState upstreamState() {
         return ((RemoteProvider) ((ObservedProvider) server.catalog().provider("remote").orElseThrow()).delegate())
                 .upstreamStatus().circuitState();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
@@ -213,7 +214,7 @@ class UpstreamFaultsTest {
             assertEquals(502, res.statusCode(), res.body());
             assertTrue(error(res).path("message").asText().contains("cannot connect"), res.body());
         }
-        assertEquals(CircuitBreaker.State.OPEN, status("dying").circuitState());
+        assertEquals(CircuitState.OPEN, status("dying").circuitState());
         long start = System.nanoTime();
         HttpResponse<String> fast = chat("dying", true, 5);
         assertTrue((System.nanoTime() - start) / 1_000_000 < 1000, "an open circuit fails fast");
@@ -223,7 +224,7 @@ class UpstreamFaultsTest {
         Polling.await(Duration.ofSeconds(10), "provider health to report the open circuit",
                 () -> http.get("/v1/providers/dying").body().contains("circuit open"));
         assertEquals(200, chat("ok", false, 3).statusCode(), "other providers keep serving");
-        assertEquals(CircuitBreaker.State.CLOSED, status("ok").circuitState());
+        assertEquals(CircuitState.CLOSED, status("ok").circuitState());
         Scrape scrape = Scrape.of(server.managementPort());
         assertEquals(2.0, scrape.sum("llamastack_circuit_state", Map.of("provider", "dying")), "open is 2 on /metrics");
         assertEquals(0.0, scrape.sum("llamastack_circuit_state", Map.of("provider", "ok")), "closed is 0 on /metrics");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.stackwatch.BuildInfo;
-import dev.stackwatch.provider.http.CircuitBreaker;
+import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.InferenceObserver.CallInfo;
@@ -101,7 +101,7 @@ class MetricsDocTest {
         Model model = new Model("m", "p", "m", ModelType.LLM, JsonNodeFactory.instance.objectNode());
         Metrics metrics = new Metrics(new PrometheusRegistry(), new BuildInfo("test"), List.of(model));
         metrics.watch(new StateSignals(() -> true, List.of("p"), p -> true, m -> true,
-                p -> Optional.of(CircuitBreaker.State.CLOSED)));
+                p -> Optional.of(CircuitState.CLOSED)));
         metrics.authFailed("missing");
         metrics.limitRefused("rate_limit");
         metrics.telemetryFailed("MetricsObserver");
