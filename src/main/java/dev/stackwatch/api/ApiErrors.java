@@ -5,7 +5,7 @@ import dev.stackwatch.inference.ModelNotFoundException;
 import dev.stackwatch.inference.ModelNotReadyException;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ProviderException;
-import dev.stackwatch.server.lifecycle.DrainDeadlineException;
+import dev.stackwatch.lifecycle.DrainDeadlineException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;

@@ -1,7 +1,7 @@
 package dev.stackwatch.api;
 
-import dev.stackwatch.server.lifecycle.InFlight;
-import dev.stackwatch.server.lifecycle.Lifecycle;
+import dev.stackwatch.lifecycle.InFlight;
+import dev.stackwatch.lifecycle.Lifecycle;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

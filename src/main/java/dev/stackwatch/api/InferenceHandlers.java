@@ -13,7 +13,7 @@ import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.RoutedModel;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.server.lifecycle.InFlight;
+import dev.stackwatch.lifecycle.InFlight;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -15,7 +15,7 @@ import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.RoutedModel;
 import dev.stackwatch.inference.SamplingParams;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.server.lifecycle.InFlight;
+import dev.stackwatch.lifecycle.InFlight;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.stackwatch.server.lifecycle;
+package dev.stackwatch.lifecycle;
 
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;

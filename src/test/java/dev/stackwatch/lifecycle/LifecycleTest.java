@@ -1,4 +1,4 @@
-package dev.stackwatch.server.lifecycle;
+package dev.stackwatch.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

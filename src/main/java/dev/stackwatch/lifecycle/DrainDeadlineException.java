@@ -1,4 +1,4 @@
-package dev.stackwatch.server.lifecycle;
+package dev.stackwatch.lifecycle;
 
 /** A request still running when the drain deadline passed; the API answers it with a {@code server_draining} error. */
 public final class DrainDeadlineException extends RuntimeException {

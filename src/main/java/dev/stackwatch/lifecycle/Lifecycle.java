@@ -1,4 +1,4 @@
-package dev.stackwatch.server.lifecycle;
+package dev.stackwatch.lifecycle;
 
 import java.time.Duration;
 import java.util.List;
