@@ -233,7 +233,7 @@ public final class StackwatchServer implements AutoCloseable {
         });
         // Each connection's life is counted, and a request can end its connection after its response.
         CountingConnectionSelector connections = new CountingConnectionSelector(metrics, security.http1(),
-                security::reportHeaderTimeout);
+                security::reportHeaderTimeout, deadlines);
         ApiErrors errors = new ApiErrors(responses, connections::closeCurrentAfterResponse);
 
         boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;

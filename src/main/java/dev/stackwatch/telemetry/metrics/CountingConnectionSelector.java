@@ -1,6 +1,9 @@
 package dev.stackwatch.telemetry.metrics;
 
+import dev.stackwatch.io.Deadline;
+import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.task.InterruptableTask;
 import io.helidon.webserver.ConnectionContext;
@@ -20,23 +23,31 @@ import java.util.concurrent.Semaphore;
  * (with several candidates Helidon first blocks reading bytes to choose one, with no timeout and uncounted).
  *
  * <p>It also lets the request being served on this thread end its connection after the response
- * ({@link #closeCurrentAfterResponse}); Helidon 4.5 keeps reading requests after a {@code Connection: close}.
+ * ({@link #closeCurrentAfterResponse}); Helidon 4.5 keeps reading requests after a {@code Connection: close}. Such a
+ * connection lingers before it closes, as nginx's does: what the client still sends (the rest of a body refused by its
+ * length or before it was read) is read and dropped, for at most {@value #LINGER_BYTES} bytes and {@link #LINGER}.
+ * Closed with unread bytes, a socket sends a reset, which can destroy the answer before the client has read it.
  */
 public final class CountingConnectionSelector implements ServerConnectionSelector {
+    static final Duration LINGER = Duration.ofSeconds(2);
+    static final long LINGER_BYTES = 64L * 1024 * 1024;
+
     private final ServerConnectionSelector http1;
     private final Metrics metrics;
     /** Helidon serves each connection on its own thread, from its first byte to its close. */
-    private final ThreadLocal<ServerConnection> current = new ThreadLocal<>();
+    private final ThreadLocal<CountedConnection> current = new ThreadLocal<>();
     private final Runnable atEnd;
+    private final DeadlineTimer deadlines;
 
     /**
      * {@code config} is the listener's HTTP/1.1 configuration (limits included): this selector replaces Helidon's.
-     * {@code atEnd} runs on each connection's thread as it ends.
+     * {@code atEnd} runs on each connection's thread as it ends; {@code deadlines} bounds the linger.
      */
-    public CountingConnectionSelector(Metrics metrics, Http1Config config, Runnable atEnd) {
+    public CountingConnectionSelector(Metrics metrics, Http1Config config, Runnable atEnd, DeadlineTimer deadlines) {
         this.metrics = metrics;
         this.http1 = Http1ConnectionSelector.builder().config(config).build();
         this.atEnd = atEnd;
+        this.deadlines = deadlines;
     }
 
     @Override
@@ -56,7 +67,7 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return new CountedConnection(http1.connection(ctx), metrics, current, atEnd);
+        return new CountedConnection(http1.connection(ctx), ctx, this);
     }
 
     /**
@@ -64,10 +75,26 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
      * request, reads nothing more and closes the socket. Does nothing on a thread that serves no connection.
      */
     public void closeCurrentAfterResponse() {
-        ServerConnection connection = current.get();
+        CountedConnection connection = current.get();
         if (connection != null) {
+            connection.linger = true;
             // Without interrupt: the request in progress completes; only the wait for a next one is skipped.
             connection.close(false);
+        }
+    }
+
+    /** Reads and drops what the client still sends, until it closes, or the bounds are reached. */
+    private void linger(DataReader in) {
+        Deadline deadline = deadlines.arm(LINGER);
+        try (deadline) {
+            for (long dropped = 0; dropped < LINGER_BYTES; ) {
+                in.ensureAvailable();
+                int n = in.available();
+                in.skip(n);
+                dropped += n;
+            }
+        } catch (RuntimeException closedOrTimedOut) {
+            // The client closed its side, or the linger ran out (the deadline's interrupt closed the socket).
         }
     }
 
@@ -75,9 +102,18 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
      * Keeps {@link InterruptableTask} from the wrapped connection: Helidon interrupts idle connections on shutdown
      * only when they say they can be.
      */
-    private record CountedConnection(ServerConnection delegate, Metrics metrics, ThreadLocal<ServerConnection> current,
-                                     Runnable atEnd)
-            implements ServerConnection, InterruptableTask<Void> {
+    private static final class CountedConnection implements ServerConnection, InterruptableTask<Void> {
+        private final ServerConnection delegate;
+        private final ConnectionContext ctx;
+        private final CountingConnectionSelector selector;
+        /** Set on this connection's own thread by {@link #closeCurrentAfterResponse}. */
+        private boolean linger;
+
+        CountedConnection(ServerConnection delegate, ConnectionContext ctx, CountingConnectionSelector selector) {
+            this.delegate = delegate;
+            this.ctx = ctx;
+            this.selector = selector;
+        }
 
         /** The connection's whole life, whichever of Helidon's two entry points runs it. */
         private interface Life {
@@ -95,14 +131,17 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
         }
 
         private void counted(Life life) throws InterruptedException {
-            metrics.connectionOpened();
-            current.set(delegate);
+            selector.metrics.connectionOpened();
+            selector.current.set(this);
             try {
                 life.run();
             } finally {
-                current.remove();
-                atEnd.run();
-                metrics.connectionClosed();
+                selector.current.remove();
+                if (linger) {
+                    selector.linger(ctx.dataReader());
+                }
+                selector.atEnd.run();
+                selector.metrics.connectionClosed();
             }
         }
 
