@@ -1,6 +1,7 @@
 package dev.stackwatch.usage;
 
 import dev.stackwatch.BuildInfo;
+import dev.stackwatch.config.usage.StoreConfig;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

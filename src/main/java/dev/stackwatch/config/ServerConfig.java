@@ -1,7 +1,7 @@
 package dev.stackwatch.config;
 
-import dev.stackwatch.security.SecurityConfig;
-import dev.stackwatch.usage.UsageConfig;
+import dev.stackwatch.config.security.SecurityConfig;
+import dev.stackwatch.config.usage.UsageConfig;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,8 @@
 package dev.stackwatch.security;
 
+import dev.stackwatch.config.security.ApiKey;
+import dev.stackwatch.config.security.AuthConfig;
+import dev.stackwatch.config.security.HashedToken;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

@@ -1,5 +1,6 @@
 package dev.stackwatch.security;
 
+import dev.stackwatch.config.security.CorsConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;

@@ -1,5 +1,7 @@
 package dev.stackwatch.security;
 
+import dev.stackwatch.config.security.LimitsConfig;
+import dev.stackwatch.config.security.SecurityConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.ApiErrors;

@@ -2,6 +2,8 @@ package dev.stackwatch.security;
 
 import dev.stackwatch.api.ApiErrors;
 import dev.stackwatch.api.ApiException;
+import dev.stackwatch.config.security.HashedToken;
+import dev.stackwatch.config.security.ManagementAccessConfig;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;

@@ -1,6 +1,8 @@
 package dev.stackwatch.security;
 
 import dev.stackwatch.api.LimitRefusal;
+import dev.stackwatch.config.security.AuthConfig;
+import dev.stackwatch.config.security.LimitsConfig;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

@@ -1,6 +1,9 @@
 package dev.stackwatch.usage;
 
 import dev.stackwatch.api.ApiException;
+import dev.stackwatch.config.usage.Quota;
+import dev.stackwatch.config.usage.TenantConfig;
+import dev.stackwatch.config.usage.Window;
 import dev.stackwatch.security.ApiKeyName;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import io.helidon.http.HeaderNames;

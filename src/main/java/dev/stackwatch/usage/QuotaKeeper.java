@@ -1,5 +1,9 @@
 package dev.stackwatch.usage;
 
+import dev.stackwatch.config.usage.KeyQuota;
+import dev.stackwatch.config.usage.Quota;
+import dev.stackwatch.config.usage.StoreConfig;
+import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.stackwatch.usage;
 
+import dev.stackwatch.config.usage.Quota;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

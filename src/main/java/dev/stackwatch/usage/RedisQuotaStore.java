@@ -1,5 +1,6 @@
 package dev.stackwatch.usage;
 
+import dev.stackwatch.config.usage.StoreConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.stackwatch.usage;
 
+import dev.stackwatch.config.usage.Quota;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,5 +1,6 @@
 package dev.stackwatch.usage;
 
+import dev.stackwatch.config.usage.StoreConfig;
 import dev.stackwatch.health.Check;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package dev.stackwatch.usage;
 
 import dev.stackwatch.api.JsonResponses;
+import dev.stackwatch.config.security.ApiKey;
+import dev.stackwatch.config.security.AuthConfig;
 import dev.stackwatch.prom.PromSample;
 import dev.stackwatch.prom.PromSnapshot;
-import dev.stackwatch.security.ApiKey;
-import dev.stackwatch.security.AuthConfig;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;

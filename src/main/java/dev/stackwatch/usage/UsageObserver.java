@@ -1,5 +1,6 @@
 package dev.stackwatch.usage;
 
+import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.security.LimitsConfig;
+import dev.stackwatch.config.security.LimitsConfig;
 import dev.stackwatch.testing.HttpCalls;
 import dev.stackwatch.testing.ServerProcess;
 import java.io.IOException;

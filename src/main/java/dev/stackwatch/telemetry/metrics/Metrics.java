@@ -1,6 +1,7 @@
 package dev.stackwatch.telemetry.metrics;
 
 import dev.stackwatch.BuildInfo;
+import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Model;
@@ -38,7 +39,7 @@ public final class Metrics {
     /** The label value for anything outside the bounded set a label may take. */
     public static final String OTHER = "other";
     /** The {@code key} label of requests that carried no API key (auth off, or an open route). */
-    public static final String ANONYMOUS = "anonymous";
+    public static final String ANONYMOUS = UsageConfig.ANONYMOUS;
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "TRACE", "CONNECT");

@@ -1,4 +1,4 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 /** What a model costs per million tokens, in the configured currency. */
 public record Price(double inputPerMillion, double outputPerMillion) {

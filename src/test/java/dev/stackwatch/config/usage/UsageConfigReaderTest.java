@@ -1,4 +1,4 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,7 +57,7 @@ class UsageConfigReaderTest {
         assertEquals("s3cret", store.password().orElseThrow());
         assertEquals(false, usage.toString().contains("s3cret"), "the password never shows in the config's text");
         assertEquals(true, store.tls());
-        assertEquals(2, RedisQuotaStore.database(store.url().orElseThrow()));
+        assertEquals("rediss://redis.example:6380/2", store.url().orElseThrow().toString());
         assertEquals(Duration.ofMillis(150), store.timeout());
         assertEquals(false, store.failOpen());
     }

@@ -1,4 +1,4 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.config.security;
 
 import java.time.Duration;
 import java.util.List;

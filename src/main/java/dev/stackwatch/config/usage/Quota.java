@@ -1,4 +1,4 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 import java.util.Locale;
 
@@ -14,10 +14,10 @@ public enum Quota {
     SPEND_PER_DAY(Window.DAY, Measure.SPEND),
     SPEND_PER_MONTH(Window.MONTH, Measure.SPEND);
 
-    enum Measure { REQUESTS, TOKENS, SPEND }
+    public enum Measure { REQUESTS, TOKENS, SPEND }
 
     /** Spend counters hold micro-units of the currency. */
-    static final double MICROS = 1_000_000.0;
+    public static final double MICROS = 1_000_000.0;
 
     private final Window window;
     private final Measure measure;
@@ -29,11 +29,11 @@ public enum Quota {
         this.label = name().toLowerCase(Locale.ROOT);
     }
 
-    Window window() {
+    public Window window() {
         return window;
     }
 
-    Measure measure() {
+    public Measure measure() {
         return measure;
     }
 

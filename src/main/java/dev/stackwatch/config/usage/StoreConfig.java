@@ -1,4 +1,4 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 import java.net.URI;
 import java.time.Duration;

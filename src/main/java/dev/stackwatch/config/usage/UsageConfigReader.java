@@ -1,7 +1,6 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 import dev.stackwatch.config.ConfigNode;
-import dev.stackwatch.telemetry.metrics.Metrics;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -62,7 +61,7 @@ public final class UsageConfigReader {
 
     private static Map<String, KeyQuota> quotas(ConfigNode quotas, Set<String> keyNames) {
         Set<String> known = new TreeSet<>(keyNames);
-        known.add(Metrics.ANONYMOUS);
+        known.add(UsageConfig.ANONYMOUS);
         Set<String> quotaNames = new TreeSet<>();
         for (Quota q : Quota.values()) {
             quotaNames.add(q.label());

@@ -1,6 +1,5 @@
-package dev.stackwatch.security;
+package dev.stackwatch.config.security;
 
-import dev.stackwatch.api.Json;
 import java.time.Duration;
 
 /**
@@ -17,6 +16,8 @@ public record LimitsConfig(int maxHeaderBytes, int maxMessages, int maxTokens, d
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
     /** OpenAI's own cap on inputs per embeddings request. */
+    /** Deeper JSON than this is refused before it is built into a tree (server.limits.max_json_depth). */
+    public static final int DEFAULT_MAX_JSON_DEPTH = 64;
     public static final int DEFAULT_MAX_EMBEDDING_INPUTS = 2_048;
     /**
      * About 250,000 tokens, under OpenAI's 300,000 per request. The answer grows with inputs x dimension, not with
@@ -26,7 +27,7 @@ public record LimitsConfig(int maxHeaderBytes, int maxMessages, int maxTokens, d
 
     public static final LimitsConfig DEFAULT = new LimitsConfig(DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_MESSAGES,
             DEFAULT_MAX_TOKENS, 0, 1, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-            Json.DEFAULT_MAX_NESTING_DEPTH, DEFAULT_MAX_EMBEDDING_INPUTS, DEFAULT_MAX_EMBEDDING_INPUT_CHARS);
+            DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_EMBEDDING_INPUTS, DEFAULT_MAX_EMBEDDING_INPUT_CHARS);
 
     public boolean rateLimited() {
         return requestsPerSecond > 0;

@@ -1,4 +1,4 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +10,8 @@ import java.util.Optional;
  */
 public record UsageConfig(String currency, Map<String, Price> prices, Map<String, KeyQuota> quotas,
                           int reserveTokens, StoreConfig store, Optional<TenantConfig> tenant) {
+    /** The key name of requests that carry no API key: the quotas' and the {@code key} label's name for them. */
+    public static final String ANONYMOUS = "anonymous";
     public static final String DEFAULT_CURRENCY = "USD";
     /** A typical chat turn's prompt and answer; used when a request's own size is not known at admission. */
     public static final int DEFAULT_RESERVE_TOKENS = 1_000;

@@ -1,4 +1,4 @@
-package dev.stackwatch.usage;
+package dev.stackwatch.config.usage;
 
 import java.util.Collections;
 import java.util.EnumMap;
@@ -11,7 +11,7 @@ public record KeyQuota(Map<Quota, Long> limits) {
     }
 
     /** The configured quotas in declaration order, the order every store call and header lists them in. */
-    Quota[] quotas() {
+    public Quota[] quotas() {
         return limits.keySet().toArray(Quota[]::new);
     }
 

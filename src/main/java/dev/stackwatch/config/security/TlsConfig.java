@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.config.security;
 
 import java.nio.file.Path;
 
