@@ -3,9 +3,9 @@ package dev.stackwatch.usage;
 import dev.stackwatch.api.ApiException;
 import dev.stackwatch.config.usage.Quota;
 import dev.stackwatch.config.usage.TenantConfig;
+import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.config.usage.Window;
 import dev.stackwatch.security.ApiKeyName;
-import dev.stackwatch.telemetry.metrics.Metrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
@@ -43,7 +43,7 @@ public final class QuotaFilter implements Filter {
         }
         tenant.ifPresent(t -> req.context().register(new Tenant(t.label(
                 req.headers().first(HeaderNames.create(t.header())).orElse(null)))));
-        String key = req.context().get(ApiKeyName.class).map(ApiKeyName::name).orElse(Metrics.ANONYMOUS);
+        String key = req.context().get(ApiKeyName.class).map(ApiKeyName::name).orElse(UsageConfig.ANONYMOUS);
         Admission admission = keeper.admit(key);
         switch (admission.verdict()) {
             case REFUSED -> throw refused(admission);

@@ -3,9 +3,9 @@ package dev.stackwatch.usage;
 import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.config.security.ApiKey;
 import dev.stackwatch.config.security.AuthConfig;
+import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.prom.PromSample;
 import dev.stackwatch.prom.PromSnapshot;
-import dev.stackwatch.telemetry.metrics.Metrics;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -40,7 +40,7 @@ public final class UsageEndpoints {
     public UsageEndpoints(QuotaKeeper keeper, AuthConfig auth, Supplier<String> exposition, JsonResponses responses) {
         this.keeper = keeper;
         List<String> all = new ArrayList<>(auth.apiKeys().stream().map(ApiKey::name).toList());
-        all.add(Metrics.ANONYMOUS);
+        all.add(UsageConfig.ANONYMOUS);
         this.keys = List.copyOf(all);
         this.exposition = exposition;
         this.responses = responses;

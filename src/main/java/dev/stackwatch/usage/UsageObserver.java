@@ -31,7 +31,7 @@ public final class UsageObserver implements InferenceObserver {
     @Override
     public Call start(CallInfo info) {
         Optional<Context> context = Contexts.context();
-        String key = context.flatMap(c -> c.get(ApiKeyName.class)).map(ApiKeyName::name).orElse(Metrics.ANONYMOUS);
+        String key = context.flatMap(c -> c.get(ApiKeyName.class)).map(ApiKeyName::name).orElse(UsageConfig.ANONYMOUS);
         Reservation reservation = context.flatMap(c -> c.get(Reservation.class)).orElse(null);
         String tenant = context.flatMap(c -> c.get(Tenant.class)).orElse(Tenant.NONE).label();
         return new Accounted(key, tenant, info.model().id(), reservation);

@@ -29,6 +29,25 @@ public final class TestServers {
     private TestServers() {
     }
 
+    /**
+     * run.yaml for Stackwatch in front of a LlamaStack distribution on {@code upstreamPort} (a {@link SimulatorUpstream}
+     * with {@code distribution: true}): provider {@code stack}, model {@code sim-chat}. {@code providerConfig} adds keys
+     * to the provider's config map; more models may be appended as lines of the models list.
+     */
+    public static String inFrontOfDistribution(int upstreamPort, String providerConfig) {
+        return """
+                version: 2
+                providers:
+                  inference:
+                  - provider_id: stack
+                    provider_type: remote::llama-stack
+                    config: {url: "http://127.0.0.1:%d"%s}
+                registered_resources:
+                  models:
+                  - {model_id: sim-chat, provider_id: stack, model_type: llm}
+                """.formatted(upstreamPort, providerConfig.isEmpty() ? "" : ", " + providerConfig);
+    }
+
     public static RunConfig config(String yaml) {
         RunConfig c = new ConfigLoader(Map.of(), w -> {}).parse(yaml, "test-run.yaml");
         return c.withServer(c.server().onLoopback(0, 0));

@@ -39,7 +39,6 @@ public final class Metrics {
     /** The label value for anything outside the bounded set a label may take. */
     public static final String OTHER = "other";
     /** The {@code key} label of requests that carried no API key (auth off, or an open route). */
-    public static final String ANONYMOUS = UsageConfig.ANONYMOUS;
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "TRACE", "CONNECT");
@@ -63,7 +62,7 @@ public final class Metrics {
     private final Counter inferenceRequests;
     private final Counter providerErrors;
     private final Counter exportFailures;
-    /** Configured API key names plus {@value #ANONYMOUS}: the only values the {@code key} label takes. */
+    /** Configured API key names plus {@value UsageConfig#ANONYMOUS}: the only values the {@code key} label takes. */
     private final Set<String> keyNames;
     private final Counter keyRequests;
     private final Counter keyTokens;
@@ -300,7 +299,7 @@ public final class Metrics {
 
     /** The {@code key} label for an API key name: configured names as they are, anything else anonymous. */
     public String keyLabel(String keyName) {
-        return keyName != null && keyNames.contains(keyName) ? keyName : ANONYMOUS;
+        return keyName != null && keyNames.contains(keyName) ? keyName : UsageConfig.ANONYMOUS;
     }
 
     /**

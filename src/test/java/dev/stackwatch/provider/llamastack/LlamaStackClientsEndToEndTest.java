@@ -37,18 +37,8 @@ class LlamaStackClientsEndToEndTest {
         // milliseconds cannot push the two measurements more than one bucket apart.
         try (SimulatorUpstream upstream = SimulatorUpstream.start(
                 "{distribution: true, ttft_ms: 1500, inter_token_ms: 2, jitter: 0, min_tokens: 8, max_tokens: 24}");
-             StackwatchServer server = TestServers.start("""
-                     version: 2
-                     providers:
-                       inference:
-                       - provider_id: stack
-                         provider_type: remote::llama-stack
-                         config: {url: "http://127.0.0.1:%d"}
-                     registered_resources:
-                       models:
-                       - {model_id: sim-chat, provider_id: stack, model_type: llm}
-                       - {model_id: sim-embed, provider_id: stack, model_type: embedding}
-                     """.formatted(upstream.port()))) {
+             StackwatchServer server = TestServers.start(TestServers.inFrontOfDistribution(upstream.port(), "")
+                     + "  - {model_id: sim-embed, provider_id: stack, model_type: embedding}\n")) {
             JsonNode report = new ObjectMapper().readTree(NodeScript.run(120, "llamastack-clients.mjs",
                     "http://127.0.0.1:" + server.port(), "sim-chat", "sim-embed"));
             Scrape scrape = Scrape.of(server.managementPort());

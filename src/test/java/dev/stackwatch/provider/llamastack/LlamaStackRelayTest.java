@@ -34,17 +34,7 @@ class LlamaStackRelayTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     private static String front(int upstreamPort, String extra) {
-        return """
-                version: 2
-                providers:
-                  inference:
-                  - provider_id: stack
-                    provider_type: remote::llama-stack
-                    config: {url: "http://127.0.0.1:%d", load_timeout_ms: 500, %s}
-                registered_resources:
-                  models:
-                  - {model_id: sim-chat, provider_id: stack, model_type: llm}
-                """.formatted(upstreamPort, extra);
+        return TestServers.inFrontOfDistribution(upstreamPort, "load_timeout_ms: 500, " + extra);
     }
 
     @Test

@@ -30,17 +30,7 @@ class RelayedResponsesTracingTest {
     void relayedRoutesAndResponsesAreTracedUnderTheirTemplates() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
              SimulatorUpstream upstream = SimulatorUpstream.start("{distribution: true, ttft_ms: 5, inter_token_ms: 1}");
-             StackwatchServer server = TestServers.startAndAwait(TestServers.config("""
-                     version: 2
-                     providers:
-                       inference:
-                       - provider_id: stack
-                         provider_type: remote::llama-stack
-                         config: {url: "http://127.0.0.1:%d"}
-                     registered_resources:
-                       models:
-                       - {model_id: sim-chat, provider_id: stack, model_type: llm}
-                     """.formatted(upstream.port())), TelemetrySettings.fromEnv(Map.of(
+             StackwatchServer server = TestServers.startAndAwait(TestServers.config(TestServers.inFrontOfDistribution(upstream.port(), "")), TelemetrySettings.fromEnv(Map.of(
                      "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(), "OTEL_BSP_SCHEDULE_DELAY", "50")));
              HttpCalls http = new HttpCalls()) {
             String base = "http://127.0.0.1:" + server.port();

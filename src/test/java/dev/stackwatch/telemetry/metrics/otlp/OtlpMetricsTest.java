@@ -193,17 +193,7 @@ class OtlpMetricsTest {
             Map<String, String> env = Map.of("OTEL_METRICS_EXPORTER", "otlp",
                     "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", receiver.endpoint() + "/v1/metrics",
                     "OTEL_METRIC_EXPORT_INTERVAL", NEVER);
-            server = TestServers.startAndAwait(TestServers.config("""
-                    version: 2
-                    providers:
-                      inference:
-                      - provider_id: stack
-                        provider_type: remote::llama-stack
-                        config: {url: "http://127.0.0.1:%d"}
-                    registered_resources:
-                      models:
-                      - {model_id: sim-chat, provider_id: stack, model_type: llm}
-                    """.formatted(upstream.port())), TelemetrySettings.fromEnv(env));
+            server = TestServers.startAndAwait(TestServers.config(TestServers.inFrontOfDistribution(upstream.port(), "")), TelemetrySettings.fromEnv(env));
             String base = "http://127.0.0.1:" + server.port();
             assertEquals(200, http.send(base + CHAT_ROUTE, chat("sim-chat", false)).statusCode());
             HttpResponse<String> res = http.send(base + "/v1/responses",
