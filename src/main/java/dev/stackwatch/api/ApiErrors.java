@@ -1,5 +1,6 @@
 package dev.stackwatch.api;
 
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.ModelNotFoundException;
 import dev.stackwatch.inference.ModelNotReadyException;
@@ -119,7 +120,7 @@ public final class ApiErrors {
         // Once a stream's headers have gone out the client got that status (bytesWritten() is not kept up to date
         // while a stream is open, so it cannot tell whether they arrived).
         if (!begun(res)) {
-            req.context().register(new Abandoned(status));
+            Exchange.of(req).abandoned(status);
         }
         throw new CloseConnectionException("request abandoned: " + why);
     }

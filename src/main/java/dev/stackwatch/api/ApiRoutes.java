@@ -2,9 +2,7 @@ package dev.stackwatch.api;
 
 import dev.stackwatch.api.Payloads.DataList;
 import dev.stackwatch.api.Payloads.RouteBody;
-import dev.stackwatch.inference.UpstreamHeaders;
-import io.helidon.common.context.Contexts;
-import io.helidon.http.HeaderNames;
+import dev.stackwatch.exchange.Exchange;
 import io.helidon.http.Method;
 import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;
@@ -80,7 +78,7 @@ public final class ApiRoutes {
             if (template.isEmpty() && passthrough.isPresent()) {
                 template = LlamaStackApi.template(req.path().rawPath());
             }
-            template.ifPresent(t -> req.context().register(new MatchedRoute(t)));
+            template.ifPresent(Exchange.of(req)::routeMatched);
             chain.proceed();
         };
     }
@@ -90,10 +88,8 @@ public final class ApiRoutes {
         for (ApiRoute r : routes) {
             String template = r.template();
             routing.route(r.method(), r.pattern(), (req, res) -> errors.guard(req, res, () -> {
-                req.context().register(new MatchedRoute(template));
-                registerUpstreamHeaders(req);
-                // Makes the request context current on this thread, so providers can read its UpstreamHeaders.
-                Contexts.runInContext(req.context(), () -> handle(r.handler(), req, res));
+                Exchange.of(req).routeMatched(template);
+                handle(r.handler(), req, res);
             }));
         }
         Map<String, List<ApiRoute>> byPattern = routes.stream()
@@ -102,7 +98,7 @@ public final class ApiRoutes {
             String template = sameRoute.getFirst().template();
             String allowed = sameRoute.stream().map(r -> r.method().text()).collect(Collectors.joining(", "));
             routing.any(pattern, (req, res) -> errors.guard(req, res, () -> {
-                req.context().register(new MatchedRoute(template));
+                Exchange.of(req).routeMatched(template);
                 // The distribution serves more methods on some of these paths (GET /v1/chat/completions lists
                 // stored completions): those are relayed.
                 if (passthrough.isPresent() && LlamaStackApi.ROUTES.contains(
@@ -119,7 +115,7 @@ public final class ApiRoutes {
             String path = req.path().rawPath();
             if (passthrough.isPresent() && LlamaStackApi.relayed(path)) {
                 // The LlamaStack API's template; a path outside it matches none and is labelled "other", never raw.
-                LlamaStackApi.template(path).ifPresent(t -> req.context().register(new MatchedRoute(t)));
+                LlamaStackApi.template(path).ifPresent(Exchange.of(req)::routeMatched);
                 relay(req, res);
                 return;
             }
@@ -129,11 +125,10 @@ public final class ApiRoutes {
     }
 
     private void relay(ServerRequest req, ServerResponse res) {
-        registerUpstreamHeaders(req);
-        Contexts.runInContext(req.context(), () -> handle(passthrough.orElseThrow(), req, res));
+        handle(passthrough.orElseThrow(), req, res);
     }
 
-    /** Helidon handlers may throw checked exceptions; runInContext takes a Runnable, so they travel unchecked. */
+    /** Helidon handlers may throw checked exceptions; the guard takes a Runnable, so they travel unchecked. */
     private static void handle(Handler handler, ServerRequest req, ServerResponse res) {
         try {
             handler.handle(req, res);
@@ -141,14 +136,6 @@ public final class ApiRoutes {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Trace context for upstream calls; a tracing filter that ran first may have put one there already, and wins. */
-    private static void registerUpstreamHeaders(ServerRequest req) {
-        if (req.context().get(UpstreamHeaders.class).isEmpty()) {
-            req.context().register(UpstreamHeaders.from(name -> req.headers().first(HeaderNames.create(name))
-                    .orElse(null)));
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.Payloads.EmbeddingData;
 import dev.stackwatch.api.Payloads.EmbeddingList;
 import dev.stackwatch.api.Payloads.EmbeddingUsage;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;
@@ -59,7 +60,8 @@ public final class InferenceHandlers {
     public void embeddings(ServerRequest req, ServerResponse res) {
         EmbeddingInput in = parser.embeddings(reader.read(req));
         RoutedModel routed = route(in.model(), ModelType.EMBEDDING);
-        Embeddings result = inFlight(req).interruptibly(() -> routed.provider().embed(in.toRequest(routed.model())));
+        Embeddings result = inFlight(req).interruptibly(() -> routed.provider().embed(in.toRequest(routed.model(),
+                Exchange.of(req), ForwardedHeaders.of(req))));
         List<EmbeddingData> data = new ArrayList<>(result.vectors().size());
         for (int i = 0; i < result.vectors().size(); i++) {
             float[] v = result.vectors().get(i);
@@ -72,7 +74,7 @@ public final class InferenceHandlers {
     private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format) {
         InFlight inFlight = inFlight(req);
         RoutedModel routed = route(in.model(), ModelType.LLM);
-        GenerationRequest request = in.toRequest(routed.model(), RequestArrival.of(req));
+        GenerationRequest request = in.toRequest(routed.model(), Exchange.of(req), ForwardedHeaders.of(req));
         if (!in.stream()) {
             responses.send(res, format.whole(inFlight.interruptibly(
                     () -> routed.provider().generate(request, TokenSink.DISCARD))));

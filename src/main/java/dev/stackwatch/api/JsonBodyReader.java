@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.exchange.Exchange;
+import dev.stackwatch.exchange.LimitRefusal;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.io.Deadline;
 import dev.stackwatch.io.DeadlineTimer;
@@ -39,8 +41,8 @@ public final class JsonBodyReader {
     }
 
     /**
-     * Reads, then runs the request's {@link AdmitAfterBody} step (if a filter put one in its context): work is
-     * admitted only once its whole body is here.
+     * Reads, then tells the request's {@link Exchange} that the body is read, which runs the admission step a filter
+     * may have given it: work is admitted only once its whole body is here.
      */
     public ObjectNode read(ServerRequest req) {
         checkContentType(req);
@@ -50,12 +52,12 @@ public final class JsonBodyReader {
             }
         });
         ObjectNode body = parse(readLimited(req));
-        req.context().get(AdmitAfterBody.class).ifPresent(step -> step.admit().run());
+        Exchange.of(req).bodyRead();
         return body;
     }
 
     private ApiException tooLarge(ServerRequest req) {
-        req.context().register(LimitRefusal.BODY_SIZE);
+        Exchange.of(req).refused(LimitRefusal.BODY_SIZE);
         return ApiException.tooLarge(maxBytes);
     }
 
@@ -113,7 +115,7 @@ public final class JsonBodyReader {
             return data;
         } catch (IOException | RuntimeException e) {
             if (deadline.fired()) {
-                req.context().register(LimitRefusal.BODY_TIMEOUT);
+                Exchange.of(req).refused(LimitRefusal.BODY_TIMEOUT);
                 throw new BodyTimeoutException(e);
             }
             if (e instanceof ApiException refusal) {

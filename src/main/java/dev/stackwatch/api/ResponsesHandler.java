@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.ChatMessage;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.Completion;
@@ -60,7 +61,7 @@ public final class ResponsesHandler {
         SamplingParams params = new SamplingParams(max.isInt() ? max.asInt() : null,
                 body.path("temperature").isNumber() ? body.get("temperature").asDouble() : null, null, List.of(), null);
         GenerationRequest request = new GenerationRequest(Operation.RESPONSES, routed.model(), messages, null, params,
-                stream, body);
+                stream, body, System.nanoTime(), ForwardedHeaders.of(req), Exchange.of(req));
         String id = "resp_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         String itemId = "msg_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         long created = System.currentTimeMillis() / 1000;

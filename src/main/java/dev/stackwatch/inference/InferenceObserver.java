@@ -1,5 +1,6 @@
 package dev.stackwatch.inference;
 
+import dev.stackwatch.exchange.Exchange;
 import java.time.Duration;
 
 /**
@@ -26,10 +27,19 @@ public interface InferenceObserver {
 
     /**
      * What is known about a call when it starts. {@code generation} is null for embeddings; {@code endpoint} is the
-     * upstream the provider calls, null for an in-process provider.
+     * upstream the provider calls, null for an in-process provider; {@code exchange} is the client request's, which
+     * an observer reports the call's facts to and reads the request's (key, quota) from.
      */
     record CallInfo(Operation operation, Model model, String providerType, boolean stream,
-                    GenerationRequest generation, EmbeddingRequest embedding, UpstreamEndpoint endpoint) {}
+                    GenerationRequest generation, EmbeddingRequest embedding, UpstreamEndpoint endpoint,
+                    Exchange exchange) {
+
+        /** A call no client request made. */
+        public CallInfo(Operation operation, Model model, String providerType, boolean stream,
+                        GenerationRequest generation, EmbeddingRequest embedding, UpstreamEndpoint endpoint) {
+            this(operation, model, providerType, stream, generation, embedding, endpoint, Exchange.detached());
+        }
+    }
 
     /** The life of one call. Exactly one of {@link #completed}, {@link #embedded} or {@link #failed} ends it. */
     interface Call {
@@ -45,6 +55,14 @@ public interface InferenceObserver {
 
         /** {@link ClientDisconnectedException} means the client cancelled; anything else is a provider failure. */
         default void failed(Throwable failure) {
+        }
+
+        /**
+         * The headers the call's upstream requests carry, given those they would carry otherwise: the tracing
+         * observer's call puts its span's trace context in place of the client's.
+         */
+        default UpstreamHeaders upstreamHeaders(UpstreamHeaders given) {
+            return given;
         }
     }
 }

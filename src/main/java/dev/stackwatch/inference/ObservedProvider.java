@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * The decorator around every provider: tells each {@link InferenceObserver} when a call starts, each token, and how
- * it ended. Like an OkHttp interceptor it calls the wrapped provider exactly once and changes nothing it passes on.
+ * it ended. Like an OkHttp interceptor it calls the wrapped provider exactly once and changes nothing it passes on
+ * but the {@link UpstreamHeaders} the observers' calls ask for (a span's trace context), passed on as a value.
  * Observers start in list order and end in reverse order, like nested scopes: an observer that opens a trace span
  * first still has it current while later observers record (which is how metric exemplars get their trace id).
  * An observer that throws is reported to {@link ObserverFailures} and otherwise ignored: every observer that started
@@ -73,7 +74,7 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
     @Override
     public Completion generate(GenerationRequest request, TokenSink sink) {
         List<Started> calls = start(new InferenceObserver.CallInfo(request.operation(), request.model(),
-                delegate.type(), request.stream(), request, null, endpoint));
+                delegate.type(), request.stream(), request, null, endpoint, request.exchange()));
         TokenSink observed = calls.isEmpty() ? sink : new TokenSink() {
             private int index;
 
@@ -100,7 +101,8 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
         };
         Completion completion;
         try {
-            completion = delegate.generate(request, observed);
+            completion = delegate.generate(request.withUpstreamHeaders(upstreamHeaders(calls,
+                    request.upstreamHeaders())), observed);
         } catch (RuntimeException | Error e) {
             end(calls, "failed", c -> c.failed(e));
             throw e;
@@ -112,10 +114,10 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
     @Override
     public Embeddings embed(EmbeddingRequest request) {
         List<Started> calls = start(new InferenceObserver.CallInfo(Operation.EMBEDDINGS, request.model(),
-                delegate.type(), false, null, request, endpoint));
+                delegate.type(), false, null, request, endpoint, request.exchange()));
         Embeddings result;
         try {
-            result = delegate.embed(request);
+            result = delegate.embed(request.withUpstreamHeaders(upstreamHeaders(calls, request.upstreamHeaders())));
         } catch (RuntimeException | Error e) {
             end(calls, "failed", c -> c.failed(e));
             throw e;
@@ -148,6 +150,11 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
             @Override
             public void failed(Throwable failure) {
                 end(calls, "failed", c -> c.failed(failure));
+            }
+
+            @Override
+            public UpstreamHeaders upstreamHeaders(UpstreamHeaders given) {
+                return ObservedProvider.this.upstreamHeaders(calls, given);
             }
         };
     }
@@ -190,6 +197,21 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
             }
         }
         return calls;
+    }
+
+    /** What the started calls, in order, make of the request's headers; one that throws leaves them as they were. */
+    private UpstreamHeaders upstreamHeaders(List<Started> calls, UpstreamHeaders given) {
+        UpstreamHeaders headers = given;
+        for (Started c : calls) {
+            UpstreamHeaders before = headers;
+            try {
+                headers = c.call.upstreamHeaders(before);
+            } catch (RuntimeException e) {
+                failures.failed(c.observer, "upstream_headers", e);
+                headers = before;
+            }
+        }
+        return headers;
     }
 
     /** Ends the started calls in reverse order, each whatever the others throw. */

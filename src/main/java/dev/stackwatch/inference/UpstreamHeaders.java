@@ -1,15 +1,15 @@
 package dev.stackwatch.inference;
 
-import io.helidon.common.context.Contexts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Headers that must travel from the client's request to every upstream request it causes (W3C trace context). The API
- * layer registers one in the Helidon request context; a tracing filter may register its own (with the current span's
- * {@code traceparent}) afterwards, which replaces it. Providers read it on the request's thread with {@link #current()}.
+ * Headers that must travel from the client's request to every upstream request it causes (W3C trace context). A value
+ * passed along the call: the API layer picks them from the client's request into the {@link GenerationRequest} or
+ * {@link EmbeddingRequest}; an observer's call may replace them for the call's duration (the tracing observer, with
+ * its span's {@code traceparent}); providers hand them to each upstream request they send.
  */
 public record UpstreamHeaders(Map<String, String> values) {
     /** W3C trace context: the only inbound headers forwarded, so credentials and cookies never leak upstream. */
@@ -31,10 +31,4 @@ public record UpstreamHeaders(Map<String, String> values) {
         }
         return picked.isEmpty() ? NONE : new UpstreamHeaders(picked);
     }
-
-    /** The headers of the request being served on this thread, or none outside a request (e.g. model loading). */
-    public static UpstreamHeaders current() {
-        return Contexts.context().flatMap(c -> c.get(UpstreamHeaders.class)).orElse(NONE);
-    }
-
 }

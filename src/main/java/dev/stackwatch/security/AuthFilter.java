@@ -3,6 +3,8 @@ package dev.stackwatch.security;
 import dev.stackwatch.config.security.ApiKey;
 import dev.stackwatch.config.security.AuthConfig;
 import dev.stackwatch.config.security.HashedToken;
+import dev.stackwatch.exchange.AuthOutcome;
+import dev.stackwatch.exchange.Exchange;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -12,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Requires a configured API key on every API route except {@link OpenRoutes}. CORS preflights never get here: the
- * CORS filter runs first and answers them. Records {@link AuthOutcome} and, on success, {@link ApiKeyName} in the
- * request context.
+ * CORS filter runs first and answers them. Reports its {@link AuthOutcome} and, on success, the key's name to the
+ * request's {@link Exchange}.
  */
 public final class AuthFilter implements Filter {
     private final List<ApiKey> keys;
@@ -24,23 +26,24 @@ public final class AuthFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        Exchange exchange = Exchange.of(req);
         if (OpenRoutes.isOpen(req.path().path())) {
-            req.context().register(AuthOutcome.OPEN_ROUTE);
+            exchange.authDecided(AuthOutcome.OPEN_ROUTE);
             chain.proceed();
             return;
         }
         Optional<String> token = Credentials.bearer(req.headers());
         if (token.isEmpty()) {
-            req.context().register(AuthOutcome.MISSING);
+            exchange.authDecided(AuthOutcome.MISSING);
             throw Refusals.unauthorized("API key");
         }
         ApiKey key = match(HashedToken.of(token.get()));
         if (key == null) {
-            req.context().register(AuthOutcome.REJECTED);
+            exchange.authDecided(AuthOutcome.REJECTED);
             throw Refusals.unauthorized("API key");
         }
-        req.context().register(AuthOutcome.ACCEPTED);
-        req.context().register(new ApiKeyName(key.name()));
+        exchange.authDecided(AuthOutcome.ACCEPTED);
+        exchange.keyIdentified(key.name());
         chain.proceed();
     }
 

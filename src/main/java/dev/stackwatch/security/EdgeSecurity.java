@@ -5,7 +5,7 @@ import dev.stackwatch.config.security.SecurityConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.ApiErrors;
-import dev.stackwatch.api.LimitRefusal;
+import dev.stackwatch.exchange.LimitRefusal;
 import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;

@@ -1,8 +1,9 @@
 package dev.stackwatch.security;
 
-import dev.stackwatch.api.LimitRefusal;
 import dev.stackwatch.config.security.AuthConfig;
 import dev.stackwatch.config.security.LimitsConfig;
+import dev.stackwatch.exchange.Exchange;
+import dev.stackwatch.exchange.LimitRefusal;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -35,11 +36,12 @@ public final class RateLimitFilter implements Filter {
             chain.proceed();
             return;
         }
-        String key = req.context().get(ApiKeyName.class).map(ApiKeyName::name).orElse(ANONYMOUS);
+        Exchange exchange = Exchange.of(req);
+        String key = exchange.keyName().orElse(ANONYMOUS);
         // Every key name the auth filter can register has a bucket, made in the constructor.
         long retryAfter = buckets.get(key).tryTake();
         if (retryAfter > 0) {
-            req.context().register(LimitRefusal.RATE);
+            exchange.refused(LimitRefusal.RATE);
             throw Refusals.rateLimited(retryAfter, perSecond);
         }
         chain.proceed();

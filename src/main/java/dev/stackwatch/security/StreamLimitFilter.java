@@ -1,7 +1,7 @@
 package dev.stackwatch.security;
 
-import dev.stackwatch.api.AdmitAfterBody;
-import dev.stackwatch.api.LimitRefusal;
+import dev.stackwatch.exchange.Exchange;
+import dev.stackwatch.exchange.LimitRefusal;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -13,7 +13,7 @@ import java.util.concurrent.Semaphore;
 /**
  * Caps in-flight inference requests (streams and whole answers alike: each holds a generation and a connection), so
  * a flood is refused with 503 + Retry-After instead of exhausting memory. The permit is taken once the request body
- * has been read ({@link AdmitAfterBody}), so a client that sends headers and stalls holds none, and is held until the
+ * has been read ({@link Exchange#admitAfterBody}), so a client that sends headers and stalls holds none, and is held until the
  * handler returns, which for a stream is when the last event is written.
  */
 public final class StreamLimitFilter implements Filter {
@@ -34,13 +34,14 @@ public final class StreamLimitFilter implements Filter {
             return;
         }
         boolean[] held = {false};
-        req.context().register(new AdmitAfterBody(() -> {
+        Exchange exchange = Exchange.of(req);
+        exchange.admitAfterBody(() -> {
             if (!permits.tryAcquire()) {
-                req.context().register(LimitRefusal.CONCURRENCY);
+                exchange.refused(LimitRefusal.CONCURRENCY);
                 throw Refusals.busy(limit);
             }
             held[0] = true;
-        }));
+        });
         try {
             chain.proceed();
         } finally {

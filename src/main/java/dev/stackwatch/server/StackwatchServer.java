@@ -14,7 +14,6 @@ import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.api.MatchedRoute;
-import dev.stackwatch.api.RequestArrival;
 import dev.stackwatch.api.RequestParser;
 import dev.stackwatch.api.ResponsesHandler;
 import dev.stackwatch.config.ModelConfig;
@@ -29,6 +28,7 @@ import dev.stackwatch.console.ErrorRecordingObserver;
 import dev.stackwatch.console.HttpErrorFilter;
 import dev.stackwatch.console.RecentErrors;
 import dev.stackwatch.console.RegistryText;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.health.HealthEndpoints;
 import dev.stackwatch.health.HealthMonitor;
 import dev.stackwatch.health.ProviderHealthChecks;
@@ -267,7 +267,7 @@ public final class StackwatchServer implements AutoCloseable {
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
                 .map(ApiRoute::template).collect(Collectors.toSet());
         // With tracing off, the caller's trace id still reaches the logs and x-trace-id.
-        ApiChain chain = new ApiChain(RequestArrival.filter(), new RequestIdFilter(),
+        ApiChain chain = new ApiChain(Exchange.filter(), new RequestIdFilter(),
                 tracing.<Filter>map(Tracing::filter).orElseGet(CallerTraceFilter::new),
                 new AccessLogFilter(Level.INFO, managementOnApiPort),
                 new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),

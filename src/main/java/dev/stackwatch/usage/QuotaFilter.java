@@ -5,7 +5,7 @@ import dev.stackwatch.config.usage.Quota;
 import dev.stackwatch.config.usage.TenantConfig;
 import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.config.usage.Window;
-import dev.stackwatch.security.ApiKeyName;
+import dev.stackwatch.exchange.Exchange;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * Checks the calling key's quotas before an inference request runs; needs the key name, so it runs after auth. An
- * admitted request carries its {@link Reservation} in the request context until {@link UsageObserver} settles it
+ * admitted request's {@link Reservation} is reported to its {@link Exchange}, where {@link UsageObserver} settles it
  * with the real usage; a request that never reached a provider (a bad body, an unknown model) gets it back here.
  * It also names the request's tenant from the configured header, for the usage observer's labels.
  */
@@ -41,9 +41,10 @@ public final class QuotaFilter implements Filter {
             chain.proceed();
             return;
         }
-        tenant.ifPresent(t -> req.context().register(new Tenant(t.label(
-                req.headers().first(HeaderNames.create(t.header())).orElse(null)))));
-        String key = req.context().get(ApiKeyName.class).map(ApiKeyName::name).orElse(UsageConfig.ANONYMOUS);
+        Exchange exchange = Exchange.of(req);
+        tenant.ifPresent(t -> exchange.tenantNamed(t.label(
+                req.headers().first(HeaderNames.create(t.header())).orElse(null))));
+        String key = exchange.keyName().orElse(UsageConfig.ANONYMOUS);
         Admission admission = keeper.admit(key);
         switch (admission.verdict()) {
             case REFUSED -> throw refused(admission);
@@ -57,7 +58,7 @@ public final class QuotaFilter implements Filter {
             return;
         }
         Reservation reservation = admission.reservation().get();
-        req.context().register(reservation);
+        exchange.quotaReserved((tokens, cost) -> keeper.settle(reservation, tokens, cost));
         try {
             chain.proceed();
         } finally {

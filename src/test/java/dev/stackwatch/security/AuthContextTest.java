@@ -8,6 +8,7 @@ import dev.stackwatch.api.JsonResponses;
 import dev.stackwatch.config.security.ApiKey;
 import dev.stackwatch.config.security.AuthConfig;
 import dev.stackwatch.config.security.HashedToken;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.testing.Polling;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What the auth filter leaves in the request context for the filters around it: an outer filter (standing in for
+ * What the auth filter reports to the request's exchange for the filters around it: an outer filter (standing in for
  * metrics and access logs) sees the outcome after a 401 too, and the key's name, never the token, after a success.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,13 +41,15 @@ class AuthContextTest {
     void start() {
         HttpRouting.Builder routing = HttpRouting.builder();
         new ApiErrors(new JsonResponses(Json.newMapper()), () -> { }).register(routing);
+        routing.addFilter(Exchange.filter());
         routing.addFilter((chain, req, res) -> {
             String id = req.headers().first(HeaderNames.create("X-Test-Id")).orElseThrow();
             try {
                 chain.proceed();
             } finally {
-                seen.put(id, req.context().get(AuthOutcome.class).map(Enum::name).orElse("none") + "/"
-                        + req.context().get(ApiKeyName.class).map(ApiKeyName::name).orElse("none"));
+                Exchange exchange = Exchange.of(req);
+                seen.put(id, exchange.auth().map(Enum::name).orElse("none") + "/"
+                        + exchange.keyName().orElse("none"));
             }
         });
         routing.addFilter(new AuthFilter(new AuthConfig(List.of(new ApiKey("ci", HashedToken.of(TOKEN))))));
@@ -63,7 +66,7 @@ class AuthContextTest {
     }
 
     @Test
-    void outcomeAndKeyNameAreInTheContextForOuterFilters() throws Exception {
+    void outcomeAndKeyNameAreInTheExchangeForOuterFilters() throws Exception {
         assertEquals(200, call("ok", "/v1/models", "Bearer " + TOKEN));
         assertEquals(401, call("missing", "/v1/models", null));
         assertEquals(401, call("wrong", "/v1/models", "Bearer nope-nope-nope-nope"));

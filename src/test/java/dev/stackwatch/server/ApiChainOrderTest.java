@@ -26,7 +26,7 @@ class ApiChainOrderTest {
                        limits: {requests_per_second: 10}
                      """), TelemetrySettings.fromEnv(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint())),
                      List.of())) {
-            assertEquals(List.of("RequestArrival", "RequestIdFilter", "TracingFilter", "AccessLogFilter", "HttpMetricsFilter",
+            assertEquals(List.of("Exchange", "RequestIdFilter", "TracingFilter", "AccessLogFilter", "HttpMetricsFilter",
                             "HttpErrorFilter", "ApiErrors", "ApiRoutes", "DrainFilter", "SecurityHeadersFilter",
                             "CorsFilter", "AuthFilter", "RateLimitFilter", "QuotaFilter", "StreamLimitFilter"),
                     server.apiFilters().stream().map(ApiChainOrderTest::owner).toList());

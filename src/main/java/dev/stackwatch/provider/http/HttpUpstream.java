@@ -39,7 +39,7 @@ import org.apache.hc.core5.util.Timeout;
  * on the calling virtual thread: no selector thread and no hand-offs between threads per request, which is where the
  * JDK client's asynchronous core spent its time when relaying at a few hundred requests per second.
  * <p>
- * Sends the bearer token, fixed headers and the request's {@link UpstreamHeaders}; {@link #send} returns a response
+ * Sends the bearer token, fixed headers and the call's {@link UpstreamHeaders}; {@link #send} returns a response
  * only for 2xx and turns everything else (error statuses, refused connections, timeouts) into a classified
  * {@link UpstreamFailure}. The token never appears in messages. Timeouts are {@link Deadline}s on the calling thread:
  * first byte from sending the request to the first body bytes, then the idle limit between chunks.
@@ -107,23 +107,30 @@ public final class HttpUpstream implements AutoCloseable {
         return settings;
     }
 
+    /** A request no client call made (warming a model up): it carries no trace context. */
     public UpstreamResponse postJson(String path, JsonNode body) {
+        return postJson(path, body, UpstreamHeaders.NONE);
+    }
+
+    /** {@code trace}: the call's {@link UpstreamHeaders}, passed along with its request. */
+    public UpstreamResponse postJson(String path, JsonNode body, UpstreamHeaders trace) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise upstream request", e);
         }
-        return send(UpstreamRequest.postJson(path, bytes), "POST " + path, settings.firstByteTimeout());
+        return send(UpstreamRequest.postJson(path, bytes), trace, "POST " + path, settings.firstByteTimeout());
     }
 
     public UpstreamResponse get(String path, Duration firstByteTimeout) {
-        return send(UpstreamRequest.get(path), "GET " + path, firstByteTimeout);
+        return send(UpstreamRequest.get(path), UpstreamHeaders.NONE, "GET " + path, firstByteTimeout);
     }
 
     /** Sends a request and returns the response only if it is 2xx; any other status is an {@link UpstreamFailure}. */
-    public UpstreamResponse send(UpstreamRequest request, String what, Duration firstByteTimeout) {
-        UpstreamResponse response = exchange(request, what, firstByteTimeout);
+    public UpstreamResponse send(UpstreamRequest request, UpstreamHeaders trace, String what,
+                                 Duration firstByteTimeout) {
+        UpstreamResponse response = exchange(request, trace, what, firstByteTimeout);
         if (response.status() / 100 == 2) {
             return response;
         }
@@ -137,9 +144,10 @@ public final class HttpUpstream implements AutoCloseable {
      * Sends a request and returns the response whatever its status (the LlamaStack passthrough relays error statuses
      * as they are). Adds the bearer token, fixed headers and trace context; the first-byte deadline starts now.
      */
-    public UpstreamResponse exchange(UpstreamRequest request, String what, Duration firstByteTimeout) {
+    public UpstreamResponse exchange(UpstreamRequest request, UpstreamHeaders trace, String what,
+                                     Duration firstByteTimeout) {
         HttpUriRequestBase message = message(request.method(), URI.create(settings.baseUrl() + request.path()),
-                request.headers());
+                trace, request.headers());
         if (request.body().length > 0) {
             // The Content-Type travels as a header of the request, like every other.
             message.setEntity(new ByteArrayEntity(request.body(), null));
@@ -153,11 +161,12 @@ public final class HttpUpstream implements AutoCloseable {
      * The body streams from {@code body} as the client sends it ({@code length} -1 when unknown: chunked), so uploads
      * are never held in memory. Returns the response whatever its status.
      */
-    public UpstreamResponse relay(String method, String pathFromRoot, Map<String, String> headers, InputStream body,
-                                  long length, String what, Duration firstByteTimeout) {
+    public UpstreamResponse relay(String method, String pathFromRoot, UpstreamHeaders trace,
+                                  Map<String, String> headers, InputStream body, long length, String what,
+                                  Duration firstByteTimeout) {
         URI base = settings.baseUrl();
         String root = base.toString().substring(0, base.toString().length() - base.getRawPath().length());
-        HttpUriRequestBase message = message(method, URI.create(root + pathFromRoot), headers);
+        HttpUriRequestBase message = message(method, URI.create(root + pathFromRoot), trace, headers);
         if (body != null) {
             message.setEntity(new InputStreamEntity(body, length, null));
         }
@@ -165,13 +174,14 @@ public final class HttpUpstream implements AutoCloseable {
     }
 
     /** Adds the bearer token, fixed headers and trace context to a request's own headers. */
-    private HttpUriRequestBase message(String method, URI target, Map<String, String> headers) {
+    private HttpUriRequestBase message(String method, URI target, UpstreamHeaders trace,
+                                       Map<String, String> headers) {
         HttpUriRequestBase message = new HttpUriRequestBase(method, target);
         settings.headers().forEach(message::addHeader);
         if (settings.bearerToken() != null && !settings.bearerToken().isBlank()) {
             message.addHeader("Authorization", "Bearer " + settings.bearerToken());
         }
-        UpstreamHeaders.current().values().forEach(message::addHeader);
+        trace.values().forEach(message::addHeader);
         headers.forEach(message::setHeader);
         return message;
     }

@@ -3,7 +3,9 @@ package dev.stackwatch.provider.llamastack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.ApiException;
+import dev.stackwatch.api.ForwardedHeaders;
 import dev.stackwatch.api.MatchedRoute;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.Model;
@@ -11,6 +13,7 @@ import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.RelayObserver;
+import dev.stackwatch.inference.UpstreamHeaders;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
@@ -95,7 +98,7 @@ final class LlamaStackPassthrough implements Handler {
                 if (bytes.length > limit) {
                     throw ApiException.tooLarge(limit);
                 }
-                watch = watch(bytes);
+                watch = watch(bytes, Exchange.of(req));
                 body = new LimitedBody(new ByteArrayInputStream(bytes), limit);
                 length = bytes.length;
             } else {
@@ -108,6 +111,9 @@ final class LlamaStackPassthrough implements Handler {
         LimitedBody sent = body;
         long sentLength = length;
         ResponsesWatch watching = watch;
+        // The client's trace context, or the observed call's span in its place.
+        UpstreamHeaders client = ForwardedHeaders.of(req);
+        UpstreamHeaders trace = watch == null ? client : watch.upstreamHeaders(client);
         try {
             guard.call(progress -> {
                 if (!retryable) {
@@ -115,7 +121,7 @@ final class LlamaStackPassthrough implements Handler {
                 }
                 UpstreamResponse response;
                 try {
-                    response = upstream.relay(method, target, headers, sent, sentLength, what,
+                    response = upstream.relay(method, target, trace, headers, sent, sentLength, what,
                             upstream.settings().firstByteTimeout());
                 } catch (UpstreamFailure f) {
                     if (sent != null && sent.exceeded()) {
@@ -145,7 +151,7 @@ final class LlamaStackPassthrough implements Handler {
     }
 
     /** Starts the observed call for a Responses request; a body that is not JSON is relayed unobserved. */
-    private ResponsesWatch watch(byte[] body) {
+    private ResponsesWatch watch(byte[] body, Exchange exchange) {
         JsonNode request;
         try {
             request = json.readTree(body);
@@ -160,7 +166,7 @@ final class LlamaStackPassthrough implements Handler {
         // Metrics keep the id only when run.yaml registers it, so a model named by a client adds no series.
         Model model = new Model(modelId, providerId, modelId, ModelType.LLM, null);
         InferenceObserver.Call call = observer.observe(new InferenceObserver.CallInfo(Operation.RESPONSES, model,
-                LlamaStackProvider.TYPE, stream, null, null, upstream.settings().endpoint()));
+                LlamaStackProvider.TYPE, stream, null, null, upstream.settings().endpoint(), exchange));
         return new ResponsesWatch(call, stream, providerId, json);
     }
 

@@ -7,6 +7,7 @@ import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.inference.UpstreamHeaders;
 import dev.stackwatch.inference.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,6 +41,11 @@ final class ResponsesWatch {
         this.stream = stream;
         this.providerId = providerId;
         this.json = json;
+    }
+
+    /** What the relayed request carries in place of the client's trace context: the observed call's say. */
+    UpstreamHeaders upstreamHeaders(UpstreamHeaders client) {
+        return call.upstreamHeaders(client);
     }
 
     /** A piece of a 2xx body, just written and flushed to the client at {@code nanoTime}. */

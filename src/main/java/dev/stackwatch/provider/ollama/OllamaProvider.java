@@ -115,7 +115,7 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
         ObjectNode body = OllamaWire.generation(request, keepAlive);
         String model = request.model().providerModelId();
         return guard.call(progress -> {
-            try (UpstreamResponse response = upstream.postJson(path, body)) {
+            try (UpstreamResponse response = upstream.postJson(path, body, request.upstreamHeaders())) {
                 if (!request.stream()) {
                     JsonNode answer = upstream.readJson(response, MAX_RESPONSE_BYTES);
                     record(model, answer);
@@ -163,7 +163,7 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
     public Embeddings embed(EmbeddingRequest request) {
         JsonNode answer = guard.call(progress -> {
             try (UpstreamResponse response = upstream.postJson("/api/embed",
-                    OllamaWire.embedding(request, keepAlive))) {
+                    OllamaWire.embedding(request, keepAlive), request.upstreamHeaders())) {
                 return upstream.readJson(response, MAX_RESPONSE_BYTES);
             }
         });

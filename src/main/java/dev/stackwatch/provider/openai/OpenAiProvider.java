@@ -99,7 +99,7 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
             body.putObject("stream_options").put("include_usage", true);
         }
         return guard.call(progress -> {
-            try (UpstreamResponse response = upstream.postJson(path, body)) {
+            try (UpstreamResponse response = upstream.postJson(path, body, request.upstreamHeaders())) {
                 if (!request.stream()) {
                     return OpenAiWire.completion(upstream.readJson(response, MAX_RESPONSE_BYTES));
                 }
@@ -120,7 +120,7 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
         // The API layer encodes base64 itself when the client asked for it; floats are what it needs.
         body.put("encoding_format", "float");
         return guard.call(progress -> {
-            try (UpstreamResponse response = upstream.postJson("/embeddings", body)) {
+            try (UpstreamResponse response = upstream.postJson("/embeddings", body, request.upstreamHeaders())) {
                 return OpenAiWire.embeddings(upstream.readJson(response, MAX_RESPONSE_BYTES));
             }
         });

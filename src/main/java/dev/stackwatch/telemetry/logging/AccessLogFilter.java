@@ -2,7 +2,8 @@ package dev.stackwatch.telemetry.logging;
 
 import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.MatchedRoute;
-import dev.stackwatch.security.ApiKeyName;
+import dev.stackwatch.exchange.Exchange;
+import dev.stackwatch.exchange.InferenceFacts;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -17,7 +18,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One {@code stackwatch.access} event per request, written after the response (streams included) has been sent, while
- * the request id and trace ids are still in the MDC. Inference facts come from {@link AccessLogObserver}.
+ * the request id and trace ids are still in the MDC. It reads the request's facts from its {@link Exchange}: the
+ * inference's are reported there by {@link AccessLogObserver}.
  */
 public final class AccessLogFilter implements Filter {
     private static final Logger ACCESS = LoggerFactory.getLogger("stackwatch.access");
@@ -43,17 +45,17 @@ public final class AccessLogFilter implements Filter {
             chain.proceed();
             return;
         }
-        InferenceFacts facts = new InferenceFacts(System.nanoTime());
-        req.context().register(facts);
+        long start = System.nanoTime();
         try {
             chain.proceed();
         } finally {
-            log(req, res, facts, level);
+            log(req, res, start, level);
         }
     }
 
-    private static void log(RoutingRequest req, RoutingResponse res, InferenceFacts facts, Level level) {
-        double durationMs = (System.nanoTime() - facts.requestStartNanos) / 1e6;
+    private static void log(RoutingRequest req, RoutingResponse res, long start, Level level) {
+        double durationMs = (System.nanoTime() - start) / 1e6;
+        Exchange exchange = Exchange.of(req);
         String method = req.prologue().method().text();
         String endpoint = MatchedRoute.labelOf(req);
         int status = Abandoned.statusOf(req, res);
@@ -67,19 +69,19 @@ public final class AccessLogFilter implements Filter {
                 .addKeyValue("bytes", res.bytesWritten())
                 .addKeyValue("client_address", address(req.remotePeer().address()));
         // The key's configured name, never the token; absent when auth is off or refused the request.
-        req.context().get(ApiKeyName.class).ifPresent(key -> event.addKeyValue("api_key_name", key.name()));
-        if (facts.called()) {
-            event.addKeyValue("model", facts.model)
-                    .addKeyValue("provider", facts.provider)
-                    .addKeyValue("stream", facts.stream);
-            addIfKnown(event, "input_tokens", facts.inputTokens);
-            addIfKnown(event, "output_tokens", facts.outputTokens);
-            addIfKnown(event, "ttft_ms", facts.timeToFirstTokenMs());
-            addIfKnown(event, "finish_reason", facts.finishReason);
-            addIfKnown(event, "error", facts.error);
-            addIfKnown(event, "prompt", facts.prompt);
-            addIfKnown(event, "completion", facts.completion);
-        }
+        exchange.keyName().ifPresent(key -> event.addKeyValue("api_key_name", key));
+        exchange.inference().ifPresent(facts -> {
+            event.addKeyValue("model", facts.model())
+                    .addKeyValue("provider", facts.provider())
+                    .addKeyValue("stream", facts.stream());
+            addIfKnown(event, "input_tokens", facts.inputTokens());
+            addIfKnown(event, "output_tokens", facts.outputTokens());
+            addIfKnown(event, "ttft_ms", timeToFirstTokenMs(facts, start));
+            addIfKnown(event, "finish_reason", facts.finishReason());
+            addIfKnown(event, "error", facts.error());
+            addIfKnown(event, "prompt", facts.prompt());
+            addIfKnown(event, "completion", facts.completion());
+        });
         event.log("{} {} {} {} ms", method, endpoint, status, Math.round(durationMs));
     }
 
@@ -97,6 +99,12 @@ public final class AccessLogFilter implements Filter {
                 .addKeyValue("duration_ms", 0.0)
                 .addKeyValue("bytes", bytes)
                 .log("{} {} {} {} ms", shown, MatchedRoute.UNMATCHED, status, 0);
+    }
+
+    /** Milliseconds from the request's start to the first streamed token, or null when nothing was streamed. */
+    private static Double timeToFirstTokenMs(InferenceFacts facts, long start) {
+        Long first = facts.firstTokenNanos();
+        return first == null ? null : Math.round((first - start) / 1e4) / 100.0;
     }
 
     private static void addIfKnown(LoggingEventBuilder event, String key, Object value) {

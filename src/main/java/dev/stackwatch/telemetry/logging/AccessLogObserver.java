@@ -1,20 +1,19 @@
 package dev.stackwatch.telemetry.logging;
 
+import dev.stackwatch.exchange.Exchange;
+import dev.stackwatch.exchange.InferenceFacts;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.ProviderException;
-import io.helidon.common.context.Contexts;
 
 /**
- * Records model, provider, tokens and time to first token into the current request's {@link InferenceFacts}, so the
- * access log can report them without handlers or providers knowing about logging. Calls made outside an API request
- * (no facts in the context) are ignored.
+ * Reports what each provider call did (model, provider, tokens, time to first token, how it ended) to its request's
+ * {@link Exchange} as one {@link InferenceFacts} when the call ends, so the access log can write them without
+ * handlers or providers knowing about logging. A call no client request made reports to nobody.
  */
 public final class AccessLogObserver implements InferenceObserver {
-    private static final Call IGNORED = new Call() {};
-
     private final boolean logPrompts;
 
     public AccessLogObserver(boolean logPrompts) {
@@ -23,61 +22,63 @@ public final class AccessLogObserver implements InferenceObserver {
 
     @Override
     public Call start(CallInfo info) {
-        InferenceFacts facts = Contexts.context().flatMap(c -> c.get(InferenceFacts.class)).orElse(null);
-        if (facts == null) {
-            return IGNORED;
-        }
-        facts.model = info.model().id();
-        facts.provider = info.model().providerId();
-        facts.stream = info.stream();
+        String prompt = null;
         if (logPrompts) {
             // A relayed Responses call brings neither: its input stays the upstream's business.
             if (info.generation() != null) {
-                facts.prompt = info.generation().inputText();
+                prompt = info.generation().inputText();
             } else if (info.embedding() != null) {
-                facts.prompt = String.join("\n", info.embedding().inputs());
+                prompt = String.join("\n", info.embedding().inputs());
             }
         }
-        return new Recording(facts);
+        return new Recording(info, prompt);
     }
 
+    /** The call's own state until it ends; only the finished facts leave it. */
     private final class Recording implements Call {
-        private final InferenceFacts facts;
+        private final CallInfo info;
+        private final String prompt;
+        private Long firstTokenNanos;
 
-        Recording(InferenceFacts facts) {
-            this.facts = facts;
+        Recording(CallInfo info, String prompt) {
+            this.info = info;
+            this.prompt = prompt;
         }
 
         @Override
         public void token(int index, long nanoTime) {
             // A whole (non-streamed) response reaches the client at the end: no time to first token to report.
-            if (index == 0 && facts.stream) {
-                facts.firstTokenNanos = nanoTime;
+            if (index == 0 && info.stream()) {
+                firstTokenNanos = nanoTime;
             }
         }
 
         @Override
         public void completed(Completion completion) {
-            facts.inputTokens = completion.usage().promptTokens();
-            facts.outputTokens = completion.usage().completionTokens();
-            facts.finishReason = completion.finishReason().wire();
-            if (logPrompts) {
-                facts.completion = completion.text();
-            }
+            report(completion.usage().promptTokens(), completion.usage().completionTokens(),
+                    completion.finishReason().wire(), null, logPrompts ? completion.text() : null);
         }
 
         @Override
         public void embedded(Embeddings embeddings) {
-            facts.inputTokens = embeddings.promptTokens();
+            report(embeddings.promptTokens(), null, null, null, null);
         }
 
         @Override
         public void failed(Throwable failure) {
-            facts.error = switch (failure) {
+            String error = switch (failure) {
                 case ClientDisconnectedException e -> "cancelled";
                 case ProviderException e -> e.kind().code();
                 default -> failure.getClass().getSimpleName();
             };
+            report(null, null, null, error, null);
+        }
+
+        private void report(Integer inputTokens, Integer outputTokens, String finishReason, String error,
+                            String completion) {
+            info.exchange().inferenceFinished(new InferenceFacts(info.model().id(), info.model().providerId(),
+                    info.stream(), inputTokens, outputTokens, firstTokenNanos, finishReason, error, prompt,
+                    completion));
         }
     }
 }

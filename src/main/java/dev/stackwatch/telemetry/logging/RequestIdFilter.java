@@ -18,7 +18,6 @@ public final class RequestIdFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         RequestId id = RequestId.honourOrGenerate(
                 req.headers().first(HeaderNames.create(RequestId.HEADER)).orElse(null));
-        req.context().register(id);
         // Set before proceeding: a stream sends its headers with the first token.
         res.header(RequestId.HEADER, id.value());
         MDC.put(MDC_KEY, id.value());

@@ -1,9 +1,9 @@
 package dev.stackwatch.telemetry.metrics;
 
 import dev.stackwatch.api.Abandoned;
-import dev.stackwatch.api.LimitRefusal;
 import dev.stackwatch.api.MatchedRoute;
-import dev.stackwatch.security.AuthOutcome;
+import dev.stackwatch.exchange.AuthOutcome;
+import dev.stackwatch.exchange.Exchange;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -54,8 +54,9 @@ public final class HttpMetricsFilter implements Filter {
             // The route template, never the raw path: paths carry model ids and anything a client types.
             sink.requestFinished(method, secure, MatchedRoute.labelOf(req), Abandoned.statusOf(req, res),
                     System.nanoTime() - start);
-            req.context().get(LimitRefusal.class).ifPresent(r -> metrics.limitRefused(r.reason()));
-            req.context().get(AuthOutcome.class)
+            Exchange exchange = Exchange.of(req);
+            exchange.refusal().ifPresent(r -> metrics.limitRefused(r.reason()));
+            exchange.auth()
                     .filter(o -> o == AuthOutcome.MISSING || o == AuthOutcome.REJECTED)
                     .ifPresent(o -> metrics.authFailed(o.name().toLowerCase(Locale.ROOT)));
         }

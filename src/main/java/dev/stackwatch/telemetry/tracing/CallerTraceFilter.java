@@ -16,7 +16,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
  * The API's trace filter when tracing is off (no OTLP endpoint): no span is made, but a caller's W3C
  * {@code traceparent} still joins this request's log lines to the caller's trace. Its trace id goes into the MDC
  * and {@code x-trace-id}; {@code span_id} is the caller's span, the one span of this request that is stored
- * anywhere. The header itself is forwarded upstream unchanged ({@code UpstreamHeaders}).
+ * anywhere. The header itself is forwarded upstream unchanged ({@code UpstreamHeaders}, passed along the call).
  */
 public final class CallerTraceFilter implements Filter {
     private static final TextMapGetter<ServerRequestHeaders> HEADERS = (headers, name) ->

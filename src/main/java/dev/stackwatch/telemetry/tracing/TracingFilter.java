@@ -13,7 +13,7 @@ import static dev.stackwatch.telemetry.tracing.SpanAttributes.USER_AGENT;
 
 import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.MatchedRoute;
-import dev.stackwatch.security.ApiKeyName;
+import dev.stackwatch.exchange.Exchange;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.http.Filter;
@@ -94,7 +94,7 @@ public final class TracingFilter implements Filter {
             span.updateName(req.prologue().method().text() + " " + template);
             span.setAttribute(HTTP_ROUTE, template);
         });
-        req.context().get(ApiKeyName.class).ifPresent(key -> span.setAttribute(API_KEY_NAME, key.name()));
+        Exchange.of(req).keyName().ifPresent(key -> span.setAttribute(API_KEY_NAME, key));
         int status = Abandoned.statusOf(req, res);
         span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
         // HTTP semconv: for a server span only 5xx is an error; a 4xx is the client's problem, not ours.

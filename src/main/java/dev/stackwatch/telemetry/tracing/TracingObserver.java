@@ -18,8 +18,6 @@ import dev.stackwatch.inference.InferenceObserver;
 import dev.stackwatch.inference.SamplingParams;
 import dev.stackwatch.inference.UpstreamHeaders;
 import dev.stackwatch.telemetry.GenAiNames;
-import io.helidon.common.context.Context;
-import io.helidon.common.context.Contexts;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -29,12 +27,12 @@ import io.opentelemetry.context.Scope;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A GenAI client span ("{operation} {model}") around each provider call, child of whatever span is current (the
  * request's server span). It is made current for the duration of the call, so observers after this one record inside
- * it and remote providers propagate it (through {@link UpstreamHeaders}). {@link dev.stackwatch.inference.ObservedProvider}
+ * it, and its call gives the upstream requests its trace context in place of the client's ({@link UpstreamHeaders}),
+ * so remote providers propagate it. {@link dev.stackwatch.inference.ObservedProvider}
  * ends observers in reverse order on the calling thread, so the scope opened here is closed on the same thread, last.
  */
 public final class TracingObserver implements InferenceObserver {
@@ -66,29 +64,19 @@ public final class TracingObserver implements InferenceObserver {
         }
         Span span = builder.startSpan();
         Scope scope = span.makeCurrent();
-        return new Traced(span, scope, new TraceMdc(span.getSpanContext()), upstreamHeadersFor(), info.stream());
-    }
-
-    /**
-     * Remote providers send the request's {@link UpstreamHeaders}; during the call they carry this span's
-     * {@code traceparent} (so the upstream's spans become its children) instead of the client's. Returns what puts
-     * the previous headers back.
-     */
-    private static Runnable upstreamHeadersFor() {
-        Optional<Context> request = Contexts.context();
-        if (request.isEmpty()) {
-            return () -> { };
-        }
-        UpstreamHeaders previous = request.get().get(UpstreamHeaders.class).orElse(UpstreamHeaders.NONE);
-        Map<String, String> headers = new LinkedHashMap<>();
-        TraceHeaders.inject(headers::put);
-        request.get().register(UpstreamHeaders.from(headers::get));
-        return () -> request.get().register(previous);
+        return new Traced(span, scope, new TraceMdc(span.getSpanContext()), info.stream());
     }
 
     /** {@code stream}: only a streamed first token reaches the client then; a whole response's tokens do not. */
-    private record Traced(Span span, Scope scope, TraceMdc mdc, Runnable restoreUpstream, boolean stream)
-            implements Call {
+    private record Traced(Span span, Scope scope, TraceMdc mdc, boolean stream) implements Call {
+        /** This span's {@code traceparent} instead of the client's, so the upstream's spans become its children. */
+        @Override
+        public UpstreamHeaders upstreamHeaders(UpstreamHeaders given) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            TraceHeaders.inject(span, headers::put);
+            return UpstreamHeaders.from(headers::get);
+        }
+
         @Override
         public void token(int index, long nanoTime) {
             if (index == 0 && stream) {
@@ -119,7 +107,6 @@ public final class TracingObserver implements InferenceObserver {
         }
 
         private void end() {
-            restoreUpstream.run();
             mdc.close();
             scope.close();
             span.end();

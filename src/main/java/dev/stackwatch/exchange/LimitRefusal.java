@@ -1,8 +1,8 @@
-package dev.stackwatch.api;
+package dev.stackwatch.exchange;
 
 /**
- * Why a configured limit refused a request, put in the request context by whoever refused it, so the metrics filter
- * can count limit refusals by reason without the limits knowing about metrics.
+ * Why a configured limit refused a request, reported to the request's {@link Exchange} by whoever refused it, so the
+ * metrics filter can count limit refusals by reason without the limits knowing about metrics.
  */
 public record LimitRefusal(String reason) {
     public static final LimitRefusal RATE = new LimitRefusal("rate_limit");
