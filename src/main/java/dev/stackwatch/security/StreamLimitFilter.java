@@ -13,8 +13,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Caps in-flight inference requests (streams and whole answers alike: each holds a generation and a connection), so
  * a flood is refused with 503 + Retry-After instead of exhausting memory. The permit is taken once the request body
- * has been read ({@link Exchange#admitAfterBody}), so a client that sends headers and stalls holds none, and is held until the
- * handler returns, which for a stream is when the last event is written.
+ * has been read (the step given to {@link Exchange#admitAfterBody}), so a client that sends headers and stalls holds
+ * none, and is held until the handler returns, which for a stream is when the last event is written.
  */
 public final class StreamLimitFilter implements Filter {
     private final Set<String> inferencePaths;
