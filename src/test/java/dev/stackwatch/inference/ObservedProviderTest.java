@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -189,6 +190,90 @@ class ObservedProviderTest {
         assertEquals(2, result.vectors().size());
         assertEquals(List.of("a@embedded"), reported);
         assertEquals(List.of("a start", "b start", "b end", "a end"), events);
+    }
+
+    /** An observer whose call adds {@code x-<name>: <what it was given>} to the upstream headers, or throws there. */
+    private static InferenceObserver stamping(String name, boolean broken) {
+        return new InferenceObserver() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Call start(CallInfo info) {
+                return new Call() {
+                    @Override
+                    public UpstreamHeaders upstreamHeaders(UpstreamHeaders given) {
+                        if (broken) {
+                            throw new IllegalStateException(name + " bug in upstream headers");
+                        }
+                        Map<String, String> values = new LinkedHashMap<>(given.values());
+                        values.put("x-" + name, String.join(",", given.values().keySet()));
+                        return new UpstreamHeaders(values);
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void theProviderGetsTheUpstreamHeadersTheObserversCallsMakeOfTheRequestsAsAValue() {
+        InferenceProvider simulator = simulator();
+        List<UpstreamHeaders> sent = Collections.synchronizedList(new ArrayList<>());
+        InferenceProvider capturing = new InferenceProvider() {
+            @Override
+            public String id() {
+                return simulator.id();
+            }
+
+            @Override
+            public String type() {
+                return simulator.type();
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode describeConfig() {
+                return simulator.describeConfig();
+            }
+
+            @Override
+            public void load(Model model) {
+                simulator.load(model);
+            }
+
+            @Override
+            public Completion generate(GenerationRequest request, TokenSink sink) {
+                sent.add(request.upstreamHeaders());
+                return simulator.generate(request, sink);
+            }
+
+            @Override
+            public Embeddings embed(EmbeddingRequest request) {
+                sent.add(request.upstreamHeaders());
+                return simulator.embed(request);
+            }
+
+            @Override
+            public ProviderHealth checkHealth() {
+                return simulator.checkHealth();
+            }
+        };
+        ObservedProvider observed = new ObservedProvider(capturing, List.of(stamping("a", false),
+                stamping("b", true), stamping("c", false)), recording);
+        GenerationRequest client = request(false).withUpstreamHeaders(
+                new UpstreamHeaders(Map.of("traceparent", "00-client")));
+
+        observed.generate(client, TokenSink.DISCARD);
+        observed.embed(new EmbeddingRequest(new Model("sim-embed", "simulator", "sim-embed", ModelType.EMBEDDING,
+                JsonNodeFactory.instance.objectNode()), List.of("x"), null, null));
+
+        assertEquals(Map.of("traceparent", "00-client", "x-a", "traceparent", "x-c", "traceparent,x-a"),
+                sent.get(0).values(), "each call in order, the broken one leaving what it was given");
+        assertEquals(Map.of("x-a", "", "x-c", "x-a"), sent.get(1).values());
+        assertEquals(Map.of("traceparent", "00-client"), client.upstreamHeaders().values(),
+                "the caller's request is a value: unchanged");
+        assertEquals(List.of("b@upstream_headers", "b@upstream_headers"), reported);
     }
 
     @Test
