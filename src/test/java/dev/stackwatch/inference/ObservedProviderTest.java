@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -192,7 +193,7 @@ class ObservedProviderTest {
         assertEquals(List.of("a start", "b start", "b end", "a end"), events);
     }
 
-    /** An observer whose call adds {@code x-<name>: <what it was given>} to the upstream headers, or throws there. */
+    /** An observer whose call adds {@code x-<name>: <the names it was given, sorted>} to the upstream headers, or throws. */
     private static InferenceObserver stamping(String name, boolean broken) {
         return new InferenceObserver() {
             @Override
@@ -209,7 +210,7 @@ class ObservedProviderTest {
                             throw new IllegalStateException(name + " bug in upstream headers");
                         }
                         Map<String, String> values = new LinkedHashMap<>(given.values());
-                        values.put("x-" + name, String.join(",", given.values().keySet()));
+                        values.put("x-" + name, String.join(",", new TreeSet<>(given.values().keySet())));
                         return new UpstreamHeaders(values);
                     }
                 };
