@@ -193,7 +193,7 @@ class ObservedProviderTest {
         assertEquals(List.of("a start", "b start", "b end", "a end"), events);
     }
 
-    /** An observer whose call adds {@code x-<name>: <the names it was given, sorted>} to the upstream headers, or throws. */
+    /** An observer whose call adds {@code x-<name>: <the names it was given, sorted>} to the headers, or throws. */
     private static InferenceObserver stamping(String name, boolean broken) {
         return new InferenceObserver() {
             @Override
