@@ -1,7 +1,11 @@
 package dev.stackwatch.usage;
 
 import dev.stackwatch.BuildInfo;
+import dev.stackwatch.config.usage.KeyQuota;
+import dev.stackwatch.config.usage.Price;
+import dev.stackwatch.config.usage.Quota;
 import dev.stackwatch.config.usage.StoreConfig;
+import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
