@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.inference.CircuitState;
-import dev.stackwatch.inference.ObservedProvider;
+import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
@@ -140,7 +140,7 @@ class CircuitRecoveryTest {
     }
 
     private CircuitState upstreamState() {
-        return ((RemoteProvider) ((ObservedProvider) server.catalog().provider("remote").orElseThrow()).delegate())
-                .upstreamStatus().circuitState();
+        return server.catalog().provider("remote").flatMap(InferenceProvider::upstreamStatus).orElseThrow()
+                .circuitState();
     }
 }

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.CircuitState;
-import dev.stackwatch.inference.ObservedProvider;
+import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.inference.UpstreamStatus;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
@@ -119,8 +120,7 @@ class UpstreamFaultsTest {
     }
 
     private static UpstreamStatus status(String providerId) {
-        return ((RemoteProvider) ((ObservedProvider) server.catalog().provider(providerId).orElseThrow()).delegate())
-                .upstreamStatus();
+        return server.catalog().provider(providerId).flatMap(InferenceProvider::upstreamStatus).orElseThrow();
     }
 
     @Test

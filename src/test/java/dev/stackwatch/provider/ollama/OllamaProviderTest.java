@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelState;
-import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
@@ -68,8 +68,7 @@ class OllamaProviderTest {
                 .filter(r -> !r.body().has("prompt") && r.body().path("model").asText().equals("llama3.2")).toList();
         assertEquals(1, warmUps.size(), "one warm-up per chat model that was not resident");
         assertEquals("10m", warmUps.getFirst().body().path("keep_alive").asText());
-        OllamaProvider provider = (OllamaProvider) ((ObservedProvider) server.catalog().provider("ollama")
-                .orElseThrow()).delegate();
+        InferenceProvider provider = server.catalog().provider("ollama").orElseThrow();
         assertEquals(Duration.ofNanos(FakeOllama.WARM_UP_LOAD_NS),
                 provider.reportedLoadTime(server.catalog().model("llama").orElseThrow()).orElseThrow());
         assertEquals(FakeOllama.WARM_UP_LOAD_NS / 1e9, Scrape.of(server.managementPort())
