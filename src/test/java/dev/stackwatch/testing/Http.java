@@ -1,5 +1,7 @@
 package dev.stackwatch.testing;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -32,6 +34,15 @@ public final class Http implements AutoCloseable {
 
     public HttpResponse<String> post(String path, String json, Map<String, String> headers) {
         return calls.send(base + path, json, pairs(headers));
+    }
+
+    /** A request to {@code path}, with the timeout every call has, for what get and post cannot say. */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(HttpCalls.TIMEOUT);
+    }
+
+    public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+        return calls.send(request.build(), body);
     }
 
     private static String[] pairs(Map<String, String> headers) {
