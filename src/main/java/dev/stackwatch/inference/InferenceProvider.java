@@ -1,12 +1,15 @@
 package dev.stackwatch.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.Handler;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * A backend that serves models. Implementations are plain blocking code (they run on virtual threads) and contain no
- * telemetry: a decorator around every provider measures them.
+ * telemetry: a decorator around every provider measures them. What a provider can do besides inference (an upstream
+ * to report on, model discovery, the rest of the LlamaStack API) it declares through the methods that default to
+ * "nothing", so neither the wiring nor the decorator needs to know a provider's class.
  */
 public interface InferenceProvider extends AutoCloseable {
     String id();
@@ -39,6 +42,30 @@ public interface InferenceProvider extends AutoCloseable {
     /** The upstream this provider calls, for the observers' {@code server.*} attributes; empty when in-process. */
     default Optional<UpstreamEndpoint> endpoint() {
         return Optional.empty();
+    }
+
+    /** Live state of the upstream's guard (circuit, in flight, queued); empty when in-process. */
+    default Optional<UpstreamStatus> upstreamStatus() {
+        return Optional.empty();
+    }
+
+    /** Finds the models the upstream serves beyond run.yaml's; empty when the provider cannot. */
+    default Optional<ModelSource> modelSource() {
+        return Optional.empty();
+    }
+
+    /**
+     * The handler relaying the LlamaStack routes Stackwatch does not implement to this provider's upstream
+     * distribution, when it relays them: JSON bodies up to {@code maxBodyBytes}; {@code observer} hears relayed
+     * Responses calls and failures.
+     */
+    default Optional<Handler> distributionRelay(long maxBodyBytes, RelayObserver observer) {
+        return Optional.empty();
+    }
+
+    /** Whether this provider also simulates a LlamaStack distribution in memory (files, vector stores, ...). */
+    default boolean simulatesDistribution() {
+        return false;
     }
 
     /** A quick check of whether the provider can serve now; called in the background, never on a probe's path. */

@@ -3,6 +3,7 @@ package dev.stackwatch.inference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +17,14 @@ public final class ModelDiscovery implements AutoCloseable {
 
     private final List<Thread> pollers = new ArrayList<>();
 
-    /** Starts one virtual thread per provider that is a {@link ModelSource} with discovery on. */
+    /** Starts one virtual thread per provider that has a {@link ModelSource} with discovery on. */
     public ModelDiscovery(ModelCatalog catalog, List<InferenceProvider> providers) {
         for (InferenceProvider p : providers) {
-            if (p instanceof ModelSource source && source.discoveryInterval().isPresent()) {
-                Duration interval = source.discoveryInterval().get();
+            Optional<ModelSource> source = p.modelSource();
+            Optional<Duration> interval = source.flatMap(ModelSource::discoveryInterval);
+            if (interval.isPresent()) {
                 pollers.add(Thread.ofVirtual().name("model-discovery-" + p.id())
-                        .start(() -> poll(catalog, p.id(), source, interval)));
+                        .start(() -> poll(catalog, p.id(), source.get(), interval.get())));
             }
         }
     }

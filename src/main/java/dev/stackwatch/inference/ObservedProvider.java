@@ -1,6 +1,7 @@
 package dev.stackwatch.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.Handler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +30,6 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
         this.observers = List.copyOf(observers);
         this.failures = failures;
         this.endpoint = delegate.endpoint().orElse(null);
-    }
-
-    /** The provider itself, for callers that need its own type (e.g. its circuit state). */
-    public InferenceProvider delegate() {
-        return delegate;
     }
 
     @Override
@@ -169,6 +165,27 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
     @Override
     public Optional<UpstreamEndpoint> endpoint() {
         return Optional.ofNullable(endpoint);
+    }
+
+    @Override
+    public Optional<UpstreamStatus> upstreamStatus() {
+        return delegate.upstreamStatus();
+    }
+
+    /** The delegate's own: what it finds is registered into the catalog, which calls this decorator to load it. */
+    @Override
+    public Optional<ModelSource> modelSource() {
+        return delegate.modelSource();
+    }
+
+    @Override
+    public Optional<Handler> distributionRelay(long maxBodyBytes, RelayObserver observer) {
+        return delegate.distributionRelay(maxBodyBytes, observer);
+    }
+
+    @Override
+    public boolean simulatesDistribution() {
+        return delegate.simulatesDistribution();
     }
 
     @Override

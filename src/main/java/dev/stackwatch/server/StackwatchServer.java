@@ -40,12 +40,10 @@ import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelDiscovery;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ObservedProvider;
+import dev.stackwatch.inference.UpstreamStatus;
 import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.lifecycle.Lifecycle;
 import dev.stackwatch.provider.ProviderTypes;
-import dev.stackwatch.provider.http.RemoteProvider;
-import dev.stackwatch.provider.http.UpstreamStatus;
-import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.provider.simulator.SimulatorProvider;
 import dev.stackwatch.provider.simulator.distribution.SimulatedDistribution;
 import dev.stackwatch.security.EdgeSecurity;
@@ -79,9 +77,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -176,15 +172,13 @@ public final class StackwatchServer implements AutoCloseable {
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
         ProviderTypes types = ProviderTypes.builtIn(deadlines);
-        List<InferenceProvider> bare = config.inferenceProviders().stream()
-                .map(p -> types.create(p, config.models())).toList();
-        List<InferenceProvider> providers = bare.stream()
-                .<InferenceProvider>map(p -> new ObservedProvider(p, observers, observerFailures)).toList();
+        List<ObservedProvider> observed = config.inferenceProviders().stream()
+                .map(p -> new ObservedProvider(types.create(p, config.models()), observers, observerFailures)).toList();
+        List<InferenceProvider> providers = List.copyOf(observed);
         // The first upstream LlamaStack that relays routes gets every route Stackwatch does not serve itself; its
         // Responses calls are observed through the same decorator as its chat calls.
-        Optional<Handler> relay = providers.stream()
-                .flatMap(p -> p instanceof ObservedProvider o && o.delegate() instanceof LlamaStackProvider ls
-                        ? ls.passthrough(server.maxRequestBodyBytes(), o).stream() : Stream.empty())
+        Optional<Handler> relay = observed.stream()
+                .flatMap(p -> p.distributionRelay(server.maxRequestBodyBytes(), p).stream())
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
@@ -194,16 +188,11 @@ public final class StackwatchServer implements AutoCloseable {
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
                 requiredProviders, lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND),
                 List.of(quotas.watch()::check));
-        Map<String, UpstreamStatus> upstreams = new HashMap<>();
-        for (InferenceProvider p : bare) {
-            if (p instanceof RemoteProvider remote) {
-                upstreams.put(p.id(), remote.upstreamStatus());
-            }
-        }
         metrics.watch(new StateSignals(health::isReady, providers.stream().map(InferenceProvider::id).toList(),
                 provider -> health.providerHealth(provider).isOk(),
                 model -> catalog.state(model) instanceof ModelState.Ready,
-                provider -> Optional.ofNullable(upstreams.get(provider)).map(UpstreamStatus::circuitState)));
+                provider -> catalog.provider(provider).flatMap(InferenceProvider::upstreamStatus)
+                        .map(UpstreamStatus::circuitState)));
 
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
@@ -213,8 +202,8 @@ public final class StackwatchServer implements AutoCloseable {
                 new RequestParser(limits.maxMessages(), limits.maxTokens(), limits.maxEmbeddingInputs(),
                         limits.maxEmbeddingInputChars()), json, responses);
         // Without an upstream LlamaStack, a simulator configured with `distribution: true` answers the rest of the API.
-        Optional<Handler> passthrough = relay.isPresent() ? relay : bare.stream()
-                .filter(p -> p instanceof SimulatorProvider s && s.servesDistribution())
+        Optional<Handler> passthrough = relay.isPresent() ? relay : providers.stream()
+                .filter(InferenceProvider::simulatesDistribution)
                 .findFirst()
                 .map(s -> new SimulatedDistribution(finished -> new ResponsesHandler(catalog, bodies, json, responses,
                         finished), bodies, responses, json, SimulatorProvider.MAX_UPLOAD_BYTES, build.version()));
@@ -308,8 +297,8 @@ public final class StackwatchServer implements AutoCloseable {
             });
         }
         catalog.loadAllInBackground();
-        // Discovery looks at the bare providers (what they can do) and registers into the catalog (observed ones).
-        ModelDiscovery discovery = new ModelDiscovery(catalog, bare);
+        // Discovery asks the providers themselves (past the decorator) and registers into the catalog (observed ones).
+        ModelDiscovery discovery = new ModelDiscovery(catalog, providers);
         health.start();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,

@@ -7,39 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.HttpCalls;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The read-only LlamaStack routes clients and the Kubernetes operator rely on. */
 class CatalogRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static StackwatchServer server;
-    private static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(TestServers.FAST_SIMULATOR);
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.FAST_SIMULATOR);
 
     private static JsonNode get(String path, int expectedStatus) throws Exception {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = server.api().get(path);
         assertEquals(expectedStatus, res.statusCode(), res.body());
         return JSON.readTree(res.body());
     }
@@ -98,12 +82,8 @@ class CatalogRoutesTest {
 
     @Test
     void legacyOpenAiPrefixServesTheSameInference() throws Exception {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + "/v1/openai/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = server.api().post("/v1/openai/v1/chat/completions",
+                "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}");
         assertEquals(200, res.statusCode(), res.body());
         assertEquals(3, JSON.readTree(res.body()).path("usage").path("completion_tokens").asInt());
         assertEquals(3, get("/v1/openai/v1/models", 200).path("data").size());
@@ -111,14 +91,12 @@ class CatalogRoutesTest {
 
     @Test
     void aModelStillLoadingAnswers503WithRetryAfter() throws Exception {
+        // Not a RunningServer: that waits for loading to finish, and this test needs a model still loading.
         try (StackwatchServer slow = StackwatchServer.start(TestServers.config(TestServers.FAST_SIMULATOR
-                .replace("min_tokens: 8", "load_time_ms: 60000, min_tokens: 8")))) {
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + slow.port() + "/v1/chat/completions"))
-                    .timeout(Duration.ofSeconds(5))
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                .replace("min_tokens: 8", "load_time_ms: 60000, min_tokens: 8")));
+             HttpCalls calls = new HttpCalls()) {
+            HttpResponse<String> res = calls.send("http://127.0.0.1:" + slow.port() + "/v1/chat/completions",
+                    "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertEquals(503, res.statusCode(), res.body());
             assertEquals("5", res.headers().firstValue("Retry-After").orElseThrow());
             JsonNode error = JSON.readTree(res.body()).path("error");

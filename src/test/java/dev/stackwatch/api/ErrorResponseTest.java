@@ -5,43 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every bad request gets the OpenAI error shape, the right status, and never a 500 or a stack trace. */
 class ErrorResponseTest {
-    private static StackwatchServer server;
-    private static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(TestServers.FAST_SIMULATOR
-                + "server:\n  max_request_body_bytes: 4096\n");
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.FAST_SIMULATOR
+            + "server:\n  max_request_body_bytes: 4096\n");
 
     static Stream<Arguments> badRequests() {
         return Stream.of(
@@ -95,12 +79,12 @@ class ErrorResponseTest {
 
     @Test
     void unknownRouteIs404AndWrongMethodIs405WithAllow() throws Exception {
-        HttpResponse<String> missing = http.send(request("/v1/nothing/here").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = server.api().get("/v1/nothing/here");
         assertErrorShape(missing, 404, "route_not_found");
-        HttpResponse<String> wrong = http.send(request("/v1/chat/completions").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrong = server.api().get("/v1/chat/completions");
         assertErrorShape(wrong, 405, "method_not_allowed");
         assertEquals("POST", wrong.headers().firstValue("Allow").orElseThrow());
-        HttpResponse<String> unknownModel = http.send(request("/v1/models/org/none").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unknownModel = server.api().get("/v1/models/org/none");
         assertErrorShape(unknownModel, 404, "model_not_found");
     }
 
@@ -126,8 +110,8 @@ class ErrorResponseTest {
         int at = valid.indexOf("ab");
         body[at] = (byte) 0xC3; // a lead byte followed by a non-continuation byte: invalid UTF-8
         body[at + 1] = (byte) 0x28;
-        HttpResponse<String> res = http.send(request("/v1/chat/completions").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = server.api().send(request("/v1/chat/completions").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofString());
         assertErrorShape(res, 400, "invalid_json");
     }
 
@@ -151,16 +135,15 @@ class ErrorResponseTest {
         HttpResponse<String> after = post("/v1/chat/completions",
                 "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "application/json");
         assertEquals(200, after.statusCode());
-        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + "/health"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(200, server.management().get("/health").statusCode());
     }
 
     private static HttpResponse<String> post(String path, String body, String contentType) throws Exception {
-        return http.send(request(path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return server.api().send(request(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(10));
+        return server.api().request(path);
     }
 }

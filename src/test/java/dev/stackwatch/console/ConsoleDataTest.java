@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.prom.PromSnapshot;
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,19 +19,13 @@ class ConsoleDataTest {
 
     @Test
     void dataMatchesMetricsAndErrorsCarryNoPromptText() throws Exception {
-        try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR);
-             HttpClient http = HttpClient.newHttpClient()) {
-            String api = "http://127.0.0.1:" + server.port() + "/v1/chat/completions";
-            String management = "http://127.0.0.1:" + server.managementPort();
+        try (RunningServer server = RunningServer.start(TestServers.FAST_SIMULATOR)) {
             for (String model : new String[] {"sim-chat", "sim-chat", "sim-chat", "missing-model", "missing-model"}) {
-                http.send(HttpRequest.newBuilder(URI.create(api)).POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET
-                                + "\"}]}")).build(), HttpResponse.BodyHandlers.discarding());
+                server.api().post("/v1/chat/completions", "{\"model\":\"" + model
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET + "\"}]}");
             }
-            HttpResponse<String> data = http.send(HttpRequest.newBuilder(URI.create(management + "/console/data"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            String metricsText = http.send(HttpRequest.newBuilder(URI.create(management + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse<String> data = server.management().get("/console/data");
+            String metricsText = server.management().get("/metrics").body();
             assertEquals(200, data.statusCode());
             assertTrue(data.headers().firstValue("content-type").orElse("").startsWith("application/json"));
             JsonNode view = new ObjectMapper().readTree(data.body());
@@ -56,8 +47,7 @@ class ConsoleDataTest {
             assertFalse(data.body().contains(SECRET), "no prompt text in the console's data");
             assertFalse(data.body().contains("missing-model"), "not even the requested model id from the request body");
 
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(management + "/console")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = server.management().get("/console");
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("<script src=\"/console/console.js\">"));
             assertEquals(ConsoleEndpoints.POLICY, page.headers().firstValue("content-security-policy").orElse(""));

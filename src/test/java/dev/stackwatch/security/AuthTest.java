@@ -11,42 +11,26 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /** API keys on the real server: the OpenAI client gets in with a key, nobody gets in without one, probes stay open. */
 class AuthTest {
     private static final String CI_TOKEN = "ci-token-0123456789abcdef";
     private static final String BOT_TOKEN = "bot-token-0123456789abcdef";
-    private static StackwatchServer server;
-    private static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(TestServers.FAST_SIMULATOR + """
-                server:
-                  auth:
-                    api_keys:
-                    - {name: ci, token: %s}
-                    - {name: bot, token: %s}
-                """.formatted(CI_TOKEN, BOT_TOKEN));
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.FAST_SIMULATOR + """
+            server:
+              auth:
+                api_keys:
+                - {name: ci, token: %s}
+                - {name: bot, token: %s}
+            """.formatted(CI_TOKEN, BOT_TOKEN));
 
     @Test
     void openAiClientWithAKeyIsServedAndWithAWrongKeyGets401() {
@@ -81,8 +65,7 @@ class AuthTest {
         assertEquals(200, get("/v1/health", null).statusCode(), "the operator's startup probe stays open");
         assertEquals(401, send(request("/v1/chat/completions").POST(HttpRequest.BodyPublishers.ofString("{}")))
                 .statusCode(), "auth is checked before the body is read");
-        HttpResponse<String> health = send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.managementPort() + "/health")));
+        HttpResponse<String> health = server.management().get("/health");
         assertEquals(200, health.statusCode(), "management probes need no API key");
     }
 
@@ -102,11 +85,10 @@ class AuthTest {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10));
+        return server.api().request(path);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.api().send(b, HttpResponse.BodyHandlers.ofString());
     }
 }

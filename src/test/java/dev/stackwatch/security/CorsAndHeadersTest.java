@@ -5,41 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Security headers on every answer (refusals included), and CORS for the configured origin only, before auth. */
 class CorsAndHeadersTest {
     private static final String ORIGIN = "https://app.example";
     private static final String TOKEN = "cors-token-0123456789abcdef";
-    private static StackwatchServer server;
-    private static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(TestServers.FAST_SIMULATOR + """
-                server:
-                  auth: {api_keys: [{name: web, token: %s}]}
-                  cors:
-                    allowed_origins: [%s]
-                    allowed_headers: [Authorization, Content-Type, X-Request-Id]
-                """.formatted(TOKEN, ORIGIN));
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.FAST_SIMULATOR + """
+            server:
+              auth: {api_keys: [{name: web, token: %s}]}
+              cors:
+                allowed_origins: [%s]
+                allowed_headers: [Authorization, Content-Type, X-Request-Id]
+            """.formatted(TOKEN, ORIGIN));
 
     @Test
     void everyAnswerCarriesTheSecurityHeaders() throws Exception {
@@ -91,11 +75,10 @@ class CorsAndHeadersTest {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10));
+        return server.api().request(path);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.api().send(b, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,20 +4,18 @@ import static dev.stackwatch.testing.ApiAssertions.assertErrorShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each configured limit refuses with its status, a clear message and, where waiting helps, Retry-After. */
 class LimitsTest {
@@ -32,24 +30,12 @@ class LimitsTest {
               models:
               - {model_id: sim-chat, provider_id: simulator, model_type: llm}
             """;
-    private static StackwatchServer server;
-    private static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(SLOW_SIMULATOR + """
-                server:
-                  limits: {max_messages: 3, max_tokens: 100, max_concurrent_streams: 1, max_header_bytes: 4096,
-                           max_json_depth: 5}
-                """);
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(SLOW_SIMULATOR + """
+            server:
+              limits: {max_messages: 3, max_tokens: 100, max_concurrent_streams: 1, max_header_bytes: 4096,
+                       max_json_depth: 5}
+            """);
 
     @Test
     void tooManyMessagesAndTooManyTokensAre400NamingTheField() throws Exception {
@@ -76,32 +62,29 @@ class LimitsTest {
 
     @Test
     void oversizedHeadersAre431InTheErrorShape() throws Exception {
-        HttpResponse<String> res = http.send(request("/v1/models").header("X-Padding", "p".repeat(8000)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = server.api().get("/v1/models", Map.of("X-Padding", "p".repeat(8000)));
         assertErrorShape(res, 431, "headers_too_large");
-        assertEquals(200, http.send(request("/v1/models").build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
-                "the server serves the next client");
+        assertEquals(200, server.api().get("/v1/models").statusCode(), "the server serves the next client");
     }
 
     @Test
     void aSecondConcurrentStreamOverTheLimitIs503WithRetryAfter() throws Exception {
         String stream = "{\"model\":\"sim-chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}";
-        HttpResponse<InputStream> first = http.send(request("/v1/chat/completions")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(stream)).build(),
+        HttpResponse<InputStream> first = server.api().send(server.api().request("/v1/chat/completions")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(stream)),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader in = new BufferedReader(new InputStreamReader(first.body(), StandardCharsets.UTF_8))) {
             assertTrue(in.readLine().startsWith("data: "), "the first stream is under way");
             HttpResponse<String> second = post(stream);
             assertErrorShape(second, 503, "too_many_concurrent_requests");
             assertEquals("1", second.headers().firstValue("Retry-After").orElseThrow());
-            assertEquals(200, http.send(request("/v1/models").build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode(), "listing models holds no inference permit");
+            assertEquals(200, server.api().get("/v1/models").statusCode(), "listing models holds no inference permit");
         }
     }
 
     @Test
     void requestsOverTheRatePerKeyAre429WithRetryAfter() throws Exception {
-        try (StackwatchServer limited = TestServers.start(TestServers.FAST_SIMULATOR + """
+        try (RunningServer limited = RunningServer.start(TestServers.FAST_SIMULATOR + """
                 server:
                   auth:
                     api_keys:
@@ -109,32 +92,21 @@ class LimitsTest {
                     - {name: b, token: token-b-0123456789abcdef}
                   limits: {requests_per_second: 0.01, burst: 2}
                 """)) {
-            URI models = URI.create("http://127.0.0.1:" + limited.port() + "/v1/models");
+            Http http = limited.api();
             for (int i = 0; i < 2; i++) {
-                assertEquals(200, get(models, "token-a-0123456789abcdef").statusCode());
+                assertEquals(200, http.get("/v1/models", Http.bearer("token-a-0123456789abcdef")).statusCode());
             }
-            HttpResponse<String> refused = get(models, "token-a-0123456789abcdef");
+            HttpResponse<String> refused = http.get("/v1/models", Http.bearer("token-a-0123456789abcdef"));
             assertErrorShape(refused, 429, "rate_limit_exceeded");
             long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
             assertTrue(retryAfter >= 1 && retryAfter <= 100, "a whole number of seconds until the next token: " + retryAfter);
-            assertEquals(200, get(models, "token-b-0123456789abcdef").statusCode(), "each key has its own bucket");
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + limited.port()
-                    + "/v1/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "probes are not limited");
+            assertEquals(200, http.get("/v1/models", Http.bearer("token-b-0123456789abcdef")).statusCode(),
+                    "each key has its own bucket");
+            assertEquals(200, http.get("/v1/health").statusCode(), "probes are not limited");
         }
     }
 
-    private static HttpResponse<String> get(URI uri, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> post(String body) throws Exception {
-        return http.send(request("/v1/chat/completions").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10));
+    private static HttpResponse<String> post(String body) {
+        return server.api().post("/v1/chat/completions", body);
     }
 }

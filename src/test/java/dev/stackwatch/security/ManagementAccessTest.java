@@ -4,16 +4,14 @@ import static dev.stackwatch.testing.ApiAssertions.assertErrorShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stackwatch.config.RunConfig;
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,12 +24,11 @@ class ManagementAccessTest {
 
     @Test
     void metricsNeedItsTokenAndChangesNeedTheAdminTokenWhileProbesStayOpen() throws Exception {
-        try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR + """
+        try (RunningServer server = RunningServer.start(TestServers.FAST_SIMULATOR + """
                 server:
                   management: {metrics_token: %s, admin_token: %s}
-                """.formatted(METRICS, ADMIN));
-             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            Management m = new Management(http, server.managementPort());
+                """.formatted(METRICS, ADMIN))) {
+            Management m = new Management(server.management());
             assertEquals(200, m.get("/health", null).statusCode());
             HttpResponse<String> noToken = m.get("/metrics", null);
             assertErrorShape(noToken, 401, "invalid_api_key");
@@ -47,12 +44,11 @@ class ManagementAccessTest {
 
     @Test
     void theConsoleNeedsTheMetricsTokenAsABearerOrAsTheBasicPasswordABrowserAsksFor() throws Exception {
-        try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR + """
+        try (RunningServer server = RunningServer.start(TestServers.FAST_SIMULATOR + """
                 server:
                   management: {metrics_token: %s}
-                """.formatted(METRICS));
-             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            Management m = new Management(http, server.managementPort());
+                """.formatted(METRICS))) {
+            Management m = new Management(server.management());
             for (String path : new String[] {"/console", "/console/", "/console/data"}) {
                 HttpResponse<String> noToken = m.get(path, null);
                 assertErrorShape(noToken, 401, "invalid_api_key");
@@ -69,9 +65,8 @@ class ManagementAccessTest {
 
     @Test
     void withoutAnAdminTokenChangesAreAllowedFromLoopbackAndMetricsAreOpen() throws Exception {
-        try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR);
-             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            Management m = new Management(http, server.managementPort());
+        try (RunningServer server = RunningServer.start(TestServers.FAST_SIMULATOR)) {
+            Management m = new Management(server.management());
             assertEquals(200, m.get("/metrics", null).statusCode(), "no metrics token configured");
             assertEquals(200, m.post("/loggers/stackwatch.test.guard", null).statusCode(), "127.0.0.1 is loopback");
             assertEquals(200, m.get("/console/data", null).statusCode(), "no metrics token: the console is open too");
@@ -89,10 +84,9 @@ class ManagementAccessTest {
                   auth: {api_keys: [{name: ci, token: %s}]}
                   management: {metrics_token: %s}
                 """.formatted(ADMIN, METRICS));
-        try (StackwatchServer server = TestServers.startAndAwait(config.withServer(
-                config.server().withPorts(port, port)));
-             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            Management m = new Management(http, server.port());
+        try (RunningServer server = RunningServer.start(config.withServer(
+                config.server().withPorts(port, port)))) {
+            Management m = new Management(server.api());
             assertEquals(server.port(), server.managementPort());
             assertEquals(200, m.get("/health", null).statusCode());
             assertEquals(200, m.get("/v1/health", null).statusCode());
@@ -103,29 +97,18 @@ class ManagementAccessTest {
         }
     }
 
-    private record Management(HttpClient http, int port) {
-        HttpResponse<String> get(String path, String token) throws Exception {
-            return send(request(path, token).GET());
+    private record Management(Http http) {
+        HttpResponse<String> get(String path, String token) {
+            return http.get(path, Http.bearer(token));
         }
 
-        HttpResponse<String> basic(String path, String userAndPassword) throws Exception {
-            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + Base64.getEncoder()
-                            .encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8))).GET());
+        HttpResponse<String> basic(String path, String userAndPassword) {
+            return http.get(path, Map.of("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8))));
         }
 
-        HttpResponse<String> post(String path, String token) throws Exception {
-            return send(request(path, token).POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"DEBUG\"}")));
-        }
-
-        private HttpRequest.Builder request(String path, String token) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10));
-            return token == null ? b : b.header("Authorization", "Bearer " + token);
-        }
-
-        private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post(String path, String token) {
+            return http.post(path, "{\"level\":\"DEBUG\"}", Http.bearer(token));
         }
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
 import java.io.ByteArrayOutputStream;
@@ -17,8 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +50,7 @@ class RefusalAccountingTest {
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3}) ");
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
 
-    private static StackwatchServer server;
+    private static RunningServer server;
     private static ListAppender<ILoggingEvent> access;
     private static ListAppender<ILoggingEvent> all;
 
@@ -60,7 +58,7 @@ class RefusalAccountingTest {
     static void start() {
         access = attach("stackwatch.access");
         all = attach(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        server = TestServers.start(TestServers.FAST_SIMULATOR + """
+        server = RunningServer.start(TestServers.FAST_SIMULATOR + """
                 server:
                   max_request_body_bytes: 65536
                   auth: {api_keys: [{name: ops, token: %s}]}
@@ -137,23 +135,23 @@ class RefusalAccountingTest {
 
     @Test
     void rateLimitRefusalsAreCountedAs429ByReason() throws IOException {
-        try (StackwatchServer limited = TestServers.start(TestServers.FAST_SIMULATOR + """
+        try (RunningServer limited = RunningServer.start(TestServers.FAST_SIMULATOR + """
                 server:
                   limits: {requests_per_second: 1, burst: 1}
                 """)) {
-            double before = Scrape.of(limited.managementPort()).sum("llamastack_limit_refusals_total",
+            double before = limited.scrape().sum("llamastack_limit_refusals_total",
                     Map.of("reason", "rate_limit"));
             String get = "GET /v1/models HTTP/1.1\r\nHost: x\r\n";
             check(limited, "burst of 1, then a second request", get + "\r\n" + get + "Connection: close\r\n\r\n",
                     List.of(200, 429), 0, "/v1/models");
-            assertEquals(before + 1, Scrape.of(limited.managementPort()).sum("llamastack_limit_refusals_total",
+            assertEquals(before + 1, limited.scrape().sum("llamastack_limit_refusals_total",
                     Map.of("reason", "rate_limit")));
         }
     }
 
     @Test
     void aStalledBodyHoldsNoConcurrencySlotAndA503IsCounted() throws Exception {
-        try (StackwatchServer capped = TestServers.start("""
+        try (RunningServer capped = RunningServer.start("""
                 version: 2
                 providers:
                   inference:
@@ -166,17 +164,15 @@ class RefusalAccountingTest {
                 server:
                   limits: {max_concurrent_streams: 1, read_timeout_ms: 30000}
                 """);
-             Socket stalled = new Socket("127.0.0.1", capped.port());
-             HttpClient http = HttpClient.newHttpClient()) {
+             Socket stalled = new Socket("127.0.0.1", capped.port())) {
             stalled.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
             stalled.getOutputStream().flush();
             String stream = "{\"model\":\"sim-chat\",\"stream\":true,\"messages\":[{\"role\":\"user\","
                     + "\"content\":\"hi\"}]}";
             // Headers arrive with the first token: from then on this stream holds the one slot.
-            HttpResponse<InputStream> holder = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + capped.port() + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(stream))
-                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> holder = capped.api().send(capped.api().request("/v1/chat/completions")
+                    .POST(HttpRequest.BodyPublishers.ofString(stream)), HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, holder.statusCode(), "a stalled body must not hold the only slot");
             try (InputStream rest = holder.body()) {
                 assertRefusedWhileHeld(capped);
@@ -185,44 +181,41 @@ class RefusalAccountingTest {
         }
     }
 
-    private static void assertRefusedWhileHeld(StackwatchServer capped) throws IOException {
+    private static void assertRefusedWhileHeld(RunningServer capped) throws IOException {
         {
-            double before = Scrape.of(capped.managementPort()).sum("llamastack_limit_refusals_total",
+            double before = capped.scrape().sum("llamastack_limit_refusals_total",
                     Map.of("reason", "concurrent_requests"));
             check(capped, "over max_concurrent_streams", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
                     + "Connection: close\r\nContent-Length: " + CHAT.length() + "\r\n\r\n" + CHAT, List.of(503), 0,
                     "/v1/chat/completions");
-            assertEquals(before + 1, Scrape.of(capped.managementPort()).sum("llamastack_limit_refusals_total",
+            assertEquals(before + 1, capped.scrape().sum("llamastack_limit_refusals_total",
                     Map.of("reason", "concurrent_requests")));
         }
     }
 
     @Test
     void silentSocketsAreCountedWhileOpenAndClosedAfterTheReadTimeout() throws Exception {
-        try (StackwatchServer quiet = TestServers.start(TestServers.FAST_SIMULATOR + """
+        try (RunningServer quiet = RunningServer.start(TestServers.FAST_SIMULATOR + """
                 server:
                   limits: {read_timeout_ms: 3000, max_connections: 2}
                 """);
              Socket first = new Socket("127.0.0.1", quiet.port());
-             Socket second = new Socket("127.0.0.1", quiet.port());
-             HttpClient http = HttpClient.newHttpClient()) {
+             Socket second = new Socket("127.0.0.1", quiet.port())) {
             Polling.await(Duration.ofSeconds(10), "the silent sockets to be counted", () ->
-                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") == 2);
+                    quiet.scrape().sum("llamastack_active_connections") == 2);
             // Both of max_connections are taken: this client is served once the silent ones are closed.
-            HttpResponse<String> served = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + quiet.port() + "/v1/health")).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> served = quiet.api().get("/v1/health");
             assertEquals(200, served.statusCode());
             for (Socket silent : List.of(first, second)) {
                 silent.setSoTimeout(30_000);
                 assertEquals(-1, silent.getInputStream().read(), "closed by the server, unanswered");
             }
             Polling.await(Duration.ofSeconds(10), "the closed sockets to leave the gauge", () ->
-                    Scrape.of(quiet.managementPort()).sum("llamastack_active_connections") <= 1);
+                    quiet.scrape().sum("llamastack_active_connections") <= 1);
         }
     }
 
-    static void check(StackwatchServer server, String name, String request, List<Integer> answered, int abandoned,
+    static void check(RunningServer server, String name, String request, List<Integer> answered, int abandoned,
                       String endpoint) throws IOException {
         List<Integer> counted = new ArrayList<>(answered);
         if (abandoned != 0) {
@@ -231,14 +224,14 @@ class RefusalAccountingTest {
         Map<String, Double> expected = new TreeMap<>();
         counted.forEach(s -> expected.merge(s + " " + endpoint, 1.0, Double::sum));
 
-        Map<String, Double> before = requests(Scrape.of(server.managementPort()));
+        Map<String, Double> before = requests(server.scrape());
         int logMark = access.list.size();
         int allMark = all.list.size();
         String received = exchange(server.port(), request);
 
         assertEquals(answered, statuses(received), name + ": what the client got: " + received);
         Map<String, Double> delta = Polling.awaitValue(Duration.ofSeconds(10), name + ": counted", () -> {
-            Map<String, Double> d = delta(before, requests(Scrape.of(server.managementPort())));
+            Map<String, Double> d = delta(before, requests(server.scrape()));
             return d.values().stream().mapToDouble(Double::doubleValue).sum() >= counted.size() ? d : null;
         });
         assertEquals(expected, delta, name + ": llamastack_requests_total delta");

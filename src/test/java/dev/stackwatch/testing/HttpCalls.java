@@ -26,8 +26,13 @@ public final class HttpCalls implements AutoCloseable {
         if (body != null) {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         }
+        return send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Any request, read by any body handler (a stream, bytes); the request should carry its own timeout. */
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

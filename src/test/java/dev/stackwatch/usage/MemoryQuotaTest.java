@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.server.StackwatchServer;
-import dev.stackwatch.testing.TestServers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.RunningServer;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The default store, in one process, holds the same limits exactly as Redis does across replicas. */
@@ -19,17 +18,17 @@ class MemoryQuotaTest {
 
     @Test
     void requestsPerMinuteHoldExactly() throws Exception {
-        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"))) {
-            QuotaChecks.requestsPerMinuteHoldExactly(List.of(QuotaChecks.Replica.of(server)));
+        try (RunningServer server = RunningServer.start(QuotaChecks.config("store: {type: memory}"))) {
+            QuotaChecks.requestsPerMinuteHoldExactly(List.of(QuotaChecks.Replica.of(server.get())));
         }
     }
 
     @Test
     void tokensPerMinuteHoldWithStreamsAndSpendIsPriceTimesTokens() throws Exception {
-        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"))) {
-            QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(QuotaChecks.Replica.of(server)));
+        try (RunningServer server = RunningServer.start(QuotaChecks.config("store: {type: memory}"))) {
+            QuotaChecks.tokensPerMinuteHoldWithStreams(List.of(QuotaChecks.Replica.of(server.get())));
             // The console's top keys and /usage rank the spending key first, with the spend the metrics hold.
-            double spend = QuotaChecks.sum(List.of(QuotaChecks.Replica.of(server)), "llamastack_spend_total", java.util.Map.of("key", "tpm"));
+            double spend = QuotaChecks.sum(List.of(QuotaChecks.Replica.of(server.get())), "llamastack_spend_total", Map.of("key", "tpm"));
             JsonNode top = get(server, "/console/data").path("state").path("top_keys").get(0);
             assertEquals("tpm", top.path("key").asText(), top.toString());
             assertEquals(spend, top.path("spend").asDouble(), 1e-12);
@@ -43,17 +42,14 @@ class MemoryQuotaTest {
     /** A request refused before any provider runs (unknown model) gives its reserved tokens back. */
     @Test
     void aRequestThatNeverReachesAModelGivesItsReservationBack() throws Exception {
-        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"));
-             HttpClient http = HttpClient.newHttpClient()) {
+        try (RunningServer server = RunningServer.start(QuotaChecks.config("store: {type: memory}"))) {
             QuotaChecks.awaitRoomInThisMinute();
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                            + "/v1/chat/completions")).header("Authorization", "Bearer " + QuotaChecks.TPM_TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"no-such-model\",\"messages\":"
-                            + "[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> res = server.api().post("/v1/chat/completions", "{\"model\":\"no-such-model\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Http.bearer(QuotaChecks.TPM_TOKEN));
             assertEquals(404, res.statusCode(), res.body());
             assertEquals(Integer.toString(QuotaChecks.TPM - QuotaChecks.RESERVE),
                     QuotaChecks.header(res, "x-ratelimit-remaining-tokens"), "reserved while it ran");
-            JsonNode tpm = QuotaChecks.usage(QuotaChecks.Replica.of(server), "tpm").path("quotas").get(0);
+            JsonNode tpm = QuotaChecks.usage(QuotaChecks.Replica.of(server.get()), "tpm").path("quotas").get(0);
             assertEquals("tokens_per_minute", tpm.path("quota").asText(), tpm.toString());
             assertEquals(0, tpm.path("used").asLong(), "given back: " + tpm);
         }
@@ -62,20 +58,17 @@ class MemoryQuotaTest {
     /** The tenant header labels usage with configured values only: anything else is other, no header none. */
     @Test
     void tenantHeaderLabelsUsageWithinABoundedSet() throws Exception {
-        try (StackwatchServer server = TestServers.start(QuotaChecks.config("store: {type: memory}"));
-             HttpClient http = HttpClient.newHttpClient()) {
+        try (RunningServer server = RunningServer.start(QuotaChecks.config("store: {type: memory}"))) {
             for (String tenant : new String[] {"research", "research", "customer-4711", null}) {
-                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                                + "/v1/chat/completions")).header("Authorization", "Bearer " + QuotaChecks.OPEN_TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sim-chat\",\"max_tokens\":4,"
-                                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+                Map<String, String> headers = new HashMap<>(Http.bearer(QuotaChecks.OPEN_TOKEN));
                 if (tenant != null) {
-                    req.header("X-Tenant", tenant);
+                    headers.put("X-Tenant", tenant);
                 }
-                assertEquals(200, http.send(req.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                assertEquals(200, server.api().post("/v1/chat/completions", "{\"model\":\"sim-chat\",\"max_tokens\":4,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", headers).statusCode());
             }
-            List<QuotaChecks.Replica> one = List.of(QuotaChecks.Replica.of(server));
-            java.util.Map<String, String> open = java.util.Map.of("key", "open", "model", "sim-chat");
+            List<QuotaChecks.Replica> one = List.of(QuotaChecks.Replica.of(server.get()));
+            Map<String, String> open = Map.of("key", "open", "model", "sim-chat");
             assertEquals(2, QuotaChecks.sum(one, "llamastack_key_requests_total", with(open, "tenant", "research")), 0.0);
             assertEquals(1, QuotaChecks.sum(one, "llamastack_key_requests_total", with(open, "tenant", "other")), 0.0);
             assertEquals(1, QuotaChecks.sum(one, "llamastack_key_requests_total", with(open, "tenant", "none")), 0.0);
@@ -85,8 +78,8 @@ class MemoryQuotaTest {
         }
     }
 
-    private static java.util.Map<String, String> with(java.util.Map<String, String> labels, String name, String value) {
-        java.util.Map<String, String> all = new java.util.HashMap<>(labels);
+    private static Map<String, String> with(Map<String, String> labels, String name, String value) {
+        Map<String, String> all = new HashMap<>(labels);
         all.put(name, value);
         return all;
     }
@@ -95,22 +88,16 @@ class MemoryQuotaTest {
     void usageNeedsTheAdminTokenWhenOneIsSet() throws Exception {
         String config = QuotaChecks.config("store: {type: memory}").replace("server:\n",
                 "server:\n  management: {admin_token: " + ADMIN + "}\n");
-        try (StackwatchServer server = TestServers.start(config);
-             HttpClient http = HttpClient.newHttpClient()) {
-            URI usage = URI.create("http://127.0.0.1:" + server.managementPort() + "/usage");
-            assertEquals(401, http.send(HttpRequest.newBuilder(usage).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode(), "loopback is not enough once a token is set");
-            assertEquals(200, http.send(HttpRequest.newBuilder(usage).header("Authorization", "Bearer " + ADMIN).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        try (RunningServer server = RunningServer.start(config)) {
+            assertEquals(401, server.management().get("/usage").statusCode(),
+                    "loopback is not enough once a token is set");
+            assertEquals(200, server.management().get("/usage", Http.bearer(ADMIN)).statusCode());
         }
     }
 
-    private static JsonNode get(StackwatchServer server, String path) throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + server.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, res.statusCode(), res.body());
-            return new ObjectMapper().readTree(res.body());
-        }
+    private static JsonNode get(RunningServer server, String path) throws Exception {
+        HttpResponse<String> res = server.management().get(path);
+        assertEquals(200, res.statusCode(), res.body());
+        return new ObjectMapper().readTree(res.body());
     }
 }

@@ -1,10 +1,8 @@
 package dev.stackwatch.provider.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.stackwatch.api.Json;
 import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.config.Redaction;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.io.DeadlineTimer;
@@ -14,12 +12,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What every remote provider is made of, read once from its run.yaml entry: the config as /v1/providers shows it
- * (secrets redacted), the HTTP client to the upstream, the guard applying its resilience settings, and its discovery
- * settings; plus the behaviour they share (waiting for a model, health, discovery).
+ * What every remote provider is made of, read once from its run.yaml entry: the HTTP client to the upstream, the guard
+ * applying its resilience settings, and its discovery settings; plus the behaviour they share (waiting for a model,
+ * health, discovery).
  */
-public record RemoteUpstream(String providerId, JsonNode describedConfig, HttpUpstream http, UpstreamGuard guard,
-                             Discovery discovery) implements AutoCloseable {
+public record RemoteUpstream(String providerId, HttpUpstream http, UpstreamGuard guard, Discovery discovery)
+        implements AutoCloseable {
 
     /**
      * {@code ownKeys}: the provider's keys besides the shared ones (unknown keys are warned about);
@@ -30,9 +28,8 @@ public record RemoteUpstream(String providerId, JsonNode describedConfig, HttpUp
                                       Function<ConfigNode, UpstreamSettings> settings, DeadlineTimer deadlines) {
         ConfigNode node = config.config();
         node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
-        return new RemoteUpstream(config.providerId(), Redaction.redact(node.raw()),
-                new HttpUpstream(settings.apply(node), Json.newMapper(), deadlines),
-                new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), Discovery.read(node));
+        return new RemoteUpstream(config.providerId(),
+                new HttpUpstream(settings.apply(node), Json.newMapper(), deadlines), new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), Discovery.read(node));
     }
 
     /** Waits (up to load_timeout_ms) until the upstream answers and lists the model, so readiness means servable. */

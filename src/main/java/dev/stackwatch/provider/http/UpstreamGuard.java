@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.TokenSink;
+import dev.stackwatch.inference.UpstreamStatus;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 

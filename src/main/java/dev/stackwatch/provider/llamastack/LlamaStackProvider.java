@@ -1,26 +1,19 @@
 package dev.stackwatch.provider.llamastack;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.stackwatch.api.Json;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
-import dev.stackwatch.inference.InferenceProvider;
-import dev.stackwatch.inference.Model;
-import dev.stackwatch.inference.ModelSource;
-import dev.stackwatch.inference.ProviderHealth;
+import dev.stackwatch.inference.RelayObserver;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.io.DeadlineTimer;
-import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.openai.OpenAiProvider;
-import dev.stackwatch.api.Json;
-import dev.stackwatch.inference.RelayObserver;
 import io.helidon.webserver.http.Handler;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,20 +23,20 @@ import java.util.Set;
  * OpenAI-compatible /v1 routes; with {@code proxy_unknown_routes} (default true) every other /v1 route Stackwatch does
  * not implement is relayed to it as well, so Stackwatch can sit in front of a full LlamaStack and monitor it.
  */
-public final class LlamaStackProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
+public final class LlamaStackProvider extends RemoteProvider {
     public static final String TYPE = "remote::llama-stack";
 
     /** Uploads (multipart files) stream through the relay; this bounds them, separately from JSON bodies. */
     static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
 
     private final OpenAiProvider inference;
-    private final RemoteUpstream remote;
     private final boolean relayUnknownRoutes;
     private final long maxUploadBytes;
 
-    private LlamaStackProvider(RemoteUpstream remote, boolean relayUnknownRoutes, long maxUploadBytes) {
-        this.inference = new OpenAiProvider(TYPE, remote);
-        this.remote = remote;
+    private LlamaStackProvider(ProviderConfig config, RemoteUpstream remote, boolean relayUnknownRoutes,
+                               long maxUploadBytes) {
+        super(TYPE, config, remote);
+        this.inference = new OpenAiProvider(TYPE, config, remote);
         this.relayUnknownRoutes = relayUnknownRoutes;
         this.maxUploadBytes = maxUploadBytes;
     }
@@ -56,40 +49,17 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
             // Accept the URL with or without the /v1 that OpenAI-style configs carry.
             return root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
         }, deadlines);
-        return new LlamaStackProvider(remote, config.config().bool("proxy_unknown_routes", true),
+        return new LlamaStackProvider(config, remote, config.config().bool("proxy_unknown_routes", true),
                 config.config().longValue("max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE));
     }
 
-    /**
-     * The handler for the routes Stackwatch does not implement, when this provider relays them: JSON bodies up to
-     * {@code maxBodyBytes}, other bodies (file uploads) up to the provider's {@code max_upload_bytes}; {@code observer}
-     * observes relayed Responses calls and failures.
-     */
-    public Optional<Handler> passthrough(long maxBodyBytes, RelayObserver observer) {
+    /** Other bodies than JSON (file uploads) are bounded by the provider's own {@code max_upload_bytes}. */
+    @Override
+    public Optional<Handler> distributionRelay(long maxBodyBytes, RelayObserver observer) {
         return relayUnknownRoutes
                 ? Optional.of(new LlamaStackPassthrough(remote.http(), remote.guard(), remote.providerId(),
                         maxBodyBytes, maxUploadBytes, observer, Json.newMapper()))
                 : Optional.empty();
-    }
-
-    @Override
-    public String id() {
-        return inference.id();
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public JsonNode describeConfig() {
-        return inference.describeConfig();
-    }
-
-    @Override
-    public void load(Model model) {
-        inference.load(model);
     }
 
     @Override
@@ -103,32 +73,7 @@ public final class LlamaStackProvider implements InferenceProvider, RemoteProvid
     }
 
     @Override
-    public ProviderHealth checkHealth() {
-        return inference.checkHealth();
-    }
-
-    @Override
     public List<String> listModels() {
         return inference.listModels();
-    }
-
-    @Override
-    public Optional<Duration> discoveryInterval() {
-        return inference.discoveryInterval();
-    }
-
-    @Override
-    public List<Model> discoverModels() {
-        return inference.discoverModels();
-    }
-
-    @Override
-    public RemoteUpstream remote() {
-        return remote;
-    }
-
-    @Override
-    public void close() {
-        inference.close();
     }
 }

@@ -8,17 +8,13 @@ import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.GenerationRequest;
-import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
-import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
-import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.http.HttpUpstream;
-import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamFailure;
@@ -42,21 +38,18 @@ import java.util.stream.Stream;
  * {@code load_duration} from that warm-up, and from any later response (Ollama reloads evicted models on demand), is
  * kept per model and offered through {@link #reportedLoadTime}.
  */
-public final class OllamaProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
+public final class OllamaProvider extends RemoteProvider {
     public static final String TYPE = "remote::ollama";
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
 
-    private final RemoteUpstream remote;
-    private final String id;
     private final HttpUpstream upstream;
     private final UpstreamGuard guard;
     private final String keepAlive;
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
 
-    private OllamaProvider(RemoteUpstream remote, String keepAlive) {
-        this.remote = remote;
-        this.id = remote.providerId();
+    private OllamaProvider(ProviderConfig config, RemoteUpstream remote, String keepAlive) {
+        super(TYPE, config, remote);
         this.upstream = remote.http();
         this.guard = remote.guard();
         this.keepAlive = keepAlive;
@@ -64,29 +57,14 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
 
     /** Config: {@code url} (default http://localhost:11434), {@code keep_alive} (default 5m) and the shared keys. */
     public static OllamaProvider create(ProviderConfig config, DeadlineTimer deadlines) {
-        return new OllamaProvider(RemoteUpstream.read(config, Set.of("url", "api_token", "keep_alive"),
+        return new OllamaProvider(config, RemoteUpstream.read(config, Set.of("url", "api_token", "keep_alive"),
                 node -> UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token"), deadlines),
                 config.config().text("keep_alive", "5m"));
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public JsonNode describeConfig() {
-        return remote.describedConfig();
-    }
-
-    @Override
     public void load(Model model) {
-        remote.awaitModel(model, this);
+        super.load(model);
         if (model.type() == ModelType.EMBEDDING || resident(model)) {
             return;
         }
@@ -105,7 +83,7 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
             return OllamaWire.modelNames(upstream.readJson(response, MAX_RESPONSE_BYTES)).stream()
                     .anyMatch(name -> OllamaWire.sameModel(model.providerModelId(), name));
         } catch (UpstreamFailure f) {
-            throw f.toProviderException(id);
+            throw f.toProviderException(id());
         }
     }
 
@@ -169,7 +147,7 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
         });
         List<float[]> vectors = OllamaWire.vectors(answer);
         if (vectors.size() != request.inputs().size()) {
-            throw new ProviderException(ProviderException.Kind.BAD_GATEWAY, id, "ollama returned " + vectors.size()
+            throw new ProviderException(ProviderException.Kind.BAD_GATEWAY, id(), "ollama returned " + vectors.size()
                     + " embeddings for " + request.inputs().size() + " inputs");
         }
         record(request.model().providerModelId(), answer);
@@ -200,11 +178,6 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
         return remote.discover(() -> installed().stream().map(OllamaProvider::bare).toList());
     }
 
-    @Override
-    public Optional<Duration> discoveryInterval() {
-        return remote.discovery().interval();
-    }
-
     private List<String> installed() {
         try (UpstreamResponse response = upstream.get("/api/tags", LIST_TIMEOUT)) {
             return OllamaWire.modelNames(upstream.readJson(response, MAX_RESPONSE_BYTES));
@@ -213,20 +186,5 @@ public final class OllamaProvider implements InferenceProvider, RemoteProvider, 
 
     private static String bare(String name) {
         return name.endsWith(":latest") ? name.substring(0, name.length() - ":latest".length()) : name;
-    }
-
-    @Override
-    public ProviderHealth checkHealth() {
-        return remote.health(this);
-    }
-
-    @Override
-    public RemoteUpstream remote() {
-        return remote;
-    }
-
-    @Override
-    public void close() {
-        remote.close();
     }
 }

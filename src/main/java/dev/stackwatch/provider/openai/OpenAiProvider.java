@@ -1,21 +1,15 @@
 package dev.stackwatch.provider.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.config.ProviderConfig;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
-import dev.stackwatch.inference.InferenceProvider;
-import dev.stackwatch.inference.Model;
-import dev.stackwatch.inference.ModelSource;
 import dev.stackwatch.inference.Operation;
-import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.http.HttpUpstream;
-import dev.stackwatch.provider.http.ModelLister;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.SseEvents;
@@ -24,7 +18,6 @@ import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,29 +25,26 @@ import java.util.Set;
  * The client's request body is forwarded as it came (only {@code model} replaced), so fields Stackwatch does not
  * interpret (tools, response_format, logprobs, ...) still reach the upstream.
  */
-public final class OpenAiProvider implements InferenceProvider, RemoteProvider, ModelLister, ModelSource {
+public final class OpenAiProvider extends RemoteProvider {
     public static final String TYPE_OPENAI = "remote::openai";
     public static final String TYPE_VLLM = "remote::vllm";
     /** Whole JSON responses larger than this are refused rather than buffered. */
     static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
 
-    private final String type;
-    private final RemoteUpstream remote;
     private final HttpUpstream upstream;
     private final UpstreamGuard guard;
 
     /** {@code type}: how /v1/providers names it ({@code remote::openai}, {@code remote::vllm}, ...). */
-    public OpenAiProvider(String type, RemoteUpstream remote) {
-        this.type = type;
-        this.remote = remote;
+    public OpenAiProvider(String type, ProviderConfig config, RemoteUpstream remote) {
+        super(type, config, remote);
         this.upstream = remote.http();
         this.guard = remote.guard();
     }
 
     /** {@code remote::openai}: {@code base_url} (default OpenAI's) and {@code api_key}. */
     public static OpenAiProvider openAi(ProviderConfig config, DeadlineTimer deadlines) {
-        return new OpenAiProvider(TYPE_OPENAI, RemoteUpstream.read(config, Set.of("base_url", "api_key"),
+        return new OpenAiProvider(TYPE_OPENAI, config, RemoteUpstream.read(config, Set.of("base_url", "api_key"),
                 node -> UpstreamSettings.read(node, "base_url", "https://api.openai.com/v1", "api_key"), deadlines));
     }
 
@@ -63,29 +53,8 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
      * {@code max_tokens} default is not supported (the client's own limit is forwarded) and is warned about as unknown.
      */
     public static OpenAiProvider vllm(ProviderConfig config, DeadlineTimer deadlines) {
-        return new OpenAiProvider(TYPE_VLLM, RemoteUpstream.read(config, Set.of("url", "api_token"),
+        return new OpenAiProvider(TYPE_VLLM, config, RemoteUpstream.read(config, Set.of("url", "api_token"),
                 node -> UpstreamSettings.read(node, "url", null, "api_token"), deadlines));
-    }
-
-    @Override
-    public String id() {
-        return remote.providerId();
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public JsonNode describeConfig() {
-        return remote.describedConfig();
-    }
-
-    /** Waits (up to load_timeout_ms) until the upstream answers and lists the model, so readiness means servable. */
-    @Override
-    public void load(Model model) {
-        remote.awaitModel(model, this);
     }
 
     @Override
@@ -131,30 +100,5 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
         try (UpstreamResponse response = upstream.get("/models", HEALTH_TIMEOUT)) {
             return OpenAiWire.modelIds(upstream.readJson(response, MAX_RESPONSE_BYTES));
         }
-    }
-
-    @Override
-    public Optional<Duration> discoveryInterval() {
-        return remote.discovery().interval();
-    }
-
-    @Override
-    public List<Model> discoverModels() {
-        return remote.discover(this::listModels);
-    }
-
-    @Override
-    public ProviderHealth checkHealth() {
-        return remote.health(this);
-    }
-
-    @Override
-    public RemoteUpstream remote() {
-        return remote;
-    }
-
-    @Override
-    public void close() {
-        remote.close();
     }
 }

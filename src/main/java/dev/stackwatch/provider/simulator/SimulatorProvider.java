@@ -1,17 +1,14 @@
 package dev.stackwatch.provider.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.config.Redaction;
 import dev.stackwatch.inference.ChatMessage;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.GenerationRequest;
-import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
@@ -19,6 +16,7 @@ import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.inference.SamplingParams;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.inference.Usage;
+import dev.stackwatch.provider.ConfiguredProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,24 +32,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * time to first token, inter-token delay, jitter, error rate and model load time, so that everything around it (API,
  * telemetry, health, load tests) runs for real on any machine. It is named as a simulator wherever it shows.
  */
-public final class SimulatorProvider implements InferenceProvider {
+public final class SimulatorProvider extends ConfiguredProvider {
     public static final String TYPE = "inline::simulator";
     /** What a simulated distribution accepts as one file upload (held in memory). */
     public static final long MAX_UPLOAD_BYTES = 64L * 1024 * 1024;
 
-    private final String id;
-    private final JsonNode describedConfig;
     private final SimulatorSettings defaults;
     private final Map<String, SimulatorSettings> perModel;
     private final boolean distribution;
 
-    private SimulatorProvider(String id, JsonNode describedConfig, SimulatorSettings defaults,
-                              Map<String, SimulatorSettings> perModel, boolean distribution) {
-        this.distribution = distribution;
-        this.id = id;
-        this.describedConfig = describedConfig;
+    private SimulatorProvider(ProviderConfig config, SimulatorSettings defaults, Map<String, SimulatorSettings> perModel,
+                              boolean distribution) {
+        super(TYPE, config);
         this.defaults = defaults;
         this.perModel = perModel;
+        this.distribution = distribution;
     }
 
     /** Reads the provider's {@code config} and each routed model's {@code metadata} overrides; config errors name the field. */
@@ -64,31 +59,16 @@ public final class SimulatorProvider implements InferenceProvider {
         for (ModelConfig m : models) {
             perModel.put(m.providerModelId(), SimulatorSettings.read(m.metadata(), defaults));
         }
-        return new SimulatorProvider(config.providerId(), Redaction.redact(node.raw()), defaults, Map.copyOf(perModel),
-                node.bool("distribution", false));
+        return new SimulatorProvider(config, defaults, Map.copyOf(perModel), node.bool("distribution", false));
     }
 
     /**
      * Whether this simulator also acts as a LlamaStack distribution (config {@code distribution: true}): Responses
      * API, files, vector stores, conversations and the rest, in memory.
      */
-    public boolean servesDistribution() {
+    @Override
+    public boolean simulatesDistribution() {
         return distribution;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public JsonNode describeConfig() {
-        return describedConfig;
     }
 
     @Override
@@ -158,7 +138,7 @@ public final class SimulatorProvider implements InferenceProvider {
 
     private void maybeFail(SimulatorSettings s) {
         if (s.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < s.errorRate()) {
-            throw new ProviderException(ProviderException.Kind.INTERNAL, id,
+            throw new ProviderException(ProviderException.Kind.INTERNAL, id(),
                     "simulated provider error (error_rate " + s.errorRate() + ")");
         }
     }
@@ -260,7 +240,7 @@ public final class SimulatorProvider implements InferenceProvider {
             Thread.sleep(Duration.ofNanos(Math.max(0, nanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProviderException(ProviderException.Kind.UNAVAILABLE, id, "simulator interrupted (shutting down)");
+            throw new ProviderException(ProviderException.Kind.UNAVAILABLE, id(), "simulator interrupted (shutting down)");
         }
     }
 }

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.inference.CircuitState;
-import dev.stackwatch.inference.ObservedProvider;
-import dev.stackwatch.server.StackwatchServer;
-import dev.stackwatch.testing.Http;
+import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.SimulatorUpstream;
-import dev.stackwatch.testing.TestServers;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,16 +29,10 @@ class CircuitRecoveryTest {
     private static final String SIM = "{ttft_ms: 5, inter_token_ms: 10, jitter: 0, min_tokens: 1000, max_tokens: 1000}";
 
     private SimulatorUpstream upstream;
-    private StackwatchServer server;
-    private Http api;
-    private Http management;
+    private RunningServer server;
 
     @AfterEach
     void stop() {
-        if (api != null) {
-            api.close();
-            management.close();
-        }
         if (server != null) {
             server.close();
         }
@@ -51,7 +43,7 @@ class CircuitRecoveryTest {
 
     private void start(String resilience, int healthIntervalMs) {
         upstream = SimulatorUpstream.start(SIM);
-        server = TestServers.start("""
+        server = RunningServer.start("""
                 version: 2
                 server:
                   health: {interval_ms: %d, timeout_ms: 5000}
@@ -65,17 +57,15 @@ class CircuitRecoveryTest {
                   models:
                   - {model_id: chat, provider_id: remote, provider_model_id: sim-chat, model_type: llm}
                 """.formatted(healthIntervalMs, upstream.baseUrl(), resilience));
-        api = new Http(server.port());
-        management = new Http(server.managementPort());
         Polling.await(Duration.ofSeconds(10), "ready with the upstream up", () -> ready() == 200);
     }
 
     private int ready() {
-        return management.get("/ready").statusCode();
+        return server.management().get("/ready").statusCode();
     }
 
     private HttpResponse<String> chat(int maxTokens) {
-        return api.post("/v1/chat/completions", "{\"model\": \"chat\", \"max_tokens\": " + maxTokens
+        return server.api().post("/v1/chat/completions", "{\"model\": \"chat\", \"max_tokens\": " + maxTokens
                 + ", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
     }
 
@@ -140,7 +130,7 @@ class CircuitRecoveryTest {
     }
 
     private CircuitState upstreamState() {
-        return ((RemoteProvider) ((ObservedProvider) server.catalog().provider("remote").orElseThrow()).delegate())
-                .upstreamStatus().circuitState();
+        return server.get().catalog().provider("remote").flatMap(InferenceProvider::upstreamStatus).orElseThrow()
+                .circuitState();
     }
 }

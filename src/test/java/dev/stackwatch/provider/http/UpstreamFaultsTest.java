@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.CircuitState;
-import dev.stackwatch.inference.ObservedProvider;
-import dev.stackwatch.server.StackwatchServer;
-import dev.stackwatch.testing.Http;
+import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.inference.UpstreamStatus;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.SseEvents;
-import dev.stackwatch.testing.TestServers;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,18 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Remote providers against the simulator as a separate HTTP upstream, one provider per injected fault (the fault is
- * chosen by a fixed {@code headers} entry in each provider's config). Each test states what the client gets; the last
- * one checks that nothing leaked.
+ * chosen by a fixed {@code headers} entry in each provider's config). Each test states what the client gets and uses
+ * its own providers, so the tests hold in any order; after each, nothing may be left in flight, queued or on a thread.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpstreamFaultsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Far above the timeouts below, so a client that waits for the fault to end would be caught. */
@@ -52,8 +48,7 @@ class UpstreamFaultsTest {
 
     private static SimulatorUpstream upstream;
     private static SimulatorUpstream doomed;
-    private static StackwatchServer server;
-    private static Http http;
+    private static RunningServer server;
     private static int baselineThreads;
 
     @BeforeAll
@@ -79,8 +74,7 @@ class UpstreamFaultsTest {
             yaml.append("  - {model_id: ").append(p).append(", provider_id: ").append(p)
                     .append(", provider_model_id: sim-chat, model_type: llm}\n");
         }
-        server = TestServers.start(yaml.toString());
-        http = new Http(server.port());
+        server = RunningServer.start(yaml.toString());
         assertEquals(200, chat("ok", false, 3).statusCode());
         baselineThreads = ManagementFactory.getThreadMXBean().getThreadCount();
     }
@@ -97,10 +91,17 @@ class UpstreamFaultsTest {
 
     @AfterAll
     static void stop() {
-        http.close();
         server.close();
         upstream.close();
         doomed.close();
+    }
+
+    @AfterEach
+    void nothingLeaks() {
+        Polling.await(Duration.ofSeconds(15), "no request in flight or queued", () -> PROVIDERS.stream()
+                .allMatch(p -> status(p).inFlight() == 0 && status(p).queued() == 0));
+        Polling.await(Duration.ofSeconds(15), "thread count back to the baseline of " + baselineThreads,
+                () -> ManagementFactory.getThreadMXBean().getThreadCount() <= baselineThreads + 2);
     }
 
     private static HttpResponse<String> chat(String model, boolean stream, Integer maxTokens) {
@@ -111,7 +112,7 @@ class UpstreamFaultsTest {
         String body = "{\"model\": \"" + model + "\", \"stream\": " + stream
                 + (maxTokens == null ? "" : ", \"max_tokens\": " + maxTokens)
                 + ", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
-        return http.post("/v1/chat/completions", body, headers);
+        return server.api().post("/v1/chat/completions", body, headers);
     }
 
     private static JsonNode error(HttpResponse<String> res) throws Exception {
@@ -119,12 +120,10 @@ class UpstreamFaultsTest {
     }
 
     private static UpstreamStatus status(String providerId) {
-        return ((RemoteProvider) ((ObservedProvider) server.catalog().provider(providerId).orElseThrow()).delegate())
-                .upstreamStatus();
+        return server.get().catalog().provider(providerId).flatMap(InferenceProvider::upstreamStatus).orElseThrow();
     }
 
     @Test
-    @Order(1)
     void slowFirstTokenIsA504AfterTheFirstByteTimeoutNotAHang() throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
             long start = System.nanoTime();
@@ -138,7 +137,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(2)
     void stallMidStreamEndsTheStreamWithAnErrorEventAfterTheIdleTimeout() throws Exception {
         long start = System.nanoTime();
         HttpResponse<String> res = chat("stall", true, 50);
@@ -154,7 +152,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(3)
     void upstream4xxIsPassedThroughWithItsMessageAndNotRetried() throws Exception {
         HttpResponse<String> res = chat("e400", false, 5);
         assertEquals(400, res.statusCode(), res.body());
@@ -163,7 +160,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(4)
     void upstream500IsABadGatewayAndNotRetried() throws Exception {
         HttpResponse<String> res = chat("e500", true, 5);
         assertEquals(502, res.statusCode(), res.body());
@@ -173,7 +169,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(5)
     void upstream502IsRetriedWithinTheBudgetThenReported() throws Exception {
         HttpResponse<String> res = chat("e502", false, 5);
         assertEquals(502, res.statusCode(), res.body());
@@ -181,7 +176,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(6)
     void connectionResetMidStreamIsAnErrorEventAndNeverRetried() throws Exception {
         HttpResponse<String> res = chat("reset", true, 50);
         assertEquals(200, res.statusCode());
@@ -195,7 +189,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(7)
     void malformedSseIsAnErrorEvent() throws Exception {
         HttpResponse<String> res = chat("malformed", true, 50);
         assertEquals(200, res.statusCode());
@@ -206,7 +199,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(8)
     void refusedConnectionsOpenTheCircuitWhileOtherProvidersKeepServing() throws Exception {
         doomed.close();
         for (int i = 0; i < 2; i++) {
@@ -222,16 +214,15 @@ class UpstreamFaultsTest {
         assertTrue(error(fast).path("message").asText().contains("circuit is open"), fast.body());
         assertTrue(Integer.parseInt(fast.headers().firstValue("Retry-After").orElseThrow()) > 0);
         Polling.await(Duration.ofSeconds(10), "provider health to report the open circuit",
-                () -> http.get("/v1/providers/dying").body().contains("circuit open"));
+                () -> server.api().get("/v1/providers/dying").body().contains("circuit open"));
         assertEquals(200, chat("ok", false, 3).statusCode(), "other providers keep serving");
         assertEquals(CircuitState.CLOSED, status("ok").circuitState());
-        Scrape scrape = Scrape.of(server.managementPort());
+        Scrape scrape = server.scrape();
         assertEquals(2.0, scrape.sum("llamastack_circuit_state", Map.of("provider", "dying")), "open is 2 on /metrics");
         assertEquals(0.0, scrape.sum("llamastack_circuit_state", Map.of("provider", "ok")), "closed is 0 on /metrics");
     }
 
     @Test
-    @Order(9)
     void beyondMaxConcurrencyAndQueueClientsGet429WithRetryAfter() throws Exception {
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> chat("narrow", false, 3));
         Polling.await(Duration.ofSeconds(5), "the first request to hold the only slot",
@@ -244,7 +235,6 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    @Order(10)
     void clientDisconnectMidStreamCancelsTheUpstreamRequestAndForwardsTraceContext() throws Exception {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         HttpClient client = HttpClient.newHttpClient();
@@ -272,14 +262,5 @@ class UpstreamFaultsTest {
         // Helidon reports the failed write as a connection exception; "completed" would mean the stream ran to its end.
         assertTrue(seen.outcome().contains("Connection") || seen.outcome().contains("Disconnected"), seen.toString());
         assertEquals("Bearer sk-test-key", seen.authorization());
-    }
-
-    @Test
-    @Order(100)
-    void nothingLeaks() {
-        Polling.await(Duration.ofSeconds(15), "no request in flight or queued", () -> PROVIDERS.stream()
-                .allMatch(p -> status(p).inFlight() == 0 && status(p).queued() == 0));
-        Polling.await(Duration.ofSeconds(15), "thread count back to the baseline of " + baselineThreads,
-                () -> ManagementFactory.getThreadMXBean().getThreadCount() <= baselineThreads + 2);
     }
 }

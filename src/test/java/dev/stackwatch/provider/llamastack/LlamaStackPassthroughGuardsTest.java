@@ -3,10 +3,8 @@ package dev.stackwatch.provider.llamastack;
 import static dev.stackwatch.testing.ApiAssertions.assertErrorShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
-import dev.stackwatch.testing.Scrape;
-import dev.stackwatch.testing.TestServers;
+import dev.stackwatch.testing.RunningServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +14,7 @@ class LlamaStackPassthroughGuardsTest {
     @Test
     void relayedRoutesHonourTheBodyLimitAndUpstream5xxOpensTheCircuit() throws Exception {
         try (FakeLlamaStack upstream = new FakeLlamaStack();
-             StackwatchServer server = TestServers.start("""
+             RunningServer server = RunningServer.start("""
                      version: 2
                      providers:
                        inference:
@@ -25,8 +23,8 @@ class LlamaStackPassthroughGuardsTest {
                          config: {url: "%s", api_key: k, circuit_failure_threshold: 2, circuit_open_ms: 60000}
                      server:
                        max_request_body_bytes: 2048
-                     """.formatted(upstream.url()));
-             Http http = new Http(server.port())) {
+                     """.formatted(upstream.url()))) {
+            Http http = server.api();
             String big = "{\"name\": \"" + "x".repeat(4096) + "\"}";
             assertErrorShape(http.post("/v1/vector_stores", big), 413, "request_too_large");
             assertEquals(0, upstream.count("/v1/vector_stores"), "an oversized body is never relayed");
@@ -40,7 +38,7 @@ class LlamaStackPassthroughGuardsTest {
         }
     }
 
-    private static double circuit(StackwatchServer server) {
-        return Scrape.of(server.managementPort()).sum("llamastack_circuit_state", Map.of("provider", "stack"));
+    private static double circuit(RunningServer server) {
+        return server.scrape().sum("llamastack_circuit_state", Map.of("provider", "stack"));
     }
 }

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
-import dev.stackwatch.testing.TestServers;
+import dev.stackwatch.testing.RunningServer;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -17,13 +16,13 @@ import org.junit.jupiter.api.Test;
 class LlamaStackProviderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static FakeLlamaStack upstream;
-    private static StackwatchServer server;
+    private static RunningServer server;
     private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
         upstream = new FakeLlamaStack();
-        server = TestServers.start("""
+        server = RunningServer.start("""
                 version: 2
                 providers:
                   inference:
@@ -34,12 +33,11 @@ class LlamaStackProviderTest {
                   models:
                   - {model_id: llama, provider_id: stack, provider_model_id: meta-llama/Llama-3.2-3B-Instruct, model_type: llm}
                 """.formatted(upstream.url()));
-        http = new Http(server.port());
+        http = server.api();
     }
 
     @AfterAll
     static void stop() {
-        http.close();
         server.close();
         upstream.close();
     }

@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.TestServers;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class LlamaStackRelayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newHttpClient();
-
     private static String front(int upstreamPort, String extra) {
         return TestServers.inFrontOfDistribution(upstreamPort, "load_timeout_ms: 500, " + extra);
     }
@@ -40,24 +36,23 @@ class LlamaStackRelayTest {
     @Test
     void uploadsAndDownloadsStreamThroughUnchangedWithinTheirOwnLimit() throws Exception {
         try (SimulatorUpstream upstream = SimulatorUpstream.start("{distribution: true}");
-             StackwatchServer server = TestServers.start(front(upstream.port(), "max_upload_bytes: 4000000"))) {
+             RunningServer server = RunningServer.start(front(upstream.port(), "max_upload_bytes: 4000000"))) {
             byte[] content = new byte[3_000_000];
             new Random(7).nextBytes(content);
             // The JSON body limit (1 MiB by default) does not apply to an upload: it has its own.
-            HttpResponse<String> uploaded = upload(server.port(), content);
+            HttpResponse<String> uploaded = upload(server, content);
             assertEquals(200, uploaded.statusCode(), uploaded.body());
             String id = JSON.readTree(uploaded.body()).path("id").asText();
             assertEquals(content.length, JSON.readTree(uploaded.body()).path("bytes").asInt(), "upstream got it all");
 
-            HttpResponse<byte[]> viaStackwatch = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/v1/files/" + id + "/content")).build(),
+            HttpResponse<byte[]> viaStackwatch = server.api().send(server.api().request("/v1/files/" + id + "/content"),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, viaStackwatch.statusCode());
             assertArrayEquals(content, viaStackwatch.body(), "the download arrives byte for byte");
             assertEquals("application/octet-stream", viaStackwatch.headers().firstValue("Content-Type").orElseThrow());
 
-            assertErrorShape(upload(server.port(), new byte[4_100_000]), 413, "request_too_large");
-            Scrape scrape = Scrape.of(server.managementPort());
+            assertErrorShape(upload(server, new byte[4_100_000]), 413, "request_too_large");
+            Scrape scrape = server.scrape();
             assertEquals(1.0, scrape.sum("llamastack_requests_total",
                     Map.of("method", "POST", "endpoint", "/v1/files", "status", "413")));
             assertEquals(1.0, scrape.sum("llamastack_requests_total",
@@ -68,33 +63,29 @@ class LlamaStackRelayTest {
     @Test
     void relayedFaultsOnNonInferenceRoutesAreAnsweredAndCountedLikeInferenceFaults() throws Exception {
         try (SimulatorUpstream upstream = SimulatorUpstream.start("{distribution: true}");
-             StackwatchServer server = TestServers.start(front(upstream.port(), "idle_timeout_ms: 300"))) {
+             RunningServer server = RunningServer.start(front(upstream.port(), "idle_timeout_ms: 300"))) {
             // 5xx: the upstream's status and error body reach the client as they were.
-            HttpResponse<String> failed = client.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + server.port() + "/v1/files"))
-                    .header("X-Simulator-Fault", "http-503").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> failed = server.api().get("/v1/files", Map.of("X-Simulator-Fault", "http-503"));
             assertEquals(503, failed.statusCode());
             assertTrue(failed.body().contains("simulated HTTP 503"), failed.body());
 
             // A stall in the middle of a download: the idle timeout cuts it, and the client never sees a clean end.
             byte[] content = new byte[200_000];
             new Random(3).nextBytes(content);
-            String id = JSON.readTree(upload(server.port(), content).body()).path("id").asText();
+            String id = JSON.readTree(upload(server, content).body()).path("id").asText();
             boolean complete;
             try {
-                HttpResponse<byte[]> cut = client.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + server.port() + "/v1/files/" + id + "/content"))
+                HttpResponse<byte[]> cut = server.api().send(server.api().request("/v1/files/" + id + "/content")
                         .header("X-Simulator-Fault", "stall-mid-stream")
-                        .header("X-Simulator-Fault-Delay-Ms", "3000").build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                        .header("X-Simulator-Fault-Delay-Ms", "3000"), HttpResponse.BodyHandlers.ofByteArray());
                 complete = cut.body().length == content.length;
-            } catch (IOException cutOff) {
+            } catch (UncheckedIOException cutOff) {
                 complete = false;
             }
             assertTrue(!complete, "a stalled download must not look complete");
 
             Scrape scrape = Polling.awaitValue(Duration.ofSeconds(10), "the stalled download counted", () -> {
-                Scrape s = Scrape.of(server.managementPort());
+                Scrape s = server.scrape();
                 return s.sum("llamastack_provider_errors_total", Map.of("provider", "stack", "kind", "timeout")) >= 1
                         ? s : null;
             });
@@ -116,15 +107,13 @@ class LlamaStackRelayTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        try (StackwatchServer server = TestServers.start(front(closed, "max_retries: 0"))) {
-            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/v1/vector_stores?limit=2")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        try (RunningServer server = RunningServer.start(front(closed, "max_retries: 0"))) {
+            HttpResponse<String> refused = server.api().get("/v1/vector_stores?limit=2");
             // The same answer a chat call gets from a refused upstream (its message names the connector's exception).
             assertEquals(502, refused.statusCode(), refused.body());
             assertEquals("bad_upstream_response", JSON.readTree(refused.body()).path("error").path("code").asText());
             assertTrue(JSON.readTree(refused.body()).path("error").path("message").asText().contains("cannot connect"));
-            Scrape scrape = Scrape.of(server.managementPort());
+            Scrape scrape = server.scrape();
             assertEquals(1.0, scrape.sum("llamastack_requests_total",
                     Map.of("method", "GET", "endpoint", "/v1/vector_stores", "status", "502")));
             assertEquals(1.0, scrape.sum("llamastack_provider_errors_total",
@@ -132,7 +121,7 @@ class LlamaStackRelayTest {
         }
     }
 
-    private HttpResponse<String> upload(int port, byte[] content) throws Exception {
+    private static HttpResponse<String> upload(RunningServer server, byte[] content) throws Exception {
         String boundary = "sw" + Long.toHexString(new Random().nextLong());
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n"
@@ -140,9 +129,8 @@ class LlamaStackRelayTest {
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(content);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/files"))
+        return server.api().send(server.api().request("/v1/files")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -6,38 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.InferenceProvider;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelState;
-import dev.stackwatch.inference.ObservedProvider;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
-import dev.stackwatch.testing.Scrape;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.SseEvents;
-import dev.stackwatch.testing.TestServers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /** remote::ollama against an in-test Ollama: translation both ways, NDJSON streaming, load_duration, trace context. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OllamaProviderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static FakeOllama ollama;
-    private static StackwatchServer server;
+    private static RunningServer server;
     private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
         ollama = new FakeOllama();
-        server = TestServers.start("""
+        server = RunningServer.start(config(ollama));
+        http = server.api();
+    }
+
+    private static String config(FakeOllama ollama) {
+        return """
                 version: 2
                 providers:
                   inference:
@@ -49,40 +48,39 @@ class OllamaProviderTest {
                   - {model_id: llama, provider_id: ollama, provider_model_id: llama3.2, model_type: llm}
                   - {model_id: gone, provider_id: ollama, provider_model_id: gone, model_type: llm}
                   - {model_id: embed, provider_id: ollama, provider_model_id: nomic-embed-text, model_type: embedding}
-                """.formatted(ollama.url()));
-        http = new Http(server.port());
+                """.formatted(ollama.url());
     }
 
     @AfterAll
     static void stop() {
-        http.close();
         server.close();
         ollama.close();
     }
 
-    /** First: later responses report their own (small) load_duration, which replaces the warm-up's. */
+    /** Its own Ollama and server: later responses report their own (small) load_duration, which replaces the warm-up's. */
     @Test
-    @Order(1)
-    void loadingWarmsTheModelUpAndKeepsOllamasLoadDuration() {
-        List<FakeOllama.Received> warmUps = ollama.received("/api/generate").stream()
-                .filter(r -> !r.body().has("prompt") && r.body().path("model").asText().equals("llama3.2")).toList();
-        assertEquals(1, warmUps.size(), "one warm-up per chat model that was not resident");
-        assertEquals("10m", warmUps.getFirst().body().path("keep_alive").asText());
-        OllamaProvider provider = (OllamaProvider) ((ObservedProvider) server.catalog().provider("ollama")
-                .orElseThrow()).delegate();
-        assertEquals(Duration.ofNanos(FakeOllama.WARM_UP_LOAD_NS),
-                provider.reportedLoadTime(server.catalog().model("llama").orElseThrow()).orElseThrow());
-        assertEquals(FakeOllama.WARM_UP_LOAD_NS / 1e9, Scrape.of(server.managementPort())
-                        .sum("llamastack_model_load_time_seconds", Map.of("model", "llama")), 1e-9,
-                "the model-load metric is Ollama's own load_duration, not Stackwatch's wall clock");
+    void loadingWarmsTheModelUpAndKeepsOllamasLoadDuration() throws Exception {
+        try (FakeOllama fresh = new FakeOllama(); RunningServer own = RunningServer.start(config(fresh))) {
+            List<FakeOllama.Received> warmUps = fresh.received("/api/generate").stream()
+                    .filter(r -> !r.body().has("prompt") && r.body().path("model").asText().equals("llama3.2"))
+                    .toList();
+            assertEquals(1, warmUps.size(), "one warm-up per chat model that was not resident");
+            assertEquals("10m", warmUps.getFirst().body().path("keep_alive").asText());
+            InferenceProvider provider = own.get().catalog().provider("ollama").orElseThrow();
+            assertEquals(Duration.ofNanos(FakeOllama.WARM_UP_LOAD_NS),
+                    provider.reportedLoadTime(own.get().catalog().model("llama").orElseThrow()).orElseThrow());
+            assertEquals(FakeOllama.WARM_UP_LOAD_NS / 1e9, own.scrape()
+                            .sum("llamastack_model_load_time_seconds", Map.of("model", "llama")), 1e-9,
+                    "the model-load metric is Ollama's own load_duration, not Stackwatch's wall clock");
+        }
     }
 
     @Test
     void discoveryAddsOnlyModelsNotAlreadyRegistered() {
         Polling.await(Duration.ofSeconds(10), "mistral:7b to be discovered and loaded",
-                () -> server.catalog().model("mistral:7b").isPresent()
-                        && server.catalog().state("mistral:7b") instanceof ModelState.Ready);
-        List<String> ids = server.catalog().models().stream().map(Model::id).toList();
+                () -> server.get().catalog().model("mistral:7b").isPresent()
+                        && server.get().catalog().state("mistral:7b") instanceof ModelState.Ready);
+        List<String> ids = server.get().catalog().models().stream().map(Model::id).toList();
         assertEquals(List.of("llama", "gone", "embed", "mistral:7b"), ids,
                 "llama3.2, gone and nomic-embed-text are already registered under other ids");
     }

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.ModelState;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.SimulatorUpstream;
-import dev.stackwatch.testing.TestServers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -24,13 +23,13 @@ import org.junit.jupiter.api.Test;
 class OpenAiProviderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SimulatorUpstream upstream;
-    private static StackwatchServer server;
+    private static RunningServer server;
     private static Http http;
 
     @BeforeAll
     static void start() {
         upstream = SimulatorUpstream.start("{ttft_ms: 5, inter_token_ms: 1, jitter: 0, min_tokens: 8, max_tokens: 16}");
-        server = TestServers.start("""
+        server = RunningServer.start("""
                 version: 2
                 providers:
                   inference:
@@ -50,12 +49,11 @@ class OpenAiProviderTest {
                   - {model_id: embed, provider_id: openai, provider_model_id: sim-embed, model_type: embedding}
                   - {model_id: missing, provider_id: vllm, provider_model_id: not-served, model_type: llm}
                 """.formatted(upstream.baseUrl()));
-        http = new Http(server.port());
+        http = server.api();
     }
 
     @AfterAll
     static void stop() {
-        http.close();
         server.close();
         upstream.close();
     }
@@ -148,9 +146,9 @@ class OpenAiProviderTest {
 
     @Test
     void discoveredModelsAreRegisteredLoadedAndServed() throws Exception {
-        Polling.await(Duration.ofSeconds(10), "discovered models to be ready", () -> server.catalog().models().stream()
+        Polling.await(Duration.ofSeconds(10), "discovered models to be ready", () -> server.get().catalog().models().stream()
                 .filter(m -> m.id().startsWith("sim-"))
-                .filter(m -> server.catalog().state(m.id()) instanceof ModelState.Ready).count() == 2);
+                .filter(m -> server.get().catalog().state(m.id()) instanceof ModelState.Ready).count() == 2);
         JsonNode embed = JSON.readTree(http.get("/v1/models/sim-embed").body());
         assertEquals("found", embed.path("provider_id").asText(), embed.toString());
         assertEquals("embedding", embed.path("model_type").asText(), embed.toString());

@@ -7,10 +7,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.telemetry.TelemetrySettings;
-import dev.stackwatch.testing.HttpCalls;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +25,7 @@ import org.slf4j.LoggerFactory;
 class AccessLogTest {
     private final Logger access = (Logger) LoggerFactory.getLogger("stackwatch.access");
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
-    private final HttpCalls http = new HttpCalls();
-    private StackwatchServer server;
+    private RunningServer server;
 
     @BeforeEach
     void capture() {
@@ -59,9 +57,9 @@ class AccessLogTest {
     @Test
     void promptsAndCompletionsAreLoggedOnlyWhenAskedFor() {
         String chat = "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"tell me a secret\"}]}";
-        server = TestServers.startAndAwait(TestServers.config(TestServers.FAST_SIMULATOR),
+        server = RunningServer.start(TestServers.config(TestServers.FAST_SIMULATOR),
                 TelemetrySettings.fromEnv(Map.of("LOG_PROMPTS", "true")));
-        assertEquals(200, http.send("http://127.0.0.1:" + server.port() + "/v1/chat/completions", chat).statusCode());
+        assertEquals(200, server.api().post("/v1/chat/completions", chat).statusCode());
         Map<String, Object> logged = awaitEvent("/v1/chat/completions");
         assertTrue(String.valueOf(logged.get("prompt")).contains("tell me a secret"), logged.toString());
         assertTrue(!String.valueOf(logged.getOrDefault("completion", "")).isEmpty(), logged.toString());
@@ -70,8 +68,8 @@ class AccessLogTest {
         server.close();
         events.list.clear();
 
-        server = TestServers.startAndAwait(TestServers.config(TestServers.FAST_SIMULATOR));
-        assertEquals(200, http.send("http://127.0.0.1:" + server.port() + "/v1/chat/completions", chat).statusCode());
+        server = RunningServer.start(TestServers.FAST_SIMULATOR);
+        assertEquals(200, server.api().post("/v1/chat/completions", chat).statusCode());
         Map<String, Object> quiet = awaitEvent("/v1/chat/completions");
         assertTrue(!quiet.containsKey("prompt") && !quiet.containsKey("completion"), quiet.toString());
         assertEquals("sim-chat", quiet.get("model"));
@@ -79,16 +77,15 @@ class AccessLogTest {
 
     @Test
     void managementProbesAreAccessLoggedAtDebugOnly() {
-        server = TestServers.start(TestServers.FAST_SIMULATOR);
-        String health = "http://127.0.0.1:" + server.managementPort() + "/health";
-        assertEquals(200, http.send(health, null).statusCode());
-        assertEquals(200, http.send("http://127.0.0.1:" + server.port() + "/v1/models", null).statusCode());
+        server = RunningServer.start(TestServers.FAST_SIMULATOR);
+        assertEquals(200, server.management().get("/health").statusCode());
+        assertEquals(200, server.api().get("/v1/models").statusCode());
         awaitEvent("/v1/models");
         assertTrue(events.list.stream().allMatch(e -> e.getLevel() == Level.INFO
                 && !e.getFormattedMessage().contains("/health")), "at info, no probe is logged");
 
         access.setLevel(Level.DEBUG);
-        assertEquals(200, http.send(health, null).statusCode());
+        assertEquals(200, server.management().get("/health").statusCode());
         Polling.await(Duration.ofSeconds(5), "the probe at debug", () -> events.list.stream()
                 .anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().startsWith("GET other 200")));
     }
@@ -100,12 +97,12 @@ class AccessLogTest {
             port = free.getLocalPort();
         }
         var config = TestServers.config(TestServers.FAST_SIMULATOR);
-        server = TestServers.startAndAwait(config.withServer(config.server().onLoopback(port, port)));
+        server = RunningServer.start(config.withServer(config.server().onLoopback(port, port)));
+        assertEquals(port, server.port());
         assertEquals(server.port(), server.managementPort());
-        String base = "http://127.0.0.1:" + port;
-        assertEquals(200, http.send(base + "/health", null).statusCode());
-        assertEquals(200, http.send(base + "/metrics", null).statusCode());
-        assertEquals(200, http.send(base + "/v1/models", null).statusCode());
+        assertEquals(200, server.api().get("/health").statusCode());
+        assertEquals(200, server.api().get("/metrics").statusCode());
+        assertEquals(200, server.api().get("/v1/models").statusCode());
         awaitEvent("/v1/models");
         assertEquals(List.of("GET /v1/models 200"), events.list.stream()
                 .map(e -> e.getFormattedMessage().replaceAll(" \\d+ ms$", "")).toList(), "only the API call at info");

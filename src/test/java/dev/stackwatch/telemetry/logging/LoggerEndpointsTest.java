@@ -9,45 +9,34 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** Changing log levels at run time through the management port, and who may. */
 class LoggerEndpointsTest {
     static final String NAME = "dev.stackwatch.levels-test";
-    static StackwatchServer server;
-    final HttpClient client = HttpClient.newHttpClient();
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.FAST_SIMULATOR);
     final ObjectMapper json = new ObjectMapper();
     final Logger logger = (Logger) LoggerFactory.getLogger(NAME);
 
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(TestServers.FAST_SIMULATOR);
-    }
-
     @AfterAll
-    static void stop() {
-        server.close();
+    static void resetLevel() {
         ((Logger) LoggerFactory.getLogger(NAME)).setLevel(null);
     }
 
-    private HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> call(String method, String path, String body) {
+        return server.management().send(server.management().request(path).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.config.RunConfig;
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
 import java.net.ServerSocket;
@@ -29,8 +29,8 @@ class ApiTrafficSeriesTest {
 
     @Test
     void inferenceRoutesStartWithTheirErrorSeriesAtZeroAndTheFirstFailureIsAStepFromZero() {
-        try (StackwatchServer server = TestServers.start(CONFIG); Http http = new Http(server.port())) {
-            Scrape before = Scrape.of(server.managementPort());
+        try (RunningServer server = RunningServer.start(CONFIG)) {
+            Scrape before = server.scrape();
             Set<String> expected = new TreeSet<>();
             for (String route : INFERENCE_POSTS) {
                 for (String status : List.of("200", "500", "502", "503", "504")) {
@@ -40,10 +40,10 @@ class ApiTrafficSeriesTest {
             assertEquals(expected, keys(before), "pre-created series, nothing else");
             assertEquals(0, before.sum("llamastack_requests_total"));
 
-            int status = http.post("/v1/chat/completions", "{\"model\":\"broken-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+            int status = server.api().post("/v1/chat/completions", "{\"model\":\"broken-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                     .statusCode();
             assertTrue(status >= 500, "broken-chat fails: " + status);
-            Scrape after = Scrape.of(server.managementPort());
+            Scrape after = server.scrape();
             assertEquals(1, after.sum("llamastack_requests_total"), "one request, counted once");
             assertEquals(1, after.sum("llamastack_requests_total",
                     Map.of("endpoint", "/v1/chat/completions", "status", Integer.toString(status))));
@@ -58,13 +58,13 @@ class ApiTrafficSeriesTest {
             port = probe.getLocalPort();
         }
         RunConfig config = TestServers.config(CONFIG);
-        try (StackwatchServer shared = TestServers.startAndAwait(config.withServer(config.server().onLoopback(port, port)));
-             Http http = new Http(shared.port())) {
+        try (RunningServer shared = RunningServer.start(config.withServer(config.server().onLoopback(port, port)))) {
+            Http http = shared.api();
             for (String path : List.of("/metrics", "/ready", "/health", "/metrics")) {
                 assertTrue(http.get(path).statusCode() < 600, path);
             }
             assertEquals(200, http.get("/v1/models").statusCode());
-            Scrape scrape = Scrape.of(shared.port());
+            Scrape scrape = shared.scrape();
             assertEquals(1, scrape.sum("llamastack_requests_total"), "only GET /v1/models is API traffic: " + keys(scrape));
             assertEquals(0, scrape.sum("llamastack_requests_total", Map.of("endpoint", "other")));
             assertEquals(1, scrape.sum("llamastack_requests_total", Map.of("endpoint", "/v1/models", "status", "200")));

@@ -2,11 +2,10 @@ package dev.stackwatch.telemetry.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SimulatorUpstream;
-import dev.stackwatch.testing.TestServers;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +19,7 @@ class UpstreamClientErrorMetricsTest {
     @Test
     void upstream400IsCountedAsBadRequestAndAnsweredAsA400() {
         try (SimulatorUpstream upstream = SimulatorUpstream.start("{ttft_ms: 1, inter_token_ms: 1, jitter: 0, min_tokens: 2, max_tokens: 4}");
-             StackwatchServer server = TestServers.start("""
+             RunningServer server = RunningServer.start("""
                      version: 2
                      providers:
                        inference:
@@ -30,13 +29,13 @@ class UpstreamClientErrorMetricsTest {
                      registered_resources:
                        models:
                        - {model_id: llama, provider_id: vllm, provider_model_id: sim-chat, model_type: llm}
-                     """.formatted(upstream.baseUrl()));
-             Http http = new Http(server.port())) {
+                     """.formatted(upstream.baseUrl()))) {
+            Http http = server.api();
             for (int i = 0; i < 3; i++) {
                 assertEquals(400, http.post("/v1/chat/completions",
                         "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"too long\"}]}").statusCode());
             }
-            Scrape scrape = Scrape.of(server.managementPort());
+            Scrape scrape = server.scrape();
             Set<String> kinds = new TreeSet<>();
             scrape.series("llamastack_provider_errors_total").forEach(l -> kinds.add(l.get("provider") + "/" + l.get("kind")));
             assertEquals(Set.of("vllm/bad_request"), kinds, "only client mistakes, no provider fault");

@@ -1,6 +1,4 @@
-package dev.stackwatch.provider.http;
-
-import dev.stackwatch.inference.CircuitState;
+package dev.stackwatch.inference;
 
 /** Live resilience state of a remote provider, e.g. for a circuit-state gauge and in-flight / queued gauges. */
 public interface UpstreamStatus {
