@@ -7,4 +7,9 @@ public record ErrorBody(Detail error) {
     public static ErrorBody of(String message, String type, String code, String param) {
         return new ErrorBody(new Detail(message, type, code, param));
     }
+
+    /** The type OpenAI gives a plain refusal with this status, when nothing more specific applies. */
+    public static String typeFor(int status) {
+        return status >= 500 ? "server_error" : "invalid_request_error";
+    }
 }

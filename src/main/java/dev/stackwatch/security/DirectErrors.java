@@ -43,8 +43,8 @@ final class DirectErrors implements DirectHandler {
         byte[] body;
         try {
             String text = headersTooLarge ? "request headers exceed the limit of " + maxHeaderBytes + " bytes" : reason;
-            body = json.writeValueAsBytes(ErrorBody.of(text,
-                    answer.code() >= 500 ? "server_error" : "invalid_request_error", code, null));
+            body = json.writeValueAsBytes(ErrorBody.of(text, ErrorBody.typeFor(answer.code()), code,
+                    null));
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.simulator;
 
 import dev.stackwatch.api.ApiException;
+import dev.stackwatch.api.ErrorBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -66,8 +67,8 @@ public final class FaultInjectionFilter implements Filter {
             case NONE -> chain.proceed();
             case HTTP_400, HTTP_500, HTTP_502, HTTP_503 -> {
                 int status = Integer.parseInt(fault.name().substring(5));
-                throw new ApiException(status, status < 500 ? "invalid_request_error" : "server_error", "simulated_fault", "simulated HTTP " + status
-                        + " (" + FAULT_HEADER + ")", null, Map.of());
+                throw new ApiException(status, ErrorBody.typeFor(status), "simulated_fault",
+                        "simulated HTTP " + status + " (" + FAULT_HEADER + ")", null, Map.of());
             }
             case SLOW_FIRST_TOKEN -> {
                 sleep(delay);
