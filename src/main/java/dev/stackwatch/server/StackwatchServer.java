@@ -178,8 +178,10 @@ public final class StackwatchServer implements AutoCloseable {
         ProviderTypes types = ProviderTypes.builtIn(deadlines);
         List<InferenceProvider> bare = config.inferenceProviders().stream()
                 .map(p -> types.create(p, config.models())).toList();
+        Lifecycle lifecycle = new Lifecycle();
         List<InferenceProvider> providers = bare.stream()
-                .<InferenceProvider>map(p -> new ObservedProvider(p, observers, observerFailures)).toList();
+                .<InferenceProvider>map(p -> new ObservedProvider(p, observers, observerFailures,
+                        lifecycle::failureOnThisThread)).toList();
         // The first upstream LlamaStack that relays routes gets every route Stackwatch does not serve itself; its
         // Responses calls are observed through the same decorator as its chat calls.
         Optional<Handler> relay = providers.stream()
@@ -188,7 +190,6 @@ public final class StackwatchServer implements AutoCloseable {
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
-        Lifecycle lifecycle = new Lifecycle();
         Set<String> requiredProviders = config.inferenceProviders().stream().filter(ProviderConfig::required)
                 .map(ProviderConfig::providerId).collect(Collectors.toSet());
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
@@ -272,7 +273,7 @@ public final class StackwatchServer implements AutoCloseable {
                 new AccessLogFilter(Level.INFO, managementOnApiPort),
                 new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),
                 new HttpErrorFilter(recentErrors), errors.boundary(), api.labels(),
-                new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()),
+                new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of(), connections),
                 Stream.concat(security.apiFilters(inferencePosts,
                                 List.of(new QuotaFilter(quotas, inferencePosts))).stream(),
                         sharedManagement ? Stream.of(security.managementGuard(errors)) : Stream.empty()).toList(),
