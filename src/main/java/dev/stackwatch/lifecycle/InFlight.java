@@ -19,6 +19,8 @@ public final class InFlight implements AutoCloseable {
     private boolean interruptible;
     /** What a cancelled request fails with, made from what its provider threw; null while it runs. */
     private volatile Function<RuntimeException, RuntimeException> cancelledAs;
+    /** The failure this request's thread last threw for its cancellation: passed on as it is, never wrapped. */
+    private RuntimeException cancellationThrown;
 
     /** Notices this request's client leaving while nothing reads or writes its connection. */
     private final ClientWatch watch;
@@ -57,7 +59,9 @@ public final class InFlight implements AutoCloseable {
             try {
                 return work.get();
             } catch (RuntimeException e) {
-                throwIfCancelled(e);
+                if (e != cancellationThrown) {
+                    throwIfCancelled(e);
+                }
                 throw e;
             }
         } finally {
@@ -132,7 +136,8 @@ public final class InFlight implements AutoCloseable {
     private void throwIfCancelled(RuntimeException cause) {
         Function<RuntimeException, RuntimeException> as = cancelledAs;
         if (as != null) {
-            throw as.apply(cause);
+            cancellationThrown = as.apply(cause);
+            throw cancellationThrown;
         }
     }
 

@@ -5,6 +5,8 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ServerConnectionException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -23,12 +25,18 @@ final class WatchableSocket implements Supplier<byte[]> {
     private static final ClientWatch.Watch NOTHING = () -> { };
 
     private final HelidonSocket socket;
-    /** The watcher's read, from its start until a caller takes what it got; null when there is none. Under this. */
+    /** A lock, not a monitor: on Java 21 a virtual thread waiting on a monitor pins its carrier. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readDone = lock.newCondition();
+    /**
+     * The watcher's read, from its start until a caller takes what it got; null when there is none. Written only by
+     * the connection's thread, under lock.
+     */
     private Read pending;
-    /** The callback of the watch that is on; null when none is. Under this. */
+    /** The callback of the watch that is on; null when none is. Under lock. */
     private Runnable gone;
 
-    /** One read made by a watcher thread; its fields are written and read under the socket's monitor. */
+    /** One read made by a watcher thread; its fields are written and read under the lock. */
     private static final class Read {
         private Thread thread;
         private boolean done;
@@ -62,7 +70,16 @@ final class WatchableSocket implements Supplier<byte[]> {
      * Starts watching, unless this connection cannot be watched without reading further: the client already sent
      * more than this request. {@code onGone} runs at once when the client had already left.
      */
-    synchronized ClientWatch.Watch watch(Runnable onGone) {
+    ClientWatch.Watch watch(Runnable onGone) {
+        lock.lock();
+        try {
+            return watchLocked(onGone);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ClientWatch.Watch watchLocked(Runnable onGone) {
         if (pending == null) {
             Read read = new Read();
             pending = read;
@@ -82,14 +99,24 @@ final class WatchableSocket implements Supplier<byte[]> {
         return () -> end(onGone);
     }
 
-    private synchronized void end(Runnable onGone) {
-        if (gone == onGone) {
-            gone = null;
+    private void end(Runnable onGone) {
+        lock.lock();
+        try {
+            if (gone == onGone) {
+                gone = null;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    private synchronized boolean watching() {
-        return gone != null;
+    private boolean watching() {
+        lock.lock();
+        try {
+            return gone != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void watcher(Read read) {
@@ -109,21 +136,38 @@ final class WatchableSocket implements Supplier<byte[]> {
                 break;
             }
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             read.bytes = bytes;
             read.failure = failure;
             read.done = true;
-            notifyAll();
+            readDone.signalAll();
             if (read.clientLeft() && gone != null) {
                 Runnable callback = gone;
                 gone = null;
                 callback.run();
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The watcher's read once it is done (waiting for it if needed), leaving none pending; null when there is none. */
-    private synchronized Read takePending() {
+    private Read takePending() {
+        // Only the connection's own thread sets and clears pending (it starts watches and makes every get), so it
+        // reads its own write here: a read that no watch preceded costs no lock.
+        if (pending == null) {
+            return null;
+        }
+        lock.lock();
+        try {
+            return takePendingLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Read takePendingLocked() {
         Read read = pending;
         if (read == null) {
             return null;
@@ -131,7 +175,7 @@ final class WatchableSocket implements Supplier<byte[]> {
         boolean interrupted = false;
         while (!read.done) {
             try {
-                wait();
+                readDone.await();
             } catch (InterruptedException e) {
                 // Helidon interrupts a connection waiting for its next request to end it (idle, shutdown). The read
                 // it waits for is the watcher's: interrupting that one closes the socket, as interrupting a read on
