@@ -180,6 +180,42 @@ class ClientLeftMidGenerationTest {
                 Map.of("endpoint", "/v1/embeddings", "status", "499")) == 1);
     }
 
+    @Test
+    void aResponsesCallWhoseClientLeftIsCounted499() throws IOException {
+        StackwatchServer server = started(MODELS.replace("config: {ttft_ms: 5,", "config: {distribution: true, ttft_ms: 5,"));
+        Scrape before = Scrape.of(server.managementPort());
+        String body = "{\"model\":\"sim-slow\",\"input\":\"hi\"}";
+        hangUpMidGeneration(server, "POST /v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body, () -> inFlight(server) == 1);
+        Polling.await(WELL_BEFORE_THE_END, "the generation to stop", () -> inFlight(server) == 0);
+        Scrape after = Polling.awaitValue(Duration.ofSeconds(5), "the 499 to be counted", () -> {
+            Scrape s = Scrape.of(server.managementPort());
+            return delta(before, s, "llamastack_requests_total", Map.of("status", "499")) >= 1 ? s : null;
+        });
+        assertEquals(1, delta(before, after, "llamastack_requests_total", Map.of()));
+        assertEquals(1, delta(before, after, "llamastack_inference_requests_total",
+                Map.of("model", "sim-slow", "outcome", "cancelled")));
+    }
+
+    @Test
+    void anIdleConnectionAfterAWatchedRequestIsStillClosedByTheReadTimeout() throws IOException {
+        StackwatchServer server = started(MODELS + """
+                server:
+                  limits: {read_timeout_ms: 1000}
+                """);
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(chat("sim-mid", 4).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            assertEquals(List.of("200 4"), responses(in, 1));
+            // The watch's read is still waiting for this client's next request; the idle check must still end it.
+            assertEquals(-1, in.read(), "closed by the server, not answered");
+        }
+        Polling.await(Duration.ofSeconds(10), "the closed connection to leave the gauge", () ->
+                Scrape.of(server.managementPort()).sum("llamastack_active_connections") == 0);
+    }
+
     private StackwatchServer started(String yaml) {
         StackwatchServer server = TestServers.start(yaml);
         servers.add(server);
