@@ -111,7 +111,7 @@ class ClientLeftMidGenerationTest {
                   - provider_id: remote
                     provider_type: remote::openai
                     config: {base_url: "http://127.0.0.1:%d/v1", first_byte_timeout_ms: 60000,
-                             idle_timeout_ms: 60000, max_retries: 0}
+                             idle_timeout_ms: 60000, max_retries: 0, circuit_failure_threshold: 1}
                 registered_resources:
                   models:
                   - {model_id: sim-chat, provider_id: remote, model_type: llm}
@@ -140,6 +140,8 @@ class ClientLeftMidGenerationTest {
         assertEquals(1, delta(before, after, "llamastack_inference_requests_total", Map.of("outcome", "cancelled")));
         assertEquals(0, delta(before, after, "llamastack_provider_errors_total", Map.of()),
                 "a cancelled call is no upstream failure");
+        // Nor does it count against the circuit: with a threshold of one failure, the next call still goes through.
+        assertEquals(List.of("200 2"), exchange(server, chat("sim-chat", 2), 1, null));
     }
 
     @Test
