@@ -11,7 +11,8 @@ public interface ClientWatch {
 
     /**
      * Watches the connection serving the calling thread until the returned watch is closed. {@code gone} runs at most
-     * once, on another thread, if the client closes or resets the connection meanwhile; never after close returns.
+     * once if the client closes or resets the connection meanwhile: on another thread, or before this returns when
+     * the client had already left; never after close returns.
      */
     Watch start(Runnable gone);
 

@@ -126,6 +126,10 @@ final class WatchableSocket implements Supplier<byte[]> {
             try {
                 bytes = readSocket();
                 break;
+            } catch (Error e) {
+                // Handed on all the same: a read that never completes would leave the connection's thread waiting.
+                failure = new ServerConnectionException("Failed to get data from socket", e);
+                break;
             } catch (RuntimeException e) {
                 if (timedOut(e) && watching()) {
                     // A read timeout during the generation says nothing about the client; the next read, once the
