@@ -1,5 +1,6 @@
 package dev.stackwatch.api;
 
+import dev.stackwatch.lifecycle.ClientWatch;
 import dev.stackwatch.lifecycle.InFlight;
 import dev.stackwatch.lifecycle.Lifecycle;
 import io.helidon.webserver.http.Filter;
@@ -16,11 +17,16 @@ import java.util.Set;
 public final class DrainFilter implements Filter {
     private final Lifecycle lifecycle;
     private final Set<String> exempt;
+    private final ClientWatch clients;
 
-    /** {@code exempt} paths are neither counted nor refused (the probes, when they share the API listener). */
-    public DrainFilter(Lifecycle lifecycle, Set<String> exempt) {
+    /**
+     * {@code exempt} paths are neither counted nor refused (the probes, when they share the API listener);
+     * {@code clients} lets a request notice its client leaving while it is generated.
+     */
+    public DrainFilter(Lifecycle lifecycle, Set<String> exempt, ClientWatch clients) {
         this.lifecycle = lifecycle;
         this.exempt = Set.copyOf(exempt);
+        this.clients = clients;
     }
 
     @Override
@@ -31,7 +37,7 @@ public final class DrainFilter implements Filter {
         }
         // An error response is written by the routing's error handler after this returns; Helidon's listener shutdown
         // grace period (500 ms) covers that write when the drain ends right after.
-        try (InFlight request = lifecycle.admit().orElseThrow(DrainFilter::refused)) {
+        try (InFlight request = lifecycle.admit(clients).orElseThrow(DrainFilter::refused)) {
             req.context().register(request);
             chain.proceed();
         }

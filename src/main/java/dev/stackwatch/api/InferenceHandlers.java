@@ -60,8 +60,8 @@ public final class InferenceHandlers {
     public void embeddings(ServerRequest req, ServerResponse res) {
         EmbeddingInput in = parser.embeddings(reader.read(req));
         RoutedModel routed = route(in.model(), ModelType.EMBEDDING);
-        Embeddings result = inFlight(req).interruptibly(() -> routed.provider().embed(in.toRequest(routed.model(),
-                Exchange.of(req), ForwardedHeaders.of(req))));
+        Embeddings result = inFlight(req).whileClientWaits(ClientDisconnectedException::new,
+                () -> routed.provider().embed(in.toRequest(routed.model(), Exchange.of(req), ForwardedHeaders.of(req))));
         List<EmbeddingData> data = new ArrayList<>(result.vectors().size());
         for (int i = 0; i < result.vectors().size(); i++) {
             float[] v = result.vectors().get(i);
@@ -76,7 +76,7 @@ public final class InferenceHandlers {
         RoutedModel routed = route(in.model(), ModelType.LLM);
         GenerationRequest request = in.toRequest(routed.model(), Exchange.of(req), ForwardedHeaders.of(req));
         if (!in.stream()) {
-            responses.send(res, format.whole(inFlight.interruptibly(
+            responses.send(res, format.whole(inFlight.whileClientWaits(ClientDisconnectedException::new,
                     () -> routed.provider().generate(request, TokenSink.DISCARD))));
             return;
         }

@@ -68,7 +68,8 @@ public final class ResponsesHandler {
         InFlight inFlight = req.context().get(InFlight.class)
                 .orElseThrow(() -> new IllegalStateException("API request not admitted by DrainFilter"));
         if (!stream) {
-            Completion done = inFlight.interruptibly(() -> routed.provider().generate(request, TokenSink.DISCARD));
+            Completion done = inFlight.whileClientWaits(ClientDisconnectedException::new,
+                    () -> routed.provider().generate(request, TokenSink.DISCARD));
             ObjectNode response = response(id, created, modelId, "completed", itemId, done);
             finished.accept(response);
             responses.send(res, response);

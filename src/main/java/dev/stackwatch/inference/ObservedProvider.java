@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The decorator around every provider: tells each {@link InferenceObserver} when a call starts, each token, and how
@@ -24,12 +25,26 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
     private final ObserverFailures failures;
     /** The delegate's upstream, read once: a provider's URL is fixed for its life. */
     private final UpstreamEndpoint endpoint;
+    /** Why a call failed, seen from the request: a call cut short because its client left is a cancellation. */
+    private final UnaryOperator<RuntimeException> cancellation;
 
     public ObservedProvider(InferenceProvider delegate, List<InferenceObserver> observers, ObserverFailures failures) {
+        this(delegate, observers, failures, UnaryOperator.identity());
+    }
+
+    /**
+     * {@code cancellation} tells, on the calling thread, what a provider failure means for its request: a
+     * {@link ClientDisconnectedException} when the request's client left and the call was interrupted for it (the
+     * provider itself only saw an interrupt), which observers then record as cancelled, like a stream's client that
+     * left. Any other answer is ignored.
+     */
+    public ObservedProvider(InferenceProvider delegate, List<InferenceObserver> observers, ObserverFailures failures,
+                            UnaryOperator<RuntimeException> cancellation) {
         this.delegate = delegate;
         this.observers = List.copyOf(observers);
         this.failures = failures;
         this.endpoint = delegate.endpoint().orElse(null);
+        this.cancellation = cancellation;
     }
 
     @Override
@@ -100,7 +115,8 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
             completion = delegate.generate(request.withUpstreamHeaders(upstreamHeaders(calls,
                     request.upstreamHeaders())), observed);
         } catch (RuntimeException | Error e) {
-            end(calls, "failed", c -> c.failed(e));
+            Throwable seen = cancelledOrItself(e);
+            end(calls, "failed", c -> c.failed(seen));
             throw e;
         }
         end(calls, "completed", c -> c.completed(completion));
@@ -115,7 +131,8 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
         try {
             result = delegate.embed(request.withUpstreamHeaders(upstreamHeaders(calls, request.upstreamHeaders())));
         } catch (RuntimeException | Error e) {
-            end(calls, "failed", c -> c.failed(e));
+            Throwable seen = cancelledOrItself(e);
+            end(calls, "failed", c -> c.failed(seen));
             throw e;
         }
         end(calls, "embedded", c -> c.embedded(result));
@@ -153,6 +170,14 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
                 return ObservedProvider.this.upstreamHeaders(calls, given);
             }
         };
+    }
+
+    private Throwable cancelledOrItself(Throwable failure) {
+        if (failure instanceof RuntimeException e && !(e instanceof ClientDisconnectedException)
+                && cancellation.apply(e) instanceof ClientDisconnectedException left) {
+            return left;
+        }
+        return failure;
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class Lifecycle {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private volatile boolean draining;
+    /** The request each thread serves: a provider call on that thread can learn why it was cancelled. */
+    private final ThreadLocal<InFlight> current = new ThreadLocal<>();
 
     public boolean isDraining() {
         return draining;
@@ -29,13 +31,19 @@ public final class Lifecycle {
 
     /** Registers the calling thread's request, or nothing once draining has begun. Close what it returns when done. */
     public Optional<InFlight> admit() {
+        return admit(ClientWatch.NONE);
+    }
+
+    /** Like {@link #admit()}; {@code watch} notices the request's client leaving (see {@link InFlight#whileClientWaits}). */
+    public Optional<InFlight> admit(ClientWatch watch) {
         lock.lock();
         try {
             if (draining) {
                 return Optional.empty();
             }
-            InFlight request = new InFlight(this);
+            InFlight request = new InFlight(this, watch);
             inFlight.add(request);
+            current.set(request);
             return Optional.of(request);
         } finally {
             lock.unlock();
@@ -43,6 +51,9 @@ public final class Lifecycle {
     }
 
     void finished(InFlight request) {
+        if (current.get() == request) {
+            current.remove();
+        }
         lock.lock();
         try {
             inFlight.remove(request);
@@ -52,6 +63,15 @@ public final class Lifecycle {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * What a provider failure on the calling thread means: the failure itself, or, when this thread's request was
+     * cancelled (its client left, the drain deadline passed), that cancellation, which is why the provider failed.
+     */
+    public RuntimeException failureOnThisThread(RuntimeException seen) {
+        InFlight request = current.get();
+        return request == null ? seen : request.failureOf(seen);
     }
 
     /**

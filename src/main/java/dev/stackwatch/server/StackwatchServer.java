@@ -172,8 +172,10 @@ public final class StackwatchServer implements AutoCloseable {
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
         ProviderTypes types = ProviderTypes.builtIn(deadlines);
+        Lifecycle lifecycle = new Lifecycle();
         List<ObservedProvider> observed = config.inferenceProviders().stream()
-                .map(p -> new ObservedProvider(types.create(p, config.models()), observers, observerFailures)).toList();
+                .map(p -> new ObservedProvider(types.create(p, config.models()), observers, observerFailures,
+                        lifecycle::failureOnThisThread)).toList();
         List<InferenceProvider> providers = List.copyOf(observed);
         // The first upstream LlamaStack that relays routes gets every route Stackwatch does not serve itself; its
         // Responses calls are observed through the same decorator as its chat calls.
@@ -182,7 +184,6 @@ public final class StackwatchServer implements AutoCloseable {
                 .findFirst();
         ModelCatalog catalog = new ModelCatalog(providers, models);
 
-        Lifecycle lifecycle = new Lifecycle();
         Set<String> requiredProviders = config.inferenceProviders().stream().filter(ProviderConfig::required)
                 .map(ProviderConfig::providerId).collect(Collectors.toSet());
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
@@ -261,7 +262,7 @@ public final class StackwatchServer implements AutoCloseable {
                 new AccessLogFilter(Level.INFO, managementOnApiPort),
                 new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),
                 new HttpErrorFilter(recentErrors), errors.boundary(), api.labels(),
-                new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of()),
+                new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of(), connections),
                 Stream.concat(security.apiFilters(inferencePosts,
                                 List.of(new QuotaFilter(quotas, inferencePosts))).stream(),
                         sharedManagement ? Stream.of(security.managementGuard(errors)) : Stream.empty()).toList(),

@@ -1,6 +1,7 @@
 package dev.stackwatch.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -176,6 +177,34 @@ class ObservedProviderTest {
         assertEquals("simulator", e.providerId(), "the provider's failure, not the observer's");
         assertEquals(List.of("a start", "b start", "b end", "a end"), withoutTokens());
         assertEquals(List.of("b@failed"), reported);
+    }
+
+    @Test
+    void aCallCutShortBecauseItsClientLeftIsObservedAsACancellation() {
+        RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR.replace("jitter: 0", "jitter: 0, error_rate: 1"));
+        InferenceProvider failing = ProviderTypes.builtIn(deadlines).create(config.inferenceProviders().getFirst(),
+                config.models());
+        List<Throwable> observedFailures = new ArrayList<>();
+        InferenceObserver recorder = info -> new InferenceObserver.Call() {
+            @Override
+            public void failed(Throwable failure) {
+                observedFailures.add(failure);
+            }
+        };
+        boolean[] clientLeft = {false};
+        ObservedProvider observed = new ObservedProvider(failing, List.of(recorder), recording,
+                e -> clientLeft[0] ? new ClientDisconnectedException(e) : new IllegalStateException("drain", e));
+
+        ProviderException direct = assertThrows(ProviderException.class,
+                () -> observed.generate(request(false), TokenSink.DISCARD));
+        clientLeft[0] = true;
+        ProviderException cut = assertThrows(ProviderException.class,
+                () -> observed.generate(request(false), TokenSink.DISCARD));
+
+        assertEquals(2, observedFailures.size());
+        assertEquals(direct, observedFailures.get(0), "only a client leaving changes what observers see");
+        assertInstanceOf(ClientDisconnectedException.class, observedFailures.get(1));
+        assertEquals(cut, observedFailures.get(1).getCause(), "the provider's failure is kept as the cause");
     }
 
     @Test

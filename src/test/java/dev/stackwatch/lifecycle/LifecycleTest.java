@@ -133,4 +133,63 @@ class LifecycleTest {
         assertEquals(null, thrown.getCause(), "stopped after the write, not by interrupting the provider");
         assertEquals(1, drain.get(5, TimeUnit.SECONDS).cancelled());
     }
+
+    @Test
+    void aClientThatLeavesInterruptsTheProviderAndTheRequestFailsAsClientLeft() throws Exception {
+        AtomicReference<Runnable> gone = new AtomicReference<>();
+        AtomicReference<RuntimeException> seenByTheProvidersObserver = new AtomicReference<>();
+        CountDownLatch generating = new CountDownLatch(1);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (InFlight r = lifecycle.admit(g -> {
+                gone.set(g);
+                return () -> gone.set(null);
+            }).orElseThrow()) {
+                r.whileClientWaits(e -> new IllegalArgumentException("client left", e), () -> {
+                    generating.countDown();
+                    try {
+                        Thread.sleep(Duration.ofMinutes(5)); // a provider generating a long answer
+                    } catch (InterruptedException e) {
+                        RuntimeException failure = new IllegalStateException("provider interrupted");
+                        seenByTheProvidersObserver.set(lifecycle.failureOnThisThread(failure));
+                        throw failure;
+                    }
+                    return null;
+                });
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(Thread.currentThread().isInterrupted() ? new AssertionError("interrupt left set") : t);
+            }
+        });
+        generating.await();
+        gone.get().run();
+        Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
+        assertInstanceOf(IllegalArgumentException.class, thrown);
+        assertEquals("provider interrupted", thrown.getCause().getMessage());
+        assertInstanceOf(IllegalArgumentException.class, seenByTheProvidersObserver.get(),
+                "on the request's thread, the provider's failure is known to be the client leaving");
+        assertEquals(null, gone.get(), "the watch ended");
+    }
+
+    @Test
+    void aClientAlreadyGoneWhenTheWatchStartsIsNeverGenerated() throws Exception {
+        AtomicBoolean generated = new AtomicBoolean();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (InFlight r = lifecycle.admit(g -> {
+                g.run();
+                return () -> { };
+            }).orElseThrow()) {
+                r.whileClientWaits(e -> new IllegalArgumentException("client left", e), () -> {
+                    generated.set(true);
+                    return null;
+                });
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        assertInstanceOf(IllegalArgumentException.class, outcome.get(10, TimeUnit.SECONDS));
+        assertFalse(generated.get());
+    }
 }

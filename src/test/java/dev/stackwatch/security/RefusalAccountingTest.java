@@ -45,6 +45,9 @@ class RefusalAccountingTest {
     private static final String AUTH = "Authorization: Bearer " + TOKEN + "\r\n";
     private static final String CHAT = "{\"model\":\"sim-chat\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\","
             + "\"content\":\"hi\"}]}";
+    /** 400 tokens 50 ms apart: 20 s to generate, which the client does not wait for. */
+    private static final String SLOW_CHAT = "{\"model\":\"sim-slow\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"hi\"}]}";
     /** Request-body text that must never reach a log line. */
     private static final String BODY_SECRET = "body-secret-7f3a";
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3}) ");
@@ -59,6 +62,8 @@ class RefusalAccountingTest {
         access = attach("stackwatch.access");
         all = attach(org.slf4j.Logger.ROOT_LOGGER_NAME);
         server = RunningServer.start(TestServers.FAST_SIMULATOR + """
+                  - {model_id: sim-slow, provider_id: simulator, model_type: llm,
+                     metadata: {inter_token_ms: 50, min_tokens: 400, max_tokens: 400}}
                 server:
                   max_request_body_bytes: 65536
                   auth: {api_keys: [{name: ops, token: %s}]}
@@ -106,6 +111,8 @@ class RefusalAccountingTest {
                         + AUTH + "\r\n", List.of(401), 0, "/v1/chat/completions"),
                 Arguments.of("bad chunk size", chatHead + "Transfer-Encoding: chunked\r\n\r\nzz" + BODY_SECRET
                         + "\r\n" + BODY_SECRET + "\r\n0\r\n\r\n", List.of(400), 0, "/v1/chat/completions"),
+                Arguments.of("client leaves while its whole answer is generated", chatHead + "Content-Length: "
+                        + SLOW_CHAT.length() + "\r\n\r\n" + SLOW_CHAT, List.of(), 499, "/v1/chat/completions"),
                 Arguments.of("body never arrives", chatHead + "Content-Length: 1000\r\n\r\n{\"model\":", List.of(),
                         408, "/v1/chat/completions"),
                 Arguments.of("headers never finish", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Slow: a", List.of(),
@@ -227,7 +234,7 @@ class RefusalAccountingTest {
         Map<String, Double> before = requests(server.scrape());
         int logMark = access.list.size();
         int allMark = all.list.size();
-        String received = exchange(server.port(), request);
+        String received = abandoned == 499 ? hangUpWhileGenerating(server, request) : exchange(server.port(), request);
 
         assertEquals(answered, statuses(received), name + ": what the client got: " + received);
         Map<String, Double> delta = Polling.awaitValue(Duration.ofSeconds(10), name + ": counted", () -> {
@@ -246,6 +253,18 @@ class RefusalAccountingTest {
             String text = e.getFormattedMessage() + e.getKeyValuePairs() + (e.getThrowableProxy() == null ? ""
                     : e.getThrowableProxy().getMessage());
             assertFalse(text.contains(BODY_SECRET) || text.contains("SMUGGLED"), name + ": logged " + text);
+        }
+    }
+
+    /** Writes the request, waits until it is being served, then closes the socket: the client got nothing. */
+    static String hangUpWhileGenerating(RunningServer server, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            Polling.await(Duration.ofSeconds(10), "the request to be served", () ->
+                    Scrape.of(server.managementPort()).sum("llamastack_requests_in_flight") >= 1);
+            return new String(socket.getInputStream().readNBytes(socket.getInputStream().available()),
+                    StandardCharsets.ISO_8859_1);
         }
     }
 

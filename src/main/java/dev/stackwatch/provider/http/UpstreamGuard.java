@@ -114,6 +114,12 @@ public final class UpstreamGuard implements UpstreamStatus {
                     }
                     return result;
                 } catch (UpstreamFailure f) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        // The call was cancelled here (its client left, the drain deadline passed): that says
+                        // nothing about the upstream, and a retry would be cancelled too.
+                        breaker.neutral();
+                        throw f.toProviderException(providerId);
+                    }
                     if (f.retryable() && !progress.begun() && retry < settings.maxRetries() && budget.withdraw()) {
                         backoff(retry);
                         continue;

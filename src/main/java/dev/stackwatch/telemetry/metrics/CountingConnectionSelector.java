@@ -1,6 +1,7 @@
 package dev.stackwatch.telemetry.metrics;
 
 import dev.stackwatch.io.Deadline;
+import dev.stackwatch.lifecycle.ClientWatch;
 import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
@@ -27,8 +28,11 @@ import java.util.concurrent.Semaphore;
  * connection lingers before it closes, as nginx's does: what the client still sends (the rest of a body refused by its
  * length or before it was read) is read and dropped, for at most {@value #LINGER_BYTES} bytes and {@link #LINGER}.
  * Closed with unread bytes, a socket sends a reset, which can destroy the answer before the client has read it.
+ *
+ * <p>Each connection's bytes are read through a {@link WatchableSocket}, so a request being generated can notice
+ * that its client left ({@link #start}): Helidon 4.5 tells nobody when a connection closes.
  */
-public final class CountingConnectionSelector implements ServerConnectionSelector {
+public final class CountingConnectionSelector implements ServerConnectionSelector, ClientWatch {
     static final Duration LINGER = Duration.ofSeconds(2);
     static final long LINGER_BYTES = 64L * 1024 * 1024;
 
@@ -67,7 +71,18 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return new CountedConnection(http1.connection(ctx), ctx, this);
+        WatchableContext watchable = new WatchableContext(ctx);
+        return new CountedConnection(http1.connection(watchable), watchable, this);
+    }
+
+    /**
+     * Watches the client of the connection serving the current thread (see {@link WatchableSocket}); watches nothing
+     * on a thread that serves no connection. Costs one virtual thread for the watch's length, blocked in a read.
+     */
+    @Override
+    public ClientWatch.Watch start(Runnable gone) {
+        CountedConnection connection = current.get();
+        return connection == null ? ClientWatch.NONE.start(gone) : connection.ctx.socket().watch(gone);
     }
 
     /**
@@ -104,12 +119,12 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
      */
     private static final class CountedConnection implements ServerConnection, InterruptableTask<Void> {
         private final ServerConnection delegate;
-        private final ConnectionContext ctx;
+        private final WatchableContext ctx;
         private final CountingConnectionSelector selector;
         /** Set on this connection's own thread by {@link #closeCurrentAfterResponse}. */
         private boolean linger;
 
-        CountedConnection(ServerConnection delegate, ConnectionContext ctx, CountingConnectionSelector selector) {
+        CountedConnection(ServerConnection delegate, WatchableContext ctx, CountingConnectionSelector selector) {
             this.delegate = delegate;
             this.ctx = ctx;
             this.selector = selector;
