@@ -4,7 +4,7 @@
 # classes under the running processes. Sets APP_CP, the classpath of the load generators.
 build_app() {
   local out=$1
-  ./mvnw -B -q -o -DskipTests package
+  ./mvnw -B -q -o -DskipTests -Daot.skip=true package
   ./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
   rm -rf "$out/app" && mkdir -p "$out/app"
   cp -r target/stackwatch.jar target/libs target/classes target/test-classes "$out/app/"

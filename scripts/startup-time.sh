@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Measures start-up of the built jar: process launch -> first 200 from GET /v1/models, and -> first successful chat
 # completion (which includes the default config's simulated model load time). Usage: scripts/startup-time.sh [runs]
+# Starts through bin/stackwatch, so with the start-up cache `./mvnw package` made; PLAIN=1 starts `java -jar` without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 jar=target/stackwatch.jar
 [ -f "$jar" ] || { echo "build first: ./mvnw -q -DskipTests package" >&2; exit 1; }
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if [ "${PLAIN:-0}" = 1 ]; then launch=("$(bin/jdk-home)/bin/java" -jar "$jar"); else launch=(bin/stackwatch); fi
 port=18321; mport=18080
 now_ms() { date +%s%3N; }
 for i in $(seq "$runs"); do
   start=$(now_ms)
-  LLS_PORT=$port MANAGEMENT_PORT=$mport "$java_bin" -jar "$jar" >/dev/null 2>&1 &
+  LLS_PORT=$port MANAGEMENT_PORT=$mport "${launch[@]}" >/dev/null 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; do sleep 0.01; done
   models=$(( $(now_ms) - start ))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -26,6 +27,10 @@ public final class Json {
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
                 // A proxy that reads the first "model" and a server that reads the last disagree about the request.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Jackson's default keeps its read and write buffers (about 20 KB) in a thread local: with a virtual
+                // thread per request, every open stream would hold a set, and every request would allocate a new
+                // one. A pool shared by the mapper's users lends them out for one read or write at a time.
+                .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
                 .build();
         ObjectMapper mapper = new ObjectMapper(factory);
         mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);

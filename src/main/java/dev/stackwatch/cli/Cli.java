@@ -16,6 +16,7 @@ public final class Cli {
               simulate   the simulator alone, as an OpenAI-compatible upstream
               bench      load an OpenAI-compatible server and report latencies (optionally beside its /metrics)
               alert-sink a webhook receiver that prints every Alertmanager notification (scripts/local-stack.sh)
+              train      the build's training run for the start-up cache (bin/aot-cache)
               help       this list
             run 'java -jar stackwatch.jar COMMAND --help' for a command's options""";
 
@@ -42,6 +43,7 @@ public final class Cli {
                 case "simulate" -> SimulateCommand.run(rest);
                 case "bench" -> BenchCommand.run(rest);
                 case "alert-sink" -> AlertSinkCommand.run(rest);
+                case "train" -> TrainCommand.run(rest, env);
                 case "help" -> {
                     System.out.println(USAGE);
                     yield 0;

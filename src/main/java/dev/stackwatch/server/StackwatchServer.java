@@ -100,6 +100,11 @@ public final class StackwatchServer implements AutoCloseable {
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
     /** Enough for the console's "last errors" table; older ones are in the logs. */
     private static final int RECENT_ERRORS = 50;
+    /**
+     * The buffer behind a streamed response, held for the stream's whole life (Helidon's default is 4 KB). An SSE event
+     * is a few hundred bytes and is flushed on its own; larger writes (relayed upstream reads) bypass the buffer.
+     */
+    private static final int STREAM_WRITE_BUFFER_BYTES = 1024;
 
     private final WebServer web;
     private final ModelCatalog catalog;
@@ -285,6 +290,10 @@ public final class StackwatchServer implements AutoCloseable {
                 .shutdownHook(false)
                 .host(server.host())
                 .port(server.port())
+                .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)
+                // Helidon's NIO socket holds a read and a write buffer of 8 KB each for the connection's life (and
+                // copies every write through the second); the plain socket reads into one and writes straight out.
+                .useNio(false)
                 .addConnectionSelector(connections)
                 .routing(apiRouting);
         security.configureListener(builder, true);

@@ -41,7 +41,7 @@ class CliProcessTest {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits promptly");
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), out);
-            for (String command : List.of("serve", "simulate", "bench", "alert-sink", "help")) {
+            for (String command : List.of("serve", "simulate", "bench", "alert-sink", "train", "help")) {
                 assertTrue(out.lines().anyMatch(l -> l.strip().startsWith(command + " ")), flag + " lists " + command
                         + ":\n" + out);
             }

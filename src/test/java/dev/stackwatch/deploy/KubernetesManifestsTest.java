@@ -132,5 +132,10 @@ class KubernetesManifestsTest {
         String pom = Files.readString(Repo.ROOT.resolve("pom.xml"));
         assertTrue(pom.contains("<finalName>stackwatch</finalName>") && pom.contains("<classpathPrefix>libs/</classpathPrefix>"));
         assertTrue(df.contains("COPY target/stackwatch.jar") && df.contains("COPY target/libs/"), df);
+        // The start-up cache is made in the image by the image's java, and the entrypoint uses that same file.
+        java.util.regex.Matcher made = java.util.regex.Pattern.compile("RUN java -XX:AOTCacheOutput=(\\S+) .*train")
+                .matcher(df);
+        assertTrue(made.find(), "a RUN makes the AOT cache with a training run:\n" + df);
+        assertTrue(df.contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=" + made.group(1) + "\""), df);
     }
 }

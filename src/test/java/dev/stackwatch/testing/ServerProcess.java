@@ -33,13 +33,27 @@ public final class ServerProcess implements AutoCloseable {
 
     /** As above, with JVM options such as {@code -Xmx256m} before the main class. */
     public ServerProcess(Path dir, List<String> jvmOptions, Map<String, String> env, String... args) {
+        this(dir, javaCommand(jvmOptions), env, List.of(args));
+    }
+
+    /** Through a launcher such as bin/stackwatch, which picks its own JVM (JAVA_HOME is kept for it). */
+    public static ServerProcess launchedBy(Path launcher, Path dir, Map<String, String> env, String... args) {
+        return new ServerProcess(dir, List.of(launcher.toString()), env, List.of(args));
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.stackwatch.Main"));
-        command.addAll(List.of(args));
+        return command;
+    }
+
+    private ServerProcess(Path dir, List<String> program, Map<String, String> env, List<String> args) {
+        List<String> command = new ArrayList<>(program);
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
+        environment.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("JAVA_HOME"));
         environment.putAll(Map.of("LLS_PORT", "0", "MANAGEMENT_PORT", "0"));
         environment.putAll(env);
         stdout = dir.resolve("stdout.txt");

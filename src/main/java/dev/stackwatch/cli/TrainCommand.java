@@ -1,0 +1,117 @@
+package dev.stackwatch.cli;
+
+import dev.stackwatch.config.ConfigLoader;
+import dev.stackwatch.config.RunConfig;
+import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.telemetry.TelemetrySettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code stackwatch train}: the training run behind the start-up cache that the build and the Dockerfile make
+ * (bin/aot-cache). It starts the server as {@code serve} would, with the built-in config on free loopback ports, sends
+ * what a replica sees first (probes, the model list, chat answers whole and streamed, an embedding, a refused request,
+ * a scrape), stops it and exits; the JVM records what ran into the cache named by {@code -XX:AOTCacheOutput} (JDK 25+)
+ * or {@code -XX:ArchiveClassesAtExit} (older), so a later start maps those classes instead of loading them.
+ */
+final class TrainCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+    static final String USAGE = """
+            usage: java -XX:AOTCacheOutput=FILE -jar stackwatch.jar train [--rounds N]
+              --rounds N   how many times each request is made (default 20); bin/aot-cache runs this""";
+    private static final String MODEL = "llama-3.2-3b-instruct-sim";
+    private static final Duration READY_BOUND = Duration.ofSeconds(60);
+
+    private TrainCommand() {
+    }
+
+    static int run(String[] argv, Map<String, String> env) throws InterruptedException {
+        Args args = new Args(argv, Set.of("rounds", "help"));
+        if (args.has("help")) {
+            System.out.println(USAGE);
+            return 0;
+        }
+        int rounds = Integer.parseInt(args.get("rounds", "20"));
+        // The built-in config as `serve` loads it, on loopback and free ports, with the simulator's delays cut: the
+        // code paths are the same, only the waiting goes.
+        Map<String, String> trainingEnv = new HashMap<>(env);
+        trainingEnv.putAll(Map.of("LLS_HOST", "127.0.0.1", "LLS_PORT", "0", "MANAGEMENT_PORT", "0",
+                "SIMULATOR_TTFT_MS", "1", "SIMULATOR_INTER_TOKEN_MS", "1", "SIMULATOR_LOAD_TIME_MS", "0"));
+        RunConfig config = new ConfigLoader(trainingEnv, LOG::warn).loadDefault();
+        try (StackwatchServer server = StackwatchServer.start(config, TelemetrySettings.fromEnv(env), List.of())) {
+            Traffic traffic = new Traffic(server.port(), server.managementPort());
+            traffic.awaitReady();
+            for (int i = 0; i < rounds; i++) {
+                traffic.round();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("training traffic failed: " + e.getMessage(), e);
+        }
+        return 0;
+    }
+
+    /** Requests over the JDK's client, which the OTLP exporters use too; each answer's status is checked. */
+    private static final class Traffic {
+        private static final String CHAT = """
+                {"model":"%s","messages":[{"role":"user","content":"hello"}],"max_tokens":8,"stream":%s}""";
+        private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final URI api;
+        private final URI management;
+
+        Traffic(int apiPort, int managementPort) {
+            this.api = URI.create("http://127.0.0.1:" + apiPort);
+            this.management = URI.create("http://127.0.0.1:" + managementPort);
+        }
+
+        void awaitReady() throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + READY_BOUND.toNanos();
+            while (get(management, "/ready") != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("not ready after " + READY_BOUND.toSeconds() + " s");
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        void round() throws IOException, InterruptedException {
+            expect(200, get(management, "/health"), "/health");
+            expect(200, get(api, "/v1/models"), "/v1/models");
+            expect(200, post("/v1/chat/completions", CHAT.formatted(MODEL, false)), "chat");
+            expect(200, post("/v1/chat/completions", CHAT.formatted(MODEL, true)), "streamed chat");
+            expect(200, post("/v1/embeddings", """
+                    {"model":"nomic-embed-text-sim","input":"hello"}"""), "embeddings");
+            expect(404, post("/v1/chat/completions", CHAT.formatted("no-such-model", false)), "unknown model");
+            expect(200, get(management, "/metrics"), "/metrics");
+        }
+
+        private int get(URI base, String path) throws IOException, InterruptedException {
+            return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+        }
+
+        private int post(String path, String body) throws IOException, InterruptedException {
+            return send(HttpRequest.newBuilder(api.resolve(path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+        }
+
+        private int send(HttpRequest.Builder request) throws IOException, InterruptedException {
+            return client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+        }
+
+        private static void expect(int status, int got, String what) throws IOException {
+            if (got != status) {
+                throw new IOException(what + " answered " + got + ", expected " + status);
+            }
+        }
+    }
+}
