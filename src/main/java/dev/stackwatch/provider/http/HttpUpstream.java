@@ -207,8 +207,19 @@ public final class HttpUpstream implements AutoCloseable {
     }
 
     public JsonNode parse(String text, String what) {
+        return read(text, what, ObjectMapper::readTree);
+    }
+
+    /** How a provider reads a piece of an upstream's answer without a tree, e.g. with the mapper's parser. */
+    @FunctionalInterface
+    public interface TextReader<T> {
+        T read(ObjectMapper json, String text) throws IOException;
+    }
+
+    /** Reads {@code text} with this upstream's JSON mapper; malformed text is a bad upstream response. */
+    public <T> T read(String text, String what, TextReader<T> reader) {
         try {
-            return json.readTree(text);
+            return reader.read(json, text);
         } catch (IOException e) {
             throw UpstreamFailure.badResponse("upstream sent a malformed " + what + ": "
                     + abbreviate(text), e);

@@ -108,7 +108,7 @@ public final class OpenAiProvider implements InferenceProvider, RemoteProvider, 
                 StreamAccumulator acc = new StreamAccumulator(tracked);
                 SseEvents events = new SseEvents(response);
                 for (String data = events.next(); data != null; data = events.next()) {
-                    acc.accept(upstream.parse(data, "SSE event"));
+                    acc.accept(upstream.read(data, "SSE event", ChunkScanner::scan));
                 }
                 return acc.completion();
             }
