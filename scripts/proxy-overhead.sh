@@ -16,7 +16,8 @@
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
 # (fetched from Maven Central by ./mvnw) over the first round, as <path>-<whole|streamed>.html and .collapsed
 # (text, for scripts/profile-relay.sh's top frames).
-# NO_BUILD=1 reuses the previous run's build.
+# NO_BUILD=1 reuses the previous run's build. COMPARE_JAR (another build's stackwatch.jar, e.g. of the main branch)
+# adds the path "compare": a second Stackwatch from that jar with the same configuration, for an A/B in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -88,6 +89,16 @@ wait_http "http://127.0.0.1:$UPSTREAM/v1/models"
 "$JAVA" -jar "$JAR" serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
 STACKWATCH_PID=$!
 PIDS+=($STACKWATCH_PID)
+COMPARE=0 COMPARE_PID=0
+if [ -n "${COMPARE_JAR:-}" ]; then
+  COMPARE=$(free_port)
+  sed -e "s/port: $STACKWATCH,/port: $COMPARE,/" -e "s/management_port: $MANAGEMENT/management_port: $(free_port)/" \
+    "$WORK/run.yaml" >"$WORK/compare.yaml"
+  "$JAVA" -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
+  COMPARE_PID=$!
+  PIDS+=($COMPARE_PID)
+  PATHS="$PATHS compare"
+fi
 
 NGINX=$(free_port)
 mkdir -p "$WORK/nginx"
@@ -130,6 +141,11 @@ for _ in $(seq 1 150); do
 done
 for _ in $(seq 1 150); do
   curl -fs "http://127.0.0.1:$STACKWATCH/v1/models" | grep -q '"state":"ready"' && break
+  sleep 0.2
+done
+for _ in $(seq 1 150); do
+  [ "$COMPARE" = 0 ] && break
+  curl -fs "http://127.0.0.1:$COMPARE/v1/models" | grep -q '"state":"ready"' && break
   sleep 0.2
 done
 
@@ -233,6 +249,7 @@ for round in $(seq 1 "$ROUNDS"); do
       nginx) run nginx "$NGINX" "$NGINX_PID" "$warmup" ;;
       bare-relay) [ "$API" = responses ] || run bare-relay "$BARE" "$BARE_PID" "$warmup" ;;
       stackwatch) run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup" ;;
+      compare) run compare "$COMPARE" "$COMPARE_PID" "$warmup" ;;
       *) echo "bench: unknown path $path" >&2; exit 1 ;;
     esac
   done

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -56,6 +57,8 @@ public final class HttpUpstream implements AutoCloseable {
      * limit that normally applies, so it sits past both configured timeouts.
      */
     private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(5);
+    /** Providers call a handful of fixed paths; more than this are parsed each time rather than kept. */
+    private static final int MAX_CACHED_TARGETS = 64;
 
     private final UpstreamSettings settings;
     private final ObjectMapper json;
@@ -63,6 +66,8 @@ public final class HttpUpstream implements AutoCloseable {
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final DeadlineTimer deadlines;
+    /** Target URIs by path: parsing the URI was a visible share of each relayed request's CPU. */
+    private final Map<String, URI> targets = new ConcurrentHashMap<>();
 
     /** {@code deadlines} is shared and stays open when this closes. */
     public HttpUpstream(UpstreamSettings settings, ObjectMapper json, DeadlineTimer deadlines) {
@@ -138,13 +143,24 @@ public final class HttpUpstream implements AutoCloseable {
      * as they are). Adds the bearer token, fixed headers and trace context; the first-byte deadline starts now.
      */
     public UpstreamResponse exchange(UpstreamRequest request, String what, Duration firstByteTimeout) {
-        HttpUriRequestBase message = message(request.method(), URI.create(settings.baseUrl() + request.path()),
-                request.headers());
+        HttpUriRequestBase message = message(request.method(), target(request.path()), request.headers());
         if (request.body().length > 0) {
             // The Content-Type travels as a header of the request, like every other.
             message.setEntity(new ByteArrayEntity(request.body(), null));
         }
         return open(message, what, firstByteTimeout);
+    }
+
+    private URI target(String path) {
+        URI known = targets.get(path);
+        if (known != null) {
+            return known;
+        }
+        URI uri = URI.create(settings.baseUrl() + path);
+        if (targets.size() < MAX_CACHED_TARGETS) {
+            targets.put(path, uri);
+        }
+        return uri;
     }
 
     /**
