@@ -15,7 +15,7 @@ RAW=target/profiles
 OUT=docs/profiles
 rm -rf "$RAW" && mkdir -p "$RAW" "$OUT"
 export PATHS=${PATHS:-bare-relay stackwatch} WARMUP=${WARMUP:-60} ROUNDS=1 PROFILE=$RAW
-STREAM=0 scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
+STREAM=0 NO_BUILD=${NO_BUILD:-0} scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 STREAM=1 NO_BUILD=1 scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 cp "$RAW"/*.html "$OUT"/
 
