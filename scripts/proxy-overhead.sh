@@ -10,6 +10,14 @@
 # with remote::llama-stack, relaying the bytes while it reads the events); the bare relay, chat-only, is skipped.
 # WARMUP (seconds, default 60) of the same load precedes each path's first measured run: a JVM proxy's CPU per
 # request keeps falling for about a minute at 500/s while the JIT compiles. ROUNDS (default 2) repeats every path.
+# PATHS (default "direct nginx bare-relay stackwatch") picks the paths. TTFT_MS (default 20) is the upstream's time to
+# first token. A rate of 0 sends as fast as the connections allow: with TTFT_MS=0 that saturates the machine, and
+# req/s is then the CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
+# PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
+# (fetched from Maven Central by ./mvnw) over the first round, as <path>-<whole|streamed>.html and .collapsed
+# (text, for scripts/profile-relay.sh's top frames).
+# NO_BUILD=1 reuses the previous run's build. COMPARE_JAR (another build's stackwatch.jar, e.g. of the main branch)
+# adds the path "compare": a second Stackwatch from that jar with the same configuration, for an A/B in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +28,9 @@ STREAM=${STREAM:-0}
 API=${API:-chat}
 DURATION=${2:-20}
 CONNECTIONS=${3:-20}
+PATHS=${PATHS:-direct nginx bare-relay stackwatch}
+TTFT_MS=${TTFT_MS:-20}
+PROFILE=${PROFILE:-}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 WORK=$(mktemp -d)
 PIDS=()
@@ -33,7 +44,11 @@ trap cleanup EXIT
 KEEP=${KEEP_LOGS:-}   # set to a folder to keep the servers' logs there
 
 source scripts/lib.sh
-build_app target/proxy-overhead
+if [ "${NO_BUILD:-0}" = 1 ] && [ -f target/proxy-overhead/app/stackwatch.jar ]; then   # reuse the last build's copy
+  APP_CP="target/proxy-overhead/app/test-classes:target/proxy-overhead/app/classes:$(cat target/test-classpath.txt)"
+else
+  build_app target/proxy-overhead
+fi
 JAR=target/proxy-overhead/app/stackwatch.jar
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -48,7 +63,7 @@ wait_http() {
 }
 
 UPSTREAM=$(free_port)
-"$JAVA" -jar "$JAR" simulate --port "$UPSTREAM" --ttft-ms 20 --inter-token-ms 0 --jitter 0 \
+"$JAVA" -jar "$JAR" simulate --port "$UPSTREAM" --ttft-ms "$TTFT_MS" --inter-token-ms 0 --jitter 0 \
   >"$WORK/simulator.log" 2>&1 &
 UPSTREAM_PID=$!
 PIDS+=($UPSTREAM_PID)
@@ -74,6 +89,16 @@ wait_http "http://127.0.0.1:$UPSTREAM/v1/models"
 "$JAVA" -jar "$JAR" serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
 STACKWATCH_PID=$!
 PIDS+=($STACKWATCH_PID)
+COMPARE=0 COMPARE_PID=0
+if [ -n "${COMPARE_JAR:-}" ]; then
+  COMPARE=$(free_port)
+  sed -e "s/port: $STACKWATCH,/port: $COMPARE,/" -e "s/management_port: $MANAGEMENT/management_port: $(free_port)/" \
+    "$WORK/run.yaml" >"$WORK/compare.yaml"
+  "$JAVA" -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
+  COMPARE_PID=$!
+  PIDS+=($COMPARE_PID)
+  PATHS="$PATHS compare"
+fi
 
 NGINX=$(free_port)
 mkdir -p "$WORK/nginx"
@@ -118,6 +143,11 @@ for _ in $(seq 1 150); do
   curl -fs "http://127.0.0.1:$STACKWATCH/v1/models" | grep -q '"state":"ready"' && break
   sleep 0.2
 done
+for _ in $(seq 1 150); do
+  [ "$COMPARE" = 0 ] && break
+  curl -fs "http://127.0.0.1:$COMPARE/v1/models" | grep -q '"state":"ready"' && break
+  sleep 0.2
+done
 
 STREAM_FIELD=$([ "$STREAM" = 1 ] && echo true || echo false)
 BODY='{"model": "sim-llama", "max_tokens": 16, "stream": '$STREAM_FIELD', "messages": [{"role": "user", "content": "hello"}]}'
@@ -126,8 +156,25 @@ if [ "$API" = responses ]; then
   BODY='{"model": "sim-llama", "max_output_tokens": 16, "stream": '$STREAM_FIELD', "input": "hello"}'
   ROUTE=/v1/responses
 fi
-# hey's -q is a rate per connection: the total rate is RATE spread over CONNECTIONS.
+# hey's -q is a rate per connection: the total rate is RATE spread over CONNECTIONS (0: no limit).
 PER_CONNECTION=$(( (RATE + CONNECTIONS - 1) / CONNECTIONS ))
+
+PROFILER_LIB=
+if [ -n "$PROFILE" ]; then
+  ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.2:jar:linux-x64
+  unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.2/async-profiler-4.2-linux-x64.jar" \
+    linux-x64/libasyncProfiler.so -d "$WORK"
+  PROFILER_LIB=$WORK/linux-x64/libasyncProfiler.so
+  mkdir -p "$PROFILE"
+fi
+# Starts or stops async-profiler in a running JVM (loaded as an agent through jcmd, as asprof does). CPU time is
+# sampled every millisecond (itimer: perf events are not open to containers); frames under 0.5% of the samples
+# are left out of the flame graph, which keeps it small enough to commit.
+# jcmd would split the options at '=' and ' ' unless quoted; the agent's status comes back as "return code: N".
+profiler() {
+  "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$1" JVMTI.agent_load "$PROFILER_LIB" "\"$2\"" | grep -q 'return code: 0' \
+    || { echo "bench: async-profiler refused '$2' (see the proxy's log)" >&2; exit 1; }
+}
 
 # CPU time (user + system, in clock ticks) a process has used so far; 0 for "no process".
 cpu_ticks() { if [ "$1" = 0 ]; then echo 0; else awk '{print $14 + $15}' "/proc/$1/stat"; fi; }
@@ -151,10 +198,20 @@ run() {
       "http://127.0.0.1:$port$ROUTE" >/dev/null
   fi
   local proxy0 upstream0 proxy1 upstream1 switches0 switches1
+  local profiling=
+  if [ -n "$PROFILER_LIB" ] && [ "$warmup" -gt 0 ] && [ "$name" != direct ] && [ "$name" != nginx ]; then
+    profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole).html
+    profiler "$proxy_pid" start,event=itimer,interval=1ms
+  fi
   proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID"); switches0=$(switches "$proxy_pid")
   hey -z "${DURATION}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
     "http://127.0.0.1:$port$ROUTE" >"$WORK/$name.txt"
   proxy1=$(cpu_ticks "$proxy_pid"); upstream1=$(cpu_ticks "$UPSTREAM_PID"); switches1=$(switches "$proxy_pid")
+  if [ -n "$profiling" ]; then
+    # The same samples as text too, one stack a line with its count, for reading the top frames.
+    profiler "$proxy_pid" "dump,collapsed,file=$(realpath "${profiling%.html}").collapsed"
+    profiler "$proxy_pid" "stop,minwidth=0.5,title=$(basename "$profiling" .html)${ROUTE//\//_},file=$(realpath "$profiling")"
+  fi
   local rps p50 p90 p99 ok proxy_cpu upstream_cpu proxy_switches
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
   p50=$(awk '/ 50% in/ {print $3*1000}' "$WORK/$name.txt")
@@ -177,7 +234,8 @@ run() {
   grep -A5 '^Error distribution' "$WORK/$name.txt" | sed "s/^/  $name: /" >&2 || true
 }
 
-echo "rate ${RATE}/s for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token 20 ms, 16 tokens;" \
+echo "rate ${RATE}/s (0: unlimited) for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token" \
+  "${TTFT_MS} ms, 16 tokens;" \
   "stream: $STREAM_FIELD; route $ROUTE"
 echo "warm-up ${WARMUP}s per path, ${ROUNDS} rounds; cpu columns: CPU time per request (user + system, microseconds)"
 echo "of the proxy and of the upstream; switches: the proxy's context switches per request (all threads)"
@@ -185,8 +243,14 @@ echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     | prox
 echo "|------------|----------|----------|----------|----------|----------|-----------|--------------|----------------|"
 for round in $(seq 1 "$ROUNDS"); do
   warmup=$([ "$round" = 1 ] && echo "$WARMUP" || echo 0)
-  run direct "$UPSTREAM" 0 "$warmup"
-  run nginx "$NGINX" "$NGINX_PID" "$warmup"
-  [ "$API" = responses ] || run bare-relay "$BARE" "$BARE_PID" "$warmup"
-  run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup"
+  for path in $PATHS; do
+    case $path in
+      direct) run direct "$UPSTREAM" 0 "$warmup" ;;
+      nginx) run nginx "$NGINX" "$NGINX_PID" "$warmup" ;;
+      bare-relay) [ "$API" = responses ] || run bare-relay "$BARE" "$BARE_PID" "$warmup" ;;
+      stackwatch) run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup" ;;
+      compare) run compare "$COMPARE" "$COMPARE_PID" "$warmup" ;;
+      *) echo "bench: unknown path $path" >&2; exit 1 ;;
+    esac
+  done
 done

@@ -113,9 +113,14 @@ public final class InferenceHandlers {
                     send(format.toolCallDelta(deltas, first[0]));
                 }
 
+                @Override
+                public void flush() {
+                    inFlight.uninterruptibly(sse::flush);
+                }
+
                 private void send(Object chunk) {
                     inFlight.uninterruptibly(() -> {
-                        sse.send(chunk);
+                        sse.append(chunk);
                         first[0] = false;
                     });
                 }
@@ -130,12 +135,13 @@ public final class InferenceHandlers {
             sse.send(ErrorBody.of(error.getMessage(), error.type(), error.code(), null));
             return;
         }
+        // The closing events leave in one write, with [DONE].
         if (first[0]) {
-            sse.send(format.delta("", true));
+            sse.append(format.delta("", true));
         }
-        sse.send(format.finish(completion.finishReason()));
+        sse.append(format.finish(completion.finishReason()));
         if (in.includeUsage()) {
-            sse.send(format.usage(completion.usage()));
+            sse.append(format.usage(completion.usage()));
         }
         sse.done();
     }

@@ -32,6 +32,12 @@ final class SseStream implements AutoCloseable {
     }
 
     void send(Object event) {
+        append(event);
+        flush();
+    }
+
+    /** Writes an event without flushing it: it leaves with the next {@link #flush} (or a full buffer). */
+    void append(Object event) {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(event);
@@ -39,6 +45,18 @@ final class SseStream implements AutoCloseable {
             throw new IllegalStateException("cannot serialise SSE event", e);
         }
         write(DATA, payload, END);
+    }
+
+    /** Sends what was appended; nothing is committed if nothing was. */
+    void flush() {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new ClientDisconnectedException(e);
+        }
     }
 
     /** An event with its type named ({@code event: <type>}), as the Responses API streams them. */
@@ -50,10 +68,12 @@ final class SseStream implements AutoCloseable {
             throw new IllegalStateException("cannot serialise SSE event", e);
         }
         write(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), DATA, payload, END);
+        flush();
     }
 
     void done() {
         write(DONE);
+        flush();
     }
 
     private void write(byte[]... parts) {
@@ -67,7 +87,6 @@ final class SseStream implements AutoCloseable {
             for (byte[] part : parts) {
                 out.write(part);
             }
-            out.flush();
         } catch (IOException | RuntimeException e) {
             throw new ClientDisconnectedException(e);
         }

@@ -102,6 +102,11 @@ public final class ObservedProvider implements InferenceProvider, RelayObserver 
                 produced();
             }
 
+            @Override
+            public void flush() {
+                sink.flush();
+            }
+
             private void produced() {
                 long now = System.nanoTime();
                 int i = index++;

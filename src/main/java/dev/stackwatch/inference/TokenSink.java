@@ -21,4 +21,12 @@ public interface TokenSink {
      * {@code {index, id?, type?, function: {name?, arguments?}}} pieces that the client joins by index.
      */
     void toolCalls(JsonNode deltas);
+
+    /**
+     * The provider is about to wait for more output: everything it passed so far must reach the client now. A sink
+     * may hold pieces back until then, so a burst that arrived in one upstream read leaves in one write; every
+     * provider calls this before each wait, or its pieces would sit in a buffer.
+     */
+    default void flush() {
+    }
 }

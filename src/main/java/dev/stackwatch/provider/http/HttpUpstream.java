@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -56,6 +57,8 @@ public final class HttpUpstream implements AutoCloseable {
      * limit that normally applies, so it sits past both configured timeouts.
      */
     private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(5);
+    /** Providers call a handful of fixed paths; more than this are parsed each time rather than kept. */
+    private static final int MAX_CACHED_TARGETS = 64;
 
     private final UpstreamSettings settings;
     private final ObjectMapper json;
@@ -63,6 +66,8 @@ public final class HttpUpstream implements AutoCloseable {
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final DeadlineTimer deadlines;
+    /** Target URIs by path: parsing the URI was a visible share of each relayed request's CPU. */
+    private final Map<String, URI> targets = new ConcurrentHashMap<>();
 
     /** {@code deadlines} is shared and stays open when this closes. */
     public HttpUpstream(UpstreamSettings settings, ObjectMapper json, DeadlineTimer deadlines) {
@@ -146,13 +151,24 @@ public final class HttpUpstream implements AutoCloseable {
      */
     public UpstreamResponse exchange(UpstreamRequest request, UpstreamHeaders trace, String what,
                                      Duration firstByteTimeout) {
-        HttpUriRequestBase message = message(request.method(), URI.create(settings.baseUrl() + request.path()),
-                trace, request.headers());
+        HttpUriRequestBase message = message(request.method(), target(request.path()), trace, request.headers());
         if (request.body().length > 0) {
             // The Content-Type travels as a header of the request, like every other.
             message.setEntity(new ByteArrayEntity(request.body(), null));
         }
         return open(message, what, firstByteTimeout);
+    }
+
+    private URI target(String path) {
+        URI known = targets.get(path);
+        if (known != null) {
+            return known;
+        }
+        URI uri = URI.create(settings.baseUrl() + path);
+        if (targets.size() < MAX_CACHED_TARGETS) {
+            targets.put(path, uri);
+        }
+        return uri;
     }
 
     /**
@@ -217,8 +233,19 @@ public final class HttpUpstream implements AutoCloseable {
     }
 
     public JsonNode parse(String text, String what) {
+        return read(text, what, ObjectMapper::readTree);
+    }
+
+    /** How a provider reads a piece of an upstream's answer without a tree, e.g. with the mapper's parser. */
+    @FunctionalInterface
+    public interface TextReader<T> {
+        T read(ObjectMapper json, String text) throws IOException;
+    }
+
+    /** Reads {@code text} with this upstream's JSON mapper; malformed text is a bad upstream response. */
+    public <T> T read(String text, String what, TextReader<T> reader) {
         try {
-            return json.readTree(text);
+            return reader.read(json, text);
         } catch (IOException e) {
             throw UpstreamFailure.badResponse("upstream sent a malformed " + what + ": "
                     + abbreviate(text), e);

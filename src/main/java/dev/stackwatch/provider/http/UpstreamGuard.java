@@ -46,6 +46,11 @@ public final class UpstreamGuard implements UpstreamStatus {
                     answered();
                     sink.toolCalls(deltas);
                 }
+
+                @Override
+                public void flush() {
+                    sink.flush();
+                }
             };
         }
 

@@ -42,6 +42,7 @@ public final class UpstreamResponse implements AutoCloseable {
     private byte[] buffer = new byte[READ_SIZE];
     private int start;
     private int end;
+    private Runnable beforeWaiting = () -> { };
 
     UpstreamResponse(String what, ClassicHttpResponse response, Cancellable abort, DeadlineTimer deadlines,
                      long firstByteDue, Duration idleTimeout) {
@@ -94,6 +95,14 @@ public final class UpstreamResponse implements AutoCloseable {
             // fill() may have moved the unread bytes to the front of the buffer.
             from = start + scanned;
         }
+    }
+
+    /**
+     * Runs {@code action} each time before this waits for more of the body: a streaming provider flushes what it has
+     * relayed there, so pieces that came in one read leave in one write and none waits on the next read.
+     */
+    public void beforeWaiting(Runnable action) {
+        this.beforeWaiting = action;
     }
 
     /** The rest of the body, at most {@code limit} bytes (the rest is read and discarded). */
@@ -150,6 +159,7 @@ public final class UpstreamResponse implements AutoCloseable {
         if (end == buffer.length) {
             buffer = Arrays.copyOf(buffer, buffer.length * 2);
         }
+        beforeWaiting.run();
         Duration wait = gotBytes ? idleTimeout : Duration.ofNanos(Math.max(0, firstByteDue - System.nanoTime()));
         Deadline deadline = deadlines.arm(wait);
         int n;

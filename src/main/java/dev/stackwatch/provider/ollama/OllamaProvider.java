@@ -103,6 +103,7 @@ public final class OllamaProvider extends RemoteProvider {
                             OllamaWire.usage(answer), toolCalls);
                 }
                 TokenSink tracked = progress.track(sink);
+                response.beforeWaiting(tracked::flush);
                 StringBuilder text = new StringBuilder();
                 int toolCalls = 0;
                 for (String line = response.readLine(); line != null; line = response.readLine()) {

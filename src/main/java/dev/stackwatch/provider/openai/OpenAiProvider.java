@@ -72,10 +72,12 @@ public final class OpenAiProvider extends RemoteProvider {
                 if (!request.stream()) {
                     return OpenAiWire.completion(upstream.readJson(response, MAX_RESPONSE_BYTES));
                 }
-                StreamAccumulator acc = new StreamAccumulator(progress.track(sink));
+                TokenSink tracked = progress.track(sink);
+                response.beforeWaiting(tracked::flush);
+                StreamAccumulator acc = new StreamAccumulator(tracked);
                 SseEvents events = new SseEvents(response);
                 for (String data = events.next(); data != null; data = events.next()) {
-                    acc.accept(upstream.parse(data, "SSE event"));
+                    acc.accept(upstream.read(data, "SSE event", ChunkScanner::scan));
                 }
                 return acc.completion();
             }

@@ -22,31 +22,29 @@ final class StreamAccumulator {
         this.sink = sink;
     }
 
-    void accept(JsonNode chunk) {
-        if (chunk.has("error")) {
-            JsonNode error = chunk.get("error");
+    void accept(ChunkScanner.Chunk chunk) {
+        if (chunk.error != null) {
+            JsonNode error = chunk.error;
             throw UpstreamFailure.badResponse("upstream reported an error mid-stream: "
                     + (error.path("message").isTextual() ? error.get("message").asText() : error.toString()), null);
         }
-        JsonNode choice = chunk.path("choices").path(0);
-        if (!choice.isMissingNode()) {
-            String piece = OpenAiWire.text(choice);
+        if (chunk.hasChoice) {
+            String piece = chunk.piece();
             if (!piece.isEmpty()) {
                 text.append(piece);
                 pieces++;
                 sink.token(piece);
             }
-            JsonNode toolCalls = choice.path("delta").path("tool_calls");
-            if (toolCalls.isArray() && !toolCalls.isEmpty()) {
+            if (chunk.toolCalls != null && !chunk.toolCalls.isEmpty()) {
                 pieces++;
-                sink.toolCalls(toolCalls);
+                sink.toolCalls(chunk.toolCalls);
             }
-            if (choice.path("finish_reason").isTextual()) {
-                finishReason = FinishReason.fromWire(choice.get("finish_reason").asText());
+            if (chunk.finishReason != null) {
+                finishReason = FinishReason.fromWire(chunk.finishReason);
             }
         }
-        if (chunk.path("usage").isObject()) {
-            usage = OpenAiWire.usage(chunk.get("usage"));
+        if (chunk.usage != null) {
+            usage = OpenAiWire.usage(chunk.usage);
         }
     }
 

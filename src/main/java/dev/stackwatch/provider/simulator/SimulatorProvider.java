@@ -88,6 +88,7 @@ public final class SimulatorProvider extends ConfiguredProvider {
         if (toolCall.isPresent()) {
             pause(s.timeToFirstToken(), s.jitter());
             sink.toolCalls(toolCall.get().delta());
+            sink.flush();
             return new Completion("", FinishReason.TOOL_CALLS, new Usage(promptTokens(request), 1),
                     toolCall.get().whole());
         }
@@ -107,6 +108,8 @@ public final class SimulatorProvider extends ConfiguredProvider {
             }
             text.append(tokens.get(i));
             sink.token(tokens.get(i));
+            // One write per token, as a model server sends them, even with no delay between tokens.
+            sink.flush();
         }
         return new Completion(text.toString(), reason, new Usage(promptTokens(request), tokens.size()));
     }

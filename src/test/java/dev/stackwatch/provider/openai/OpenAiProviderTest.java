@@ -118,6 +118,10 @@ class OpenAiProviderTest {
                      "stream": %s}""".formatted(i % 2 == 0), Map.of("traceparent", marker));
             assertEquals(200, res.statusCode(), res.body());
         }
+        // The upstream records a request after its handler returns, which can be just after the client has the
+        // whole answer.
+        Polling.await(Duration.ofSeconds(5), "the upstream recorded all 10 requests",
+                () -> upstream.inferenceRequests(null).stream().filter(s -> marker.equals(s.traceparent())).count() >= 10);
         List<SimulatorUpstream.Seen> seen = upstream.inferenceRequests(null).stream()
                 .filter(s -> marker.equals(s.traceparent())).toList();
         assertEquals(10, seen.size());

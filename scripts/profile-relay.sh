@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# CPU flame graphs of the relay: Stackwatch (remote::openai, all telemetry on) and the bare relay (the stack's floor)
+# in front of `stackwatch simulate`, with scripts/proxy-overhead.sh's set-up and load, for whole and streamed chat
+# completions. async-profiler (tools.profiler:async-profiler from Maven Central) samples each proxy's CPU every
+# millisecond over one measured run after the warm-up. Writes docs/profiles/<path>-<whole|streamed>.html and
+# docs/profiles/top-frames.txt: per profile, the share of samples in the JIT compiler, and the costs below the last
+# Stackwatch frame of each stack (which of Stackwatch's calls the CPU goes to). Needs what proxy-overhead.sh needs.
+# Usage: scripts/profile-relay.sh [rate_per_second] [duration_seconds]; WARMUP (default 60), PATHS as there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RATE=${1:-500}
+DURATION=${2:-20}
+RAW=target/profiles
+OUT=docs/profiles
+rm -rf "$RAW" && mkdir -p "$RAW" "$OUT"
+export PATHS=${PATHS:-bare-relay stackwatch} WARMUP=${WARMUP:-60} ROUNDS=1 PROFILE=$RAW
+STREAM=0 NO_BUILD=${NO_BUILD:-0} scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
+STREAM=1 NO_BUILD=1 scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
+cp "$RAW"/*.html "$OUT"/
+
+# The collapsed stacks (one line per stack: frames joined by ';', then its sample count) are too big to commit;
+# their summary is not.
+python3 - "$RAW"/*.collapsed >"$OUT/top-frames.txt" <<'PY'
+import collections, sys
+for path in sys.argv[1:]:
+    total = jit = 0
+    below = collections.Counter()
+    for line in open(path):
+        stack, _, count = line.rstrip().rpartition(' ')
+        count = int(count)
+        total += count
+        frames = stack.split(';')
+        if any(f.startswith('CompileBroker::') for f in frames):
+            jit += count
+            continue
+        own = [i for i, f in enumerate(frames) if f.startswith('dev/stackwatch/') and 'ambda' not in f]
+        if own:
+            i = own[-1]
+            below[frames[i] + ' -> ' + (frames[i + 1] if i + 1 < len(frames) else '(itself)')] += count
+    name = path.rsplit('/', 1)[-1].removesuffix('.collapsed')
+    print(f'== {name}: {total} samples; JIT compiler threads {100 * jit / max(total, 1):.1f}%')
+    print('   share  last Stackwatch frame -> what it called')
+    for key, count in below.most_common(15):
+        print(f'  {100 * count / max(total, 1):5.1f}%  {key}')
+    print()
+PY
+cat "$OUT/top-frames.txt"

@@ -1,0 +1,140 @@
+package dev.stackwatch.provider.openai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+
+/**
+ * Reads what a streamed OpenAI chunk tells the relay (its error, first choice's text, tool-call pieces and finish
+ * reason, and usage) in one pass over the parser's tokens. Building each chunk's whole JSON tree cost more than any
+ * other step of reading it; only the rare parts a caller keeps as JSON (tool calls, usage, an error) become trees.
+ * Reads like {@code readTree} would: the mapper's limits and duplicate-key check apply, trailing tokens are refused.
+ */
+final class ChunkScanner {
+    /** One chunk's facts; {@code present*} says whether a text field was there at all (OpenAiWire.text's order). */
+    static final class Chunk {
+        JsonNode error;
+        boolean hasChoice;
+        boolean messageContentPresent;
+        String messageContent;
+        boolean deltaContentPresent;
+        String deltaContent;
+        boolean textPresent;
+        String text;
+        JsonNode toolCalls;
+        String finishReason;
+        JsonNode usage;
+
+        /** The choice's text, taken as {@link OpenAiWire#text} takes it: message, then delta, then text. */
+        String piece() {
+            String s = messageContentPresent ? messageContent : deltaContentPresent ? deltaContent : text;
+            return s == null ? "" : s;
+        }
+    }
+
+    private ChunkScanner() {
+    }
+
+    static Chunk scan(ObjectMapper json, String data) throws IOException {
+        Chunk chunk = new Chunk();
+        // Subtrees end inside the chunk: the trailing-token check belongs to the chunk as a whole (below).
+        ObjectReader trees = json.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        try (JsonParser p = json.createParser(data)) {
+            JsonToken root = p.nextToken();
+            if (root == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (name) {
+                        case "error" -> chunk.error = trees.readTree(p);
+                        case "usage" -> chunk.usage = value == JsonToken.START_OBJECT ? trees.readTree(p) : skip(p);
+                        case "choices" -> choices(p, value, chunk, trees);
+                        default -> p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+            if (p.nextToken() != null) {
+                throw new IOException("trailing tokens after the chunk");
+            }
+        }
+        return chunk;
+    }
+
+    /** Only the first choice counts, as {@code choices[0]} does for a tree. */
+    private static void choices(JsonParser p, JsonToken value, Chunk chunk, ObjectReader trees)
+            throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        JsonToken first = p.nextToken();
+        if (first == JsonToken.END_ARRAY) {
+            return;
+        }
+        chunk.hasChoice = true;
+        if (first == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "message" -> message(p, v, chunk, false, trees);
+                    case "delta" -> message(p, v, chunk, true, trees);
+                    case "text" -> {
+                        chunk.textPresent = true;
+                        chunk.text = v == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
+                    }
+                    case "finish_reason" -> chunk.finishReason = v == JsonToken.VALUE_STRING ? p.getText()
+                            : skipToNull(p);
+                    default -> p.skipChildren();
+                }
+            }
+        } else {
+            p.skipChildren();
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            p.skipChildren();
+        }
+    }
+
+    /** A choice's {@code message} or {@code delta}: its content, and a delta's tool-call pieces. */
+    private static void message(JsonParser p, JsonToken value, Chunk chunk, boolean delta, ObjectReader trees)
+            throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (name.equals("content")) {
+                String content = v == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
+                if (delta) {
+                    chunk.deltaContentPresent = true;
+                    chunk.deltaContent = content;
+                } else {
+                    chunk.messageContentPresent = true;
+                    chunk.messageContent = content;
+                }
+            } else if (delta && name.equals("tool_calls") && v == JsonToken.START_ARRAY) {
+                chunk.toolCalls = trees.readTree(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static <T> T skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    private static String skipToNull(JsonParser p) throws IOException {
+        return skip(p);
+    }
+}
