@@ -28,11 +28,11 @@ class LayersTest {
 
     /** Lower numbers are lower layers; a package may use its own layer (without a loop) and the ones below. */
     private static final Map<String, Integer> LAYER = Map.ofEntries(
-            Map.entry("inference", 0), Map.entry("io", 0), Map.entry("prom", 0), Map.entry("lifecycle", 0),
+            Map.entry("wire", 0), Map.entry("inference", 0), Map.entry("deadline", 0), Map.entry("prom", 0), Map.entry("lifecycle", 0),
             Map.entry("exchange", 0),
             Map.entry("config", 1),
             Map.entry("api", 2),
-            Map.entry("provider", 3), Map.entry("security", 3), Map.entry("health", 3), Map.entry("console", 3),
+            Map.entry("provider", 3), Map.entry("security", 3), Map.entry("auth", 3), Map.entry("limits", 3), Map.entry("health", 3), Map.entry("console", 3),
             Map.entry("telemetry", 3), Map.entry("usage", 3), Map.entry("bench", 3), Map.entry("sink", 3),
             Map.entry("server", 4),
             Map.entry("cli", 5));

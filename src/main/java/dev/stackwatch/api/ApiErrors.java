@@ -7,6 +7,8 @@ import dev.stackwatch.inference.ModelNotReadyException;
 import dev.stackwatch.inference.ModelState;
 import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.lifecycle.DrainDeadlineException;
+import dev.stackwatch.wire.ApiException;
+import dev.stackwatch.wire.ErrorBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;

@@ -3,6 +3,7 @@ package dev.stackwatch.api;
 import dev.stackwatch.api.Payloads.DataList;
 import dev.stackwatch.api.Payloads.RouteBody;
 import dev.stackwatch.exchange.Exchange;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.http.Method;
 import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;

@@ -10,6 +10,7 @@ import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ModelCatalog;
 import dev.stackwatch.inference.ModelNotFoundException;
 import dev.stackwatch.inference.ProviderHealth;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.function.Function;

@@ -3,6 +3,7 @@ package dev.stackwatch.api;
 import dev.stackwatch.lifecycle.ClientWatch;
 import dev.stackwatch.lifecycle.InFlight;
 import dev.stackwatch.lifecycle.Lifecycle;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

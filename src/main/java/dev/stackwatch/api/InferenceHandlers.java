@@ -15,6 +15,8 @@ import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.inference.RoutedModel;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.lifecycle.InFlight;
+import dev.stackwatch.wire.ApiException;
+import dev.stackwatch.wire.ErrorBody;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

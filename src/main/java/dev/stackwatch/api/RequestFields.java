@@ -2,6 +2,7 @@ package dev.stackwatch.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stackwatch.wire.ApiException;
 import java.util.Optional;
 
 /** Typed reads of request fields; every failure is a 400 that names the field. */

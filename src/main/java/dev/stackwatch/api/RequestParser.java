@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.inference.ChatMessage;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.SamplingParams;
+import dev.stackwatch.wire.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -17,6 +17,7 @@ import dev.stackwatch.inference.RoutedModel;
 import dev.stackwatch.inference.SamplingParams;
 import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.lifecycle.InFlight;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package dev.stackwatch.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.stackwatch.api.Json;
 import dev.stackwatch.bench.Bench;
 import dev.stackwatch.bench.BenchOptions;
 import dev.stackwatch.bench.BenchReport;
 import dev.stackwatch.bench.DurationText;
 import dev.stackwatch.bench.ReportTable;
 import dev.stackwatch.bench.TokenRange;
+import dev.stackwatch.wire.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.stackwatch.provider;
 
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.InferenceProvider;
-import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.provider.ollama.OllamaProvider;
 import dev.stackwatch.provider.openai.OpenAiProvider;

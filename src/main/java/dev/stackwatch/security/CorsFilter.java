@@ -1,6 +1,7 @@
 package dev.stackwatch.security;
 
 import dev.stackwatch.config.security.CorsConfig;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -41,7 +42,7 @@ public final class CorsFilter implements Filter {
         res.header(HeaderNames.VARY, "Origin");
         if (!config.allows(origin.get())) {
             if (isPreflight(req)) {
-                throw Refusals.forbidden("origin not allowed by server.cors.allowed_origins");
+                throw ApiException.forbidden("origin not allowed by server.cors.allowed_origins");
             }
             chain.proceed();
             return;

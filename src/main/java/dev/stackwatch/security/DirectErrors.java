@@ -2,7 +2,7 @@ package dev.stackwatch.security;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.api.ErrorBody;
+import dev.stackwatch.wire.ErrorBody;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;

@@ -1,12 +1,17 @@
 package dev.stackwatch.security;
 
-import dev.stackwatch.config.security.LimitsConfig;
-import dev.stackwatch.config.security.SecurityConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.Abandoned;
 import dev.stackwatch.api.ApiErrors;
+import dev.stackwatch.auth.AuthFilter;
+import dev.stackwatch.auth.ManagementAccessFilter;
+import dev.stackwatch.config.security.LimitsConfig;
+import dev.stackwatch.config.security.SecurityConfig;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.exchange.LimitRefusal;
-import dev.stackwatch.io.DeadlineTimer;
+import dev.stackwatch.limits.HeaderDeadline;
+import dev.stackwatch.limits.RateLimitFilter;
+import dev.stackwatch.limits.StreamLimitFilter;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;

@@ -1,11 +1,11 @@
 package dev.stackwatch.usage;
 
-import dev.stackwatch.api.ApiException;
 import dev.stackwatch.config.usage.Quota;
 import dev.stackwatch.config.usage.TenantConfig;
 import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.config.usage.Window;
 import dev.stackwatch.exchange.Exchange;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;

@@ -3,7 +3,9 @@ package dev.stackwatch.api;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stackwatch.io.DeadlineTimer;
+import dev.stackwatch.deadline.DeadlineTimer;
+import dev.stackwatch.wire.ApiException;
+import dev.stackwatch.wire.Json;
 import java.time.Duration;
 
 /**

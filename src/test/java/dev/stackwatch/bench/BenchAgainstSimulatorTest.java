@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stackwatch.api.Json;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.TestServers;
+import dev.stackwatch.wire.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

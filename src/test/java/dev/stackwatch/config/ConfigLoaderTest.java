@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.ModelType;
-import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

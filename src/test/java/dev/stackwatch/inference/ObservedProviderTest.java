@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.config.RunConfig;
-import dev.stackwatch.io.DeadlineTimer;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import dev.stackwatch.telemetry.metrics.ObserverFailureCounter;

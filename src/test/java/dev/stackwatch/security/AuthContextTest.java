@@ -3,13 +3,14 @@ package dev.stackwatch.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stackwatch.api.ApiErrors;
-import dev.stackwatch.api.Json;
 import dev.stackwatch.api.JsonResponses;
+import dev.stackwatch.auth.AuthFilter;
 import dev.stackwatch.config.security.ApiKey;
 import dev.stackwatch.config.security.AuthConfig;
 import dev.stackwatch.config.security.HashedToken;
 import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.wire.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;

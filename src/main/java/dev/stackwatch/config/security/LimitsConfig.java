@@ -1,5 +1,6 @@
 package dev.stackwatch.config.security;
 
+import dev.stackwatch.wire.Json;
 import java.time.Duration;
 
 /**
@@ -17,7 +18,7 @@ public record LimitsConfig(int maxHeaderBytes, int maxMessages, int maxTokens, d
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
     /** OpenAI's own cap on inputs per embeddings request. */
     /** Deeper JSON than this is refused before it is built into a tree (server.limits.max_json_depth). */
-    public static final int DEFAULT_MAX_JSON_DEPTH = 64;
+    public static final int DEFAULT_MAX_JSON_DEPTH = Json.DEFAULT_MAX_NESTING_DEPTH;
     public static final int DEFAULT_MAX_EMBEDDING_INPUTS = 2_048;
     /**
      * About 250,000 tokens, under OpenAI's 300,000 per request. The answer grows with inputs x dimension, not with

@@ -2,9 +2,9 @@ package dev.stackwatch.provider.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.deadline.Deadline;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.UpstreamHeaders;
-import dev.stackwatch.io.Deadline;
-import dev.stackwatch.io.DeadlineTimer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;

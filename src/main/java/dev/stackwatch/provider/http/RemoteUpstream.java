@@ -1,11 +1,11 @@
 package dev.stackwatch.provider.http;
 
-import dev.stackwatch.api.Json;
 import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ProviderConfig;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ProviderHealth;
-import dev.stackwatch.io.DeadlineTimer;
+import dev.stackwatch.wire.Json;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;

@@ -1,7 +1,7 @@
 package dev.stackwatch.provider.http;
 
-import dev.stackwatch.io.Deadline;
-import dev.stackwatch.io.DeadlineTimer;
+import dev.stackwatch.deadline.Deadline;
+import dev.stackwatch.deadline.DeadlineTimer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

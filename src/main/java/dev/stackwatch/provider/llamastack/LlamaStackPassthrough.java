@@ -2,7 +2,6 @@ package dev.stackwatch.provider.llamastack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.api.ApiException;
 import dev.stackwatch.api.ForwardedHeaders;
 import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.exchange.Exchange;
@@ -18,6 +17,7 @@ import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamResponse;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -1,18 +1,18 @@
 package dev.stackwatch.provider.llamastack;
 
-import dev.stackwatch.api.Json;
 import dev.stackwatch.config.ProviderConfig;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.RelayObserver;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.openai.OpenAiProvider;
+import dev.stackwatch.wire.Json;
 import io.helidon.webserver.http.Handler;
 import java.util.List;
 import java.util.Optional;

@@ -2,13 +2,13 @@ package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.config.ProviderConfig;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.GenerationRequest;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.TokenSink;
-import dev.stackwatch.io.DeadlineTimer;
 import dev.stackwatch.provider.http.HttpUpstream;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;

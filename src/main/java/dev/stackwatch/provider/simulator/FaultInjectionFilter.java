@@ -1,7 +1,7 @@
 package dev.stackwatch.provider.simulator;
 
-import dev.stackwatch.api.ApiException;
-import dev.stackwatch.api.ErrorBody;
+import dev.stackwatch.wire.ApiException;
+import dev.stackwatch.wire.ErrorBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;

@@ -1,8 +1,8 @@
 package dev.stackwatch.telemetry.metrics;
 
-import dev.stackwatch.io.Deadline;
+import dev.stackwatch.deadline.Deadline;
+import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.lifecycle.ClientWatch;
-import dev.stackwatch.io.DeadlineTimer;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stackwatch.api.Json;
+import dev.stackwatch.wire.Json;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.stackwatch.provider.simulator.distribution;
 
-import dev.stackwatch.api.ApiException;
+import dev.stackwatch.wire.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.stackwatch.provider.simulator.distribution;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stackwatch.api.ApiException;
+import dev.stackwatch.wire.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.stackwatch.api;
+package dev.stackwatch.wire;
 
 /** The OpenAI error shape: {@code {"error":{"message","type","code","param"?}}}. */
 public record ErrorBody(Detail error) {

@@ -1,11 +1,11 @@
-package dev.stackwatch.security;
+package dev.stackwatch.limits;
 
+import dev.stackwatch.deadline.Deadline;
+import dev.stackwatch.deadline.DeadlineTimer;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
-import dev.stackwatch.io.Deadline;
-import dev.stackwatch.io.DeadlineTimer;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,7 +15,7 @@ import java.util.Optional;
  * request cut off this way reaches no handler: {@link EdgeSecurity#reportHeaderTimeout} counts it when the
  * connection ends.
  */
-final class HeaderDeadline implements Http1ConnectionListener {
+public final class HeaderDeadline implements Http1ConnectionListener {
     private final Duration timeout;
     private final DeadlineTimer deadlines;
     private final ThreadLocal<Pending> pending = new ThreadLocal<>();
@@ -23,7 +23,7 @@ final class HeaderDeadline implements Http1ConnectionListener {
     /** The armed deadline and the method of the request whose headers it times. */
     private record Pending(Deadline deadline, String method) {}
 
-    HeaderDeadline(Duration timeout, DeadlineTimer deadlines) {
+    public HeaderDeadline(Duration timeout, DeadlineTimer deadlines) {
         this.timeout = timeout;
         this.deadlines = deadlines;
     }
@@ -43,7 +43,7 @@ final class HeaderDeadline implements Http1ConnectionListener {
      * On a connection's thread once it ends: the method of the request whose headers did not arrive in time (the
      * read was cut off and the socket closed), if that is how it ended.
      */
-    Optional<String> expiredOnThisThread() {
+    public Optional<String> expiredOnThisThread() {
         Pending p = pending.get();
         pending.remove();
         return p != null && p.deadline().fired() ? Optional.of(p.method()) : Optional.empty();

@@ -1,4 +1,4 @@
-package dev.stackwatch.io;
+package dev.stackwatch.deadline;
 
 import java.time.Duration;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.auth;
 
 import java.util.Set;
 
@@ -7,13 +7,13 @@ import java.util.Set;
  * "OK"; {@code /health} and {@code /ready} are Kubernetes probes; {@code /metrics} is guarded by its own token
  * ({@link ManagementAccessFilter}) because Prometheus holds a different secret than API clients.
  */
-final class OpenRoutes {
+public final class OpenRoutes {
     private static final Set<String> PATHS = Set.of("/v1/health", "/health", "/ready", "/metrics");
 
     private OpenRoutes() {
     }
 
-    static boolean isOpen(String path) {
+    public static boolean isOpen(String path) {
         return PATHS.contains(path);
     }
 }

@@ -1,4 +1,4 @@
-package dev.stackwatch.api;
+package dev.stackwatch.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -8,12 +8,11 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.stackwatch.config.security.LimitsConfig;
 
 /** The one JSON configuration of the wire: snake_case records, absent nulls, bounded nesting, no duplicate keys. */
 public final class Json {
     /** Deeper JSON than this is refused before it is built into a tree (request bodies: server.limits.max_json_depth). */
-    public static final int DEFAULT_MAX_NESTING_DEPTH = LimitsConfig.DEFAULT_MAX_JSON_DEPTH;
+    public static final int DEFAULT_MAX_NESTING_DEPTH = 64;
 
     private Json() {
     }

@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.limits;
 
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.auth;
 
 import dev.stackwatch.config.security.ApiKey;
 import dev.stackwatch.config.security.AuthConfig;

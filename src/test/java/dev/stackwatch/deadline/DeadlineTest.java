@@ -1,4 +1,4 @@
-package dev.stackwatch.io;
+package dev.stackwatch.deadline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

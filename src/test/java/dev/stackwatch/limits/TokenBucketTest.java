@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.limits;
 
 import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.exchange.LimitRefusal;

@@ -1,5 +1,6 @@
-package dev.stackwatch.security;
+package dev.stackwatch.limits;
 
+import dev.stackwatch.auth.OpenRoutes;
 import dev.stackwatch.config.security.AuthConfig;
 import dev.stackwatch.config.security.LimitsConfig;
 import dev.stackwatch.exchange.Exchange;

@@ -1,9 +1,9 @@
-package dev.stackwatch.security;
+package dev.stackwatch.auth;
 
 import dev.stackwatch.api.ApiErrors;
-import dev.stackwatch.api.ApiException;
 import dev.stackwatch.config.security.HashedToken;
 import dev.stackwatch.config.security.ManagementAccessConfig;
+import dev.stackwatch.wire.ApiException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -66,7 +66,7 @@ public final class ManagementAccessFilter implements Filter {
             return hasToken(req, config.adminToken().get()) ? Optional.empty()
                     : Optional.of(Refusals.unauthorized("admin token"));
         }
-        return fromLoopback(req) ? Optional.empty() : Optional.of(Refusals.forbidden(
+        return fromLoopback(req) ? Optional.empty() : Optional.of(ApiException.forbidden(
                 "management changes are allowed only from loopback unless server.management.admin_token is set"));
     }
 

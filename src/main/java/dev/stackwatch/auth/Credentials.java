@@ -1,4 +1,4 @@
-package dev.stackwatch.security;
+package dev.stackwatch.auth;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;

@@ -1,4 +1,4 @@
-package dev.stackwatch.io;
+package dev.stackwatch.deadline;
 
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package dev.stackwatch.api;
+package dev.stackwatch.wire;
 
 import java.util.Map;
 
@@ -35,6 +35,10 @@ public final class ApiException extends RuntimeException {
     /** A draining server refuses: the client should go to another replica, on a new connection. */
     public static ApiException draining(String message) {
         return new ApiException(503, "server_error", "server_draining", message, null, Map.of("Connection", "close"));
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "permission_error", "forbidden", message, null, Map.of());
     }
 
     public static ApiException notFound(String code, String message) {
