@@ -46,7 +46,9 @@ class LayersTest {
     /** Sideways arrows inside the capability layer must not make a loop; these are the ones allowed to exist. */
     private static final Set<String> KNOWN_SIDEWAYS = Set.of(
             "inference -> exchange",  // a provider call carries its request's exchange, for the observers
-            "usage -> health", "usage -> telemetry");
+            "usage -> health", "usage -> telemetry",
+            "limits -> auth",  // rate limits leave the open routes (probes) alone, as authentication does
+            "security -> auth", "security -> limits");  // EdgeSecurity composes the edge's filters in order
 
     @Test
     void everyArrowPointsDownOrIsKnownDebt() {
