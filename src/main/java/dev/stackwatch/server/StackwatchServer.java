@@ -80,6 +80,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -147,11 +148,23 @@ public final class StackwatchServer implements AutoCloseable {
 
     /** {@code apiFilters} run before the API routes; the standalone simulator adds its fault injection this way. */
     public static StackwatchServer start(RunConfig config, TelemetrySettings telemetry, List<Filter> apiFilters) {
-        ObjectMapper json = Json.newMapper();
+        ServerConfig server = config.server();
+        ListenerFailure.checkFree(server, separateManagement(server));
+        Telemetry seen = telemetry(config, telemetry);
+        Inference inference = inference(config, seen);
+        Routing routing = routing(config, telemetry, seen, inference, apiFilters);
+        return listen(server, seen, inference, routing);
+    }
+
+    /** What measures: metrics and their outputs, spans, quotas, and the observers around every provider call. */
+    private record Telemetry(BuildInfo build, List<Model> models, Metrics metrics, MetricSink sink,
+                             Optional<Tracing> tracing, Optional<OtlpMetrics> otlp, QuotaKeeper quotas,
+                             RecentErrors recentErrors, List<InferenceObserver> observers,
+                             ObserverFailureCounter observerFailures) {}
+
+    private static Telemetry telemetry(RunConfig config, TelemetrySettings telemetry) {
         BuildInfo build = BuildInfo.load();
         ServerConfig server = config.server();
-        ListenerFailure.checkFree(server, server.managementPort() != ServerConfig.NO_MANAGEMENT
-                && (server.managementPort() != server.port() || server.port() == 0));
         List<Model> models = config.models().stream().map(StackwatchServer::model).toList();
         Metrics metrics = new Metrics(new PrometheusRegistry(), build, models,
                 server.security().auth().apiKeys().stream().map(ApiKey::name).collect(Collectors.toSet()));
@@ -173,56 +186,80 @@ public final class StackwatchServer implements AutoCloseable {
         observers.add(new MetricsObserver(metrics, metricSink));
         observers.add(new UsageObserver(quotas, metrics));
         observers.add(new ErrorRecordingObserver(recentErrors));
-        ObserverFailureCounter observerFailures = new ObserverFailureCounter(metrics);
+        return new Telemetry(build, models, metrics, metricSink, tracing, otlpMetrics, quotas, recentErrors,
+                List.copyOf(observers), new ObserverFailureCounter(metrics));
+    }
+
+    /** The providers behind their decorator, the catalog of models they serve, and their health. */
+    private record Inference(DeadlineTimer deadlines, Lifecycle lifecycle, List<InferenceProvider> providers,
+                             Optional<Handler> relay, ModelCatalog catalog, HealthMonitor health) {}
+
+    private static Inference inference(RunConfig config, Telemetry seen) {
+        ServerConfig server = config.server();
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
         ProviderTypes types = ProviderTypes.builtIn(deadlines);
         Lifecycle lifecycle = new Lifecycle();
         List<ObservedProvider> observed = config.inferenceProviders().stream()
-                .map(p -> new ObservedProvider(types.create(p, config.models()), observers, observerFailures,
-                        lifecycle::failureOnThisThread)).toList();
+                .map(p -> new ObservedProvider(types.create(p, config.models()), seen.observers(),
+                        seen.observerFailures(), lifecycle::failureOnThisThread)).toList();
         List<InferenceProvider> providers = List.copyOf(observed);
         // The first upstream LlamaStack that relays routes gets every route Stackwatch does not serve itself; its
         // Responses calls are observed through the same decorator as its chat calls.
         Optional<Handler> relay = observed.stream()
                 .flatMap(p -> p.distributionRelay(server.maxRequestBodyBytes(), p).stream())
                 .findFirst();
-        ModelCatalog catalog = new ModelCatalog(providers, models);
-
+        ModelCatalog catalog = new ModelCatalog(providers, seen.models());
         Set<String> requiredProviders = config.inferenceProviders().stream().filter(ProviderConfig::required)
                 .map(ProviderConfig::providerId).collect(Collectors.toSet());
         HealthMonitor health = new HealthMonitor(catalog, new ProviderHealthChecks(providers, server.health()),
                 requiredProviders, lifecycle::isDraining, Watchdog.virtualThreads(WATCHDOG_BOUND),
-                List.of(quotas.watch()::check));
-        metrics.watch(new StateSignals(health::isReady, providers.stream().map(InferenceProvider::id).toList(),
+                List.of(seen.quotas().watch()::check));
+        seen.metrics().watch(new StateSignals(health::isReady, providers.stream().map(InferenceProvider::id).toList(),
                 provider -> health.providerHealth(provider).isOk(),
                 model -> catalog.state(model) instanceof ModelState.Ready,
                 provider -> catalog.provider(provider).flatMap(InferenceProvider::upstreamStatus)
                         .map(UpstreamStatus::circuitState)));
+        return new Inference(deadlines, lifecycle, providers, relay, catalog, health);
+    }
 
+    /** Both listeners' routes: the API's behind its one ordered chain, and the management endpoints. */
+    private record Routing(HttpRouting.Builder api, HttpRouting.Builder management, ApiChain chain,
+                           EdgeSecurity security, CountingConnectionSelector connections) {}
+
+    private static Routing routing(RunConfig config, TelemetrySettings telemetry, Telemetry seen, Inference inference,
+                                   List<Filter> apiFilters) {
+        ServerConfig server = config.server();
+        ObjectMapper json = Json.newMapper();
+        Metrics metrics = seen.metrics();
+        ModelCatalog catalog = inference.catalog();
+        DeadlineTimer deadlines = inference.deadlines();
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
         JsonBodyReader bodies = new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(),
                 limits.maxJsonDepth(), deadlines);
-        InferenceHandlers inference = new InferenceHandlers(catalog, bodies,
+        InferenceHandlers handlers = new InferenceHandlers(catalog, bodies,
                 new RequestParser(limits.maxMessages(), limits.maxTokens(), limits.maxEmbeddingInputs(),
                         limits.maxEmbeddingInputChars()), json, responses);
         // Without an upstream LlamaStack, a simulator configured with `distribution: true` answers the rest of the API.
-        Optional<Handler> passthrough = relay.isPresent() ? relay : providers.stream()
+        Optional<Handler> passthrough = inference.relay().isPresent() ? inference.relay() : inference.providers()
+                .stream()
                 .filter(InferenceProvider::simulatesDistribution)
                 .findFirst()
                 .map(s -> new SimulatedDistribution(finished -> new ResponsesHandler(catalog, bodies, json, responses,
-                        finished), bodies, responses, json, SimulatorProvider.MAX_UPLOAD_BYTES, build.version()));
-        CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, build.version(),
-                p -> health.providerHealth(p.id()), responses);
-        ApiRoutes api = new ApiRoutes(inference, catalogHandlers,
-                providers.stream().map(InferenceProvider::type).distinct().toList(), responses, passthrough);
+                        finished), bodies, responses, json, SimulatorProvider.MAX_UPLOAD_BYTES,
+                        seen.build().version()));
+        CatalogHandlers catalogHandlers = new CatalogHandlers(catalog, seen.build().version(),
+                p -> inference.health().providerHealth(p.id()), responses);
+        ApiRoutes api = new ApiRoutes(handlers, catalogHandlers,
+                inference.providers().stream().map(InferenceProvider::type).distinct().toList(), responses,
+                passthrough);
         boolean tlsOn = server.security().tls().isPresent();
         // Refusals Helidon makes before routing reach no filter: they are counted and logged as they are made.
         EdgeSecurity security = new EdgeSecurity(server.security(), json, deadlines, (method, status, bytes, limit) -> {
             // Never in flight and no duration to speak of, but counted in every output like a routed request.
-            metricSink.requestStarted(method, tlsOn);
-            metricSink.requestFinished(method, tlsOn, MatchedRoute.UNMATCHED, status, 0);
+            seen.sink().requestStarted(method, tlsOn);
+            seen.sink().requestFinished(method, tlsOn, MatchedRoute.UNMATCHED, status, 0);
             limit.ifPresent(metrics::limitRefused);
             AccessLogFilter.logRefusedBeforeRouting(method, status, bytes);
         });
@@ -230,62 +267,56 @@ public final class StackwatchServer implements AutoCloseable {
         CountingConnectionSelector connections = new CountingConnectionSelector(metrics, security.http1(),
                 security::reportHeaderTimeout, deadlines);
         ApiErrors errors = new ApiErrors(responses, connections::closeCurrentAfterResponse);
-
-        boolean hasManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT;
-        // Equal non-zero ports share one listener; 0 means "any free port" for each.
-        boolean separateManagement = hasManagement && (server.managementPort() != server.port() || server.port() == 0);
-        boolean sharedManagement = hasManagement && !separateManagement;
+        boolean sharedManagement = server.managementPort() != ServerConfig.NO_MANAGEMENT && !separateManagement(server);
 
         // Probes and scrapes are access-logged at debug only: at info they would drown the API's lines.
         HttpRouting.Builder managementRouting = HttpRouting.builder().addFilter(new AccessLogFilter(Level.DEBUG));
         security.registerManagement(managementRouting, errors);
-        HealthEndpoints probes = new HealthEndpoints(health, responses);
-        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry());
-        ConsoleEndpoints console = new ConsoleEndpoints(
-                new ConsoleSampler(new RegistryText(metrics.registry()), recentErrors), responses);
-        LoggerEndpoints loggers = new LoggerEndpoints(json, responses);
-        boolean scraped = telemetry.metrics().prometheus();
-        UsageEndpoints usage = new UsageEndpoints(quotas, server.security().auth(), new RegistryText(metrics.registry()),
-                responses);
-        usage.register(managementRouting);
-        probes.register(managementRouting);
-        if (scraped) {
-            metricsEndpoint.register(managementRouting);
+        List<Consumer<HttpRouting.Builder>> managementEndpoints = new ArrayList<>();
+        managementEndpoints.add(new HealthEndpoints(inference.health(), responses)::register);
+        if (telemetry.metrics().prometheus()) {
+            managementEndpoints.add(new MetricsEndpoint(metrics.registry())::register);
         }
-        console.register(managementRouting);
-        loggers.register(managementRouting);
+        managementEndpoints.add(new ConsoleEndpoints(
+                new ConsoleSampler(new RegistryText(metrics.registry()), seen.recentErrors()), responses)::register);
+        managementEndpoints.add(new LoggerEndpoints(json, responses)::register);
+        managementEndpoints.add(new UsageEndpoints(seen.quotas(), server.security().auth(),
+                new RegistryText(metrics.registry()), responses)::register);
+        managementEndpoints.forEach(endpoints -> endpoints.accept(managementRouting));
 
         // A draining server refuses new requests (traced, logged and counted by the filters before it) and counts
         // every request it admits; probes and scrapes on a shared port must keep answering while it drains.
-        Predicate<String> managementOnApiPort = path -> sharedManagement && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith);
+        Predicate<String> managementOnApiPort = path -> sharedManagement
+                && MANAGEMENT_PREFIXES.stream().anyMatch(path::startsWith);
         Set<String> inferencePosts = api.routes().stream()
                 .filter(r -> r.inference() && r.method().equals(Method.POST))
                 .map(ApiRoute::template).collect(Collectors.toSet());
         // With tracing off, the caller's trace id still reaches the logs and x-trace-id.
         ApiChain chain = new ApiChain(Exchange.filter(), new RequestIdFilter(),
-                tracing.<Filter>map(Tracing::filter).orElseGet(CallerTraceFilter::new),
+                seen.tracing().<Filter>map(Tracing::filter).orElseGet(CallerTraceFilter::new),
                 new AccessLogFilter(Level.INFO, managementOnApiPort),
-                new HttpMetricsFilter(metrics, metricSink, inferencePosts, managementOnApiPort),
-                new HttpErrorFilter(recentErrors), errors.boundary(), api.labels(),
-                new DrainFilter(lifecycle, sharedManagement ? managementPaths() : Set.of(), connections),
+                new HttpMetricsFilter(metrics, seen.sink(), inferencePosts, managementOnApiPort),
+                new HttpErrorFilter(seen.recentErrors()), errors.boundary(), api.labels(),
+                new DrainFilter(inference.lifecycle(), sharedManagement ? managementPaths() : Set.of(), connections),
                 Stream.concat(security.apiFilters(inferencePosts,
-                                List.of(new QuotaFilter(quotas, inferencePosts))).stream(),
+                                List.of(new QuotaFilter(seen.quotas(), inferencePosts))).stream(),
                         sharedManagement ? Stream.of(security.managementGuard(errors)) : Stream.empty()).toList(),
                 apiFilters);
         HttpRouting.Builder apiRouting = HttpRouting.builder();
         chain.filters().forEach(apiRouting::addFilter);
         errors.register(apiRouting);
         if (sharedManagement) {
-            probes.register(apiRouting);
-            if (scraped) {
-                metricsEndpoint.register(apiRouting);
-            }
-            console.register(apiRouting);
-            loggers.register(apiRouting);
-            usage.register(apiRouting);
+            managementEndpoints.forEach(endpoints -> endpoints.accept(apiRouting));
         }
         api.register(apiRouting, errors);
+        return new Routing(apiRouting, managementRouting, chain, security, connections);
+    }
 
+    /** Binds the listeners, starts the background work, and returns the running server. */
+    private static StackwatchServer listen(ServerConfig server, Telemetry seen, Inference inference,
+                                           Routing routing) {
+        EdgeSecurity security = routing.security();
+        boolean separateManagement = separateManagement(server);
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .host(server.host())
@@ -294,26 +325,27 @@ public final class StackwatchServer implements AutoCloseable {
                 // Helidon's NIO socket holds a read and a write buffer of 8 KB each for the connection's life (and
                 // copies every write through the second); the plain socket reads into one and writes straight out.
                 .useNio(false)
-                .addConnectionSelector(connections)
-                .routing(apiRouting);
+                .addConnectionSelector(routing.connections())
+                .routing(routing.api());
         security.configureListener(builder, true);
         if (separateManagement) {
             builder.putSocket(MANAGEMENT_SOCKET, socket -> {
                 socket.host(server.host())
                         .port(server.managementPort())
                         .addProtocol(security.http1())
-                        .routing(managementRouting);
+                        .routing(routing.management());
                 security.configureListener(socket, false);
             });
         }
+        ModelCatalog catalog = inference.catalog();
         catalog.loadAllInBackground();
         // Discovery asks the providers themselves (past the decorator) and registers into the catalog (observed ones).
-        ModelDiscovery discovery = new ModelDiscovery(catalog, providers);
-        health.start();
+        ModelDiscovery discovery = new ModelDiscovery(catalog, inference.providers());
+        inference.health().start();
         WebServer web = builder.build().start();
-        StackwatchServer started = new StackwatchServer(web, catalog, health, lifecycle, discovery,
-                server.drainTimeout(), separateManagement, tracing, otlpMetrics, deadlines, chain.filters(),
-                quotas);
+        StackwatchServer started = new StackwatchServer(web, catalog, inference.health(), inference.lifecycle(),
+                discovery, server.drainTimeout(), separateManagement, seen.tracing(), seen.otlp(),
+                inference.deadlines(), routing.chain().filters(), seen.quotas());
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -321,6 +353,12 @@ public final class StackwatchServer implements AutoCloseable {
             throw ListenerFailure.describe(server, separateManagement);
         }
         return started;
+    }
+
+    /** Equal non-zero ports share one listener; 0 means "any free port" for each. */
+    private static boolean separateManagement(ServerConfig server) {
+        return server.managementPort() != ServerConfig.NO_MANAGEMENT
+                && (server.managementPort() != server.port() || server.port() == 0);
     }
 
     private static Set<String> managementPaths() {
