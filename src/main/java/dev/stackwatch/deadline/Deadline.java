@@ -16,7 +16,9 @@ public final class Deadline implements AutoCloseable {
     private static final int FIRED = 2;
     private static final int DISARMED = 3;
 
+    /** The thread to interrupt; null for an alarm, which runs {@link #action} instead. */
     private final Thread target;
+    private final Runnable action;
     /** {@link System#nanoTime()} at which it fires. */
     private final long due;
     /** The timer's armed set, which this leaves when it is disarmed or fires. */
@@ -24,7 +26,12 @@ public final class Deadline implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(ARMED);
 
     Deadline(Thread target, long due, Set<Deadline> armed) {
+        this(target, null, due, armed);
+    }
+
+    Deadline(Thread target, Runnable action, long due, Set<Deadline> armed) {
         this.target = target;
+        this.action = action;
         this.due = due;
         this.armed = armed;
     }
@@ -35,7 +42,10 @@ public final class Deadline implements AutoCloseable {
         return s == FIRING || s == FIRED;
     }
 
-    /** Disarms it; after a fire, clears the interrupt so it cannot hit whatever the thread does next. */
+    /**
+     * Disarms it; after a fire, clears the interrupt so it cannot hit whatever the thread does next. An alarm's action
+     * has either not run or has finished when this returns.
+     */
     @Override
     public void close() {
         if (state.compareAndSet(ARMED, DISARMED)) {
@@ -46,14 +56,23 @@ public final class Deadline implements AutoCloseable {
         while (state.get() == FIRING) {
             Thread.onSpinWait();
         }
-        Thread.interrupted();
+        if (target != null) {
+            Thread.interrupted();
+        }
     }
 
     void fireIfDue(long now) {
         if (now - due >= 0 && state.compareAndSet(ARMED, FIRING)) {
             armed.remove(this);
-            target.interrupt();
-            state.set(FIRED);
+            try {
+                if (target != null) {
+                    target.interrupt();
+                } else {
+                    action.run();
+                }
+            } finally {
+                state.set(FIRED);
+            }
         }
     }
 }

@@ -39,6 +39,16 @@ public final class DeadlineTimer implements AutoCloseable {
         return deadline;
     }
 
+    /**
+     * Runs {@code action} on the timer's thread once {@code delay} has passed, unless the returned alarm is closed
+     * first; closing it after the action started waits for the action to finish. The action must be short.
+     */
+    public Deadline alarm(Duration delay, Runnable action) {
+        Deadline alarm = new Deadline(null, action, System.nanoTime() + delay.toNanos(), armed);
+        armed.add(alarm);
+        return alarm;
+    }
+
     private void sweep() {
         long now = System.nanoTime();
         for (Deadline deadline : armed) {

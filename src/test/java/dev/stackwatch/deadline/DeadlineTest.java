@@ -60,4 +60,28 @@ class DeadlineTest {
         assertTrue(due.fired());
         assertFalse(Thread.currentThread().isInterrupted());
     }
+
+    @Test
+    void anAlarmRunsItsActionOnceDueAndLeavesTheClosingThreadsInterruptAlone() throws Exception {
+        LinkedBlockingQueue<Thread> ran = new LinkedBlockingQueue<>();
+        Deadline alarm = timer.alarm(Duration.ofMillis(20), () -> ran.add(Thread.currentThread()));
+        Thread runner = ran.take();
+        assertTrue(alarm.fired());
+        assertFalse(runner == Thread.currentThread(), "the action runs on the timer's thread");
+        Thread.currentThread().interrupt();
+        alarm.close();
+        assertTrue(Thread.interrupted(), "closing an alarm that went off clears no interrupt of the closer");
+        assertEquals(0, ran.size());
+    }
+
+    @Test
+    void anAlarmClosedInTimeNeverRuns() throws Exception {
+        LinkedBlockingQueue<String> ran = new LinkedBlockingQueue<>();
+        Deadline early = timer.alarm(Duration.ofMillis(30), () -> ran.add("early"));
+        early.close();
+        timer.alarm(Duration.ofMillis(80), () -> ran.add("due"));
+        assertEquals("due", ran.take(), "the timer ran past the closed alarm's place");
+        assertFalse(early.fired());
+        assertEquals(0, ran.size());
+    }
 }

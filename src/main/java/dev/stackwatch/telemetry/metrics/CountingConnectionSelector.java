@@ -34,6 +34,8 @@ import java.util.concurrent.Semaphore;
  */
 public final class CountingConnectionSelector implements ServerConnectionSelector, ClientWatch {
     static final Duration LINGER = Duration.ofSeconds(2);
+    /** How long a request runs before its client is watched; at least one {@link DeadlineTimer} tick. */
+    static final Duration WATCH_AFTER = Duration.ofMillis(100);
     static final long LINGER_BYTES = 64L * 1024 * 1024;
 
     private final ServerConnectionSelector http1;
@@ -76,13 +78,37 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
     }
 
     /**
-     * Watches the client of the connection serving the current thread (see {@link WatchableSocket}); watches nothing
-     * on a thread that serves no connection. Costs one virtual thread for the watch's length, blocked in a read.
+     * Watches the client of the connection serving the current thread (see {@link WatchableSocket}) once the request
+     * has run {@link #WATCH_AFTER}; watches nothing on a thread that serves no connection. A watch costs one virtual
+     * thread for its length, blocked in a read, and hands the connection's next read over from that thread: most
+     * whole answers come sooner than that, and a client that leaves such a short one costs little.
      */
     @Override
     public ClientWatch.Watch start(Runnable gone) {
         CountedConnection connection = current.get();
-        return connection == null ? ClientWatch.NONE.start(gone) : connection.ctx.socket().watch(gone);
+        if (connection == null) {
+            return ClientWatch.NONE.start(gone);
+        }
+        WatchableSocket socket = connection.ctx.socket();
+        LateWatch late = new LateWatch();
+        late.alarm = deadlines.alarm(WATCH_AFTER, () -> late.started = socket.watch(gone));
+        return late;
+    }
+
+    /** A watch that starts on the timer's thread when its alarm goes off, if it is still open then. */
+    private static final class LateWatch implements ClientWatch.Watch {
+        private Deadline alarm;
+        /** Written by the alarm's action, which has finished (or never ran) once the alarm is closed. */
+        private volatile ClientWatch.Watch started;
+
+        @Override
+        public void close() {
+            alarm.close();
+            ClientWatch.Watch watch = started;
+            if (watch != null) {
+                watch.close();
+            }
+        }
     }
 
     /**

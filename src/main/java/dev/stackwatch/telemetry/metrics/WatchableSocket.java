@@ -29,8 +29,8 @@ final class WatchableSocket implements Supplier<byte[]> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readDone = lock.newCondition();
     /**
-     * The watcher's read, from its start until a caller takes what it got; null when there is none. Written only by
-     * the connection's thread, under lock.
+     * The watcher's read, from its start until a caller takes what it got; null when there is none. Written under the
+     * lock, by the connection's thread or by the timer's when a late watch starts.
      */
     private Read pending;
     /** The callback of the watch that is on; null when none is. Under lock. */
