@@ -342,6 +342,7 @@ public final class StackwatchServer implements AutoCloseable {
         // Discovery asks the providers themselves (past the decorator) and registers into the catalog (observed ones).
         ModelDiscovery discovery = new ModelDiscovery(catalog, inference.providers());
         inference.health().start();
+        seen.metrics().awaitJvmMetrics();
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, inference.health(), inference.lifecycle(),
                 discovery, server.drainTimeout(), separateManagement, seen.tracing(), seen.otlp(),

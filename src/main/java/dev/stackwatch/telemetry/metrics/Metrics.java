@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -43,6 +45,7 @@ public final class Metrics {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "TRACE", "CONNECT");
 
+    private final FutureTask<Void> jvmMetrics;
     private final PrometheusRegistry registry;
     private final Map<String, String> providerOfModel;
     /** Label lookups resolved once per (model, operation, stream), so a token costs one histogram observation. */
@@ -170,7 +173,22 @@ public final class Metrics {
                 .labelNames("version", "java_version")
                 .register(registry);
         buildInfo.setLabelValues(build.version(), Runtime.version().toString());
-        JvmMetrics.builder().register(registry);
+        // Registering the JVM metrics starts the platform MBean server, about a third of a plain start-up: it runs
+        // beside the rest of the wiring, and the listeners open only after it (awaitJvmMetrics).
+        jvmMetrics = new FutureTask<>(() -> JvmMetrics.builder().register(registry), null);
+        Thread.ofPlatform().daemon().name("jvm-metrics-registration").start(jvmMetrics);
+    }
+
+    /** Returns once the JVM metrics are registered, so that no scrape misses them; rethrows what registration threw. */
+    public void awaitJvmMetrics() {
+        try {
+            jvmMetrics.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering the JVM metrics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("registering the JVM metrics failed", e.getCause());
+        }
     }
 
     /** Adds the gauges read at scrape time from the server's own state. Call once, when the sources exist. */

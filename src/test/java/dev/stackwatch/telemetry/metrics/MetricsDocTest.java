@@ -100,6 +100,7 @@ class MetricsDocTest {
     private static Metrics exercised() {
         Model model = new Model("m", "p", "m", ModelType.LLM, JsonNodeFactory.instance.objectNode());
         Metrics metrics = new Metrics(new PrometheusRegistry(), new BuildInfo("test"), List.of(model));
+        metrics.awaitJvmMetrics();
         metrics.watch(new StateSignals(() -> true, List.of("p"), p -> true, m -> true,
                 p -> Optional.of(CircuitState.CLOSED)));
         metrics.authFailed("missing");
