@@ -66,7 +66,7 @@ public final class ApiRoutes {
 
     /**
      * Labels each request with the template of the route its path matches before any filter may refuse it, so a
-     * refused request is counted under its route, not as {@value MatchedRoute#UNMATCHED}: a route served here, else,
+     * refused request is counted under its route, not as {@value Exchange#UNMATCHED_ROUTE}: a route served here, else,
      * with a relay, the LlamaStack API's template. The route's handler labels it again.
      */
     public Filter labels() {

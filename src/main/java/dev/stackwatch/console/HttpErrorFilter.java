@@ -1,7 +1,7 @@
 package dev.stackwatch.console;
 
 import dev.stackwatch.api.Abandoned;
-import dev.stackwatch.api.MatchedRoute;
+import dev.stackwatch.exchange.Exchange;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -25,7 +25,7 @@ public final class HttpErrorFilter implements Filter {
         } finally {
             int status = Abandoned.statusOf(req, res);
             if (status >= 400) {
-                String route = MatchedRoute.labelOf(req);
+                String route = Exchange.of(req).routeLabel();
                 errors.add(new RecentErrors.Entry(System.currentTimeMillis(), "http", req.prologue().method().text() + " " + route,
                         status == res.status().code() ? res.status().reasonPhrase() : "abandoned, no response", status,
                         null));

@@ -21,6 +21,9 @@ import java.util.OptionalInt;
  * may refine it. Reports can come from another thread than the reads (a watcher), hence the volatile fields.
  */
 public final class Exchange {
+    /** The route label of a request that matched no route (unknown paths, refusals before routing): never its path. */
+    public static final String UNMATCHED_ROUTE = "other";
+
     private final long arrivalNanos;
     private volatile String route;
     private volatile AuthOutcome auth;
@@ -142,6 +145,12 @@ public final class Exchange {
 
     public Optional<String> route() {
         return Optional.ofNullable(route);
+    }
+
+    /** The template, or {@link #UNMATCHED_ROUTE}: what metrics, access lines and the console label a request with. */
+    public String routeLabel() {
+        String template = route;
+        return template == null ? UNMATCHED_ROUTE : template;
     }
 
     public Optional<AuthOutcome> auth() {

@@ -11,11 +11,6 @@ import java.util.List;
 public record EmbeddingRequest(Model model, List<String> inputs, Integer dimensions, ObjectNode body,
                                UpstreamHeaders upstreamHeaders, Exchange exchange) {
 
-    /** A request made inside the server, with no client request to report to. */
-    public EmbeddingRequest(Model model, List<String> inputs, Integer dimensions, ObjectNode body) {
-        this(model, inputs, dimensions, body, UpstreamHeaders.NONE, Exchange.detached());
-    }
-
     /** The same request, its upstream requests carrying {@code headers}. */
     public EmbeddingRequest withUpstreamHeaders(UpstreamHeaders headers) {
         return new EmbeddingRequest(model, inputs, dimensions, body, headers, exchange);

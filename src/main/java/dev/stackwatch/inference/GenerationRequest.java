@@ -15,13 +15,6 @@ public record GenerationRequest(Operation operation, Model model, List<ChatMessa
                                 SamplingParams params, boolean stream, ObjectNode body, long receivedNanos,
                                 UpstreamHeaders upstreamHeaders, Exchange exchange) {
 
-    /** A request made inside the server (no client waiting before now, no client request to report to). */
-    public GenerationRequest(Operation operation, Model model, List<ChatMessage> messages, String prompt,
-                             SamplingParams params, boolean stream, ObjectNode body) {
-        this(operation, model, messages, prompt, params, stream, body, System.nanoTime(), UpstreamHeaders.NONE,
-                Exchange.detached());
-    }
-
     /** The same request, its upstream requests carrying {@code headers}. */
     public GenerationRequest withUpstreamHeaders(UpstreamHeaders headers) {
         return new GenerationRequest(operation, model, messages, prompt, params, stream, body, receivedNanos, headers,

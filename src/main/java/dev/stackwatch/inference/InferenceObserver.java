@@ -33,12 +33,6 @@ public interface InferenceObserver {
     record CallInfo(Operation operation, Model model, String providerType, boolean stream,
                     GenerationRequest generation, EmbeddingRequest embedding, UpstreamEndpoint endpoint,
                     Exchange exchange) {
-
-        /** A call no client request made. */
-        public CallInfo(Operation operation, Model model, String providerType, boolean stream,
-                        GenerationRequest generation, EmbeddingRequest embedding, UpstreamEndpoint endpoint) {
-            this(operation, model, providerType, stream, generation, embedding, endpoint, Exchange.detached());
-        }
     }
 
     /** The life of one call. Exactly one of {@link #completed}, {@link #embedded} or {@link #failed} ends it. */

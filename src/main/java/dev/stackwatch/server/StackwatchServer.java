@@ -12,7 +12,6 @@ import dev.stackwatch.api.DrainFilter;
 import dev.stackwatch.api.InferenceHandlers;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
-import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.api.RequestParser;
 import dev.stackwatch.api.ResponsesHandler;
 import dev.stackwatch.config.ModelConfig;
@@ -259,7 +258,7 @@ public final class StackwatchServer implements AutoCloseable {
         EdgeSecurity security = new EdgeSecurity(server.security(), json, deadlines, (method, status, bytes, limit) -> {
             // Never in flight and no duration to speak of, but counted in every output like a routed request.
             seen.sink().requestStarted(method, tlsOn);
-            seen.sink().requestFinished(method, tlsOn, MatchedRoute.UNMATCHED, status, 0);
+            seen.sink().requestFinished(method, tlsOn, Exchange.UNMATCHED_ROUTE, status, 0);
             limit.ifPresent(metrics::limitRefused);
             AccessLogFilter.logRefusedBeforeRouting(method, status, bytes);
         });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.deadline.DeadlineTimer;
@@ -110,7 +111,8 @@ class ObservedProviderTest {
 
     private static GenerationRequest request(boolean stream) {
         return new GenerationRequest(Operation.CHAT, MODEL, List.of(new ChatMessage("user", "hi")), null,
-                SamplingParams.DEFAULTS, stream, null);
+                SamplingParams.DEFAULTS, stream, null, System.nanoTime(), UpstreamHeaders.NONE,
+                Exchange.detached());
     }
 
     @Test
@@ -215,7 +217,8 @@ class ObservedProviderTest {
         Model embedder = new Model("sim-embed", "simulator", "sim-embed", ModelType.EMBEDDING,
                 JsonNodeFactory.instance.objectNode());
 
-        Embeddings result = observed.embed(new EmbeddingRequest(embedder, List.of("x", "y"), null, null));
+        Embeddings result = observed.embed(new EmbeddingRequest(embedder, List.of("x", "y"), null, null,
+                UpstreamHeaders.NONE, Exchange.detached()));
 
         assertEquals(2, result.vectors().size());
         assertEquals(List.of("a@embedded"), reported);
@@ -296,7 +299,8 @@ class ObservedProviderTest {
 
         observed.generate(client, TokenSink.DISCARD);
         observed.embed(new EmbeddingRequest(new Model("sim-embed", "simulator", "sim-embed", ModelType.EMBEDDING,
-                JsonNodeFactory.instance.objectNode()), List.of("x"), null, null));
+                JsonNodeFactory.instance.objectNode()), List.of("x"), null, null, UpstreamHeaders.NONE,
+                Exchange.detached()));
 
         assertEquals(Map.of("traceparent", "00-client", "x-a", "traceparent", "x-c", "traceparent,x-a"),
                 sent.get(0).values(), "each call in order, the broken one leaving what it was given");

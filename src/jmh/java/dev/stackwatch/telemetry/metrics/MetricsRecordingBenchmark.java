@@ -1,6 +1,7 @@
 package dev.stackwatch.telemetry.metrics;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
@@ -69,7 +70,8 @@ public class MetricsRecordingBenchmark {
         both = MetricSink.of(List.of(prometheus, otlp.sink()));
         bothObserver = new MetricsObserver(metrics, both);
         noOp = callInfo -> new InferenceObserver.Call() {};
-        info = new InferenceObserver.CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null, null);
+        info = new InferenceObserver.CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null, null,
+                Exchange.detached());
         completion = new Completion("text", FinishReason.STOP, new Usage(20, TOKENS));
     }
 

@@ -3,7 +3,6 @@ package dev.stackwatch.provider.llamastack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.api.ForwardedHeaders;
-import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.inference.InferenceObserver;
@@ -136,7 +135,7 @@ final class LlamaStackPassthrough implements Handler {
                     } else {
                         progress.answered();
                     }
-                    relay(response, res, watching, MatchedRoute.labelOf(req));
+                    relay(response, res, watching, Exchange.of(req).routeLabel());
                 }
                 return null;
             });
@@ -144,7 +143,7 @@ final class LlamaStackPassthrough implements Handler {
             if (watch != null) {
                 watch.failed(e);
             } else if (e instanceof ProviderException failure) {
-                observer.relayFailed(providerId, MatchedRoute.labelOf(req), failure);
+                observer.relayFailed(providerId, Exchange.of(req).routeLabel(), failure);
             }
             throw e;
         }

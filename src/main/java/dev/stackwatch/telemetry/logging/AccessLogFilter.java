@@ -1,7 +1,6 @@
 package dev.stackwatch.telemetry.logging;
 
 import dev.stackwatch.api.Abandoned;
-import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.exchange.InferenceFacts;
 import io.helidon.webserver.http.Filter;
@@ -57,7 +56,7 @@ public final class AccessLogFilter implements Filter {
         double durationMs = (System.nanoTime() - start) / 1e6;
         Exchange exchange = Exchange.of(req);
         String method = req.prologue().method().text();
-        String endpoint = MatchedRoute.labelOf(req);
+        String endpoint = Exchange.of(req).routeLabel();
         int status = Abandoned.statusOf(req, res);
         // request_id, trace_id and span_id come from the MDC, like on every other line of this request.
         LoggingEventBuilder event = ACCESS.atLevel(level)
@@ -94,11 +93,11 @@ public final class AccessLogFilter implements Filter {
         ACCESS.atInfo()
                 .addKeyValue("event", "access")
                 .addKeyValue("method", shown)
-                .addKeyValue("endpoint", MatchedRoute.UNMATCHED)
+                .addKeyValue("endpoint", Exchange.UNMATCHED_ROUTE)
                 .addKeyValue("status", status)
                 .addKeyValue("duration_ms", 0.0)
                 .addKeyValue("bytes", bytes)
-                .log("{} {} {} {} ms", shown, MatchedRoute.UNMATCHED, status, 0);
+                .log("{} {} {} {} ms", shown, Exchange.UNMATCHED_ROUTE, status, 0);
     }
 
     /** Milliseconds from the request's start to the first streamed token, or null when nothing was streamed. */

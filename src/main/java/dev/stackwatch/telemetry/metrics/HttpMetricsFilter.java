@@ -1,7 +1,6 @@
 package dev.stackwatch.telemetry.metrics;
 
 import dev.stackwatch.api.Abandoned;
-import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.exchange.AuthOutcome;
 import dev.stackwatch.exchange.Exchange;
 import io.helidon.webserver.http.Filter;
@@ -52,7 +51,7 @@ public final class HttpMetricsFilter implements Filter {
             chain.proceed();
         } finally {
             // The route template, never the raw path: paths carry model ids and anything a client types.
-            sink.requestFinished(method, secure, MatchedRoute.labelOf(req), Abandoned.statusOf(req, res),
+            sink.requestFinished(method, secure, Exchange.of(req).routeLabel(), Abandoned.statusOf(req, res),
                     System.nanoTime() - start);
             Exchange exchange = Exchange.of(req);
             exchange.refusal().ifPresent(r -> metrics.limitRefused(r.reason()));

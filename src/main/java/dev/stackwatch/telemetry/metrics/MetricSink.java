@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry.metrics;
 
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.InferenceObserver.CallInfo;
 import java.util.List;
@@ -15,7 +16,7 @@ public interface MetricSink {
     /** An API request began; {@link #requestFinished} follows with the same method and scheme. */
     void requestStarted(String method, boolean secure);
 
-    /** {@code route}: the route template, or {@link dev.stackwatch.api.MatchedRoute#UNMATCHED}. */
+    /** {@code route}: the route template, or {@link dev.stackwatch.exchange.Exchange#UNMATCHED_ROUTE}. */
     void requestFinished(String method, boolean secure, String route, int status, long nanos);
 
     /** A provider call starts; what happens to it goes to the returned recorder. */

@@ -12,7 +12,6 @@ import static dev.stackwatch.telemetry.tracing.SpanAttributes.URL_SCHEME;
 import static dev.stackwatch.telemetry.tracing.SpanAttributes.USER_AGENT;
 
 import dev.stackwatch.api.Abandoned;
-import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.exchange.Exchange;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
@@ -89,7 +88,7 @@ public final class TracingFilter implements Filter {
     }
 
     private static void finish(Span span, RoutingRequest req, RoutingResponse res) {
-        Optional<String> route = MatchedRoute.of(req);
+        Optional<String> route = Exchange.of(req).route();
         route.ifPresent(template -> {
             span.updateName(req.prologue().method().text() + " " + template);
             span.setAttribute(HTTP_ROUTE, template);

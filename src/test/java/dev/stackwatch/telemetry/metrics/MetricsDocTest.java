@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.Completion;
@@ -108,7 +109,8 @@ class MetricsDocTest {
         metrics.telemetryFailed("MetricsObserver");
         MetricsObserver observer = new MetricsObserver(metrics);
         observer.modelLoaded(model, "inline::simulator", Duration.ofMillis(5), null);
-        CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null, null);
+        CallInfo streamed = new CallInfo(Operation.CHAT, model, "inline::simulator", true, null, null, null,
+                Exchange.detached());
         var call = observer.start(streamed);
         call.token(0, System.nanoTime());
         call.token(1, System.nanoTime());

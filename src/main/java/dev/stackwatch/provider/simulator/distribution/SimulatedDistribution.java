@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.api.JsonBodyReader;
 import dev.stackwatch.api.JsonResponses;
-import dev.stackwatch.api.MatchedRoute;
 import dev.stackwatch.api.ResponsesHandler;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.wire.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -86,7 +86,7 @@ public final class SimulatedDistribution implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
-        String template = MatchedRoute.labelOf(req);
+        String template = Exchange.of(req).routeLabel();
         Handler handler = routes.get(req.prologue().method().text() + " " + template);
         if (handler == null) {
             throw ApiException.notFound("route_not_found", "the simulated distribution does not serve "

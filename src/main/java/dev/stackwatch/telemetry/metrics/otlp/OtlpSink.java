@@ -1,13 +1,13 @@
 package dev.stackwatch.telemetry.metrics.otlp;
 
-import dev.stackwatch.api.MatchedRoute;
+import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.InferenceObserver.CallInfo;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.UpstreamEndpoint;
 import dev.stackwatch.telemetry.GenAiNames;
-import dev.stackwatch.telemetry.metrics.Metrics;
 import dev.stackwatch.telemetry.metrics.MetricSink;
+import dev.stackwatch.telemetry.metrics.Metrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -119,7 +119,7 @@ final class OtlpSink implements MetricSink {
                 .put(URL_SCHEME, key.secure() ? "https" : "http")
                 .put(HTTP_STATUS, (long) key.status());
         // An unmatched path has no route: the conventions leave the attribute out rather than invent one.
-        if (!key.route().equals(MatchedRoute.UNMATCHED)) {
+        if (!key.route().equals(Exchange.UNMATCHED_ROUTE)) {
             b.put(HTTP_ROUTE, key.route());
         }
         // For a server only 5xx is an error; 4xx is the client's.
