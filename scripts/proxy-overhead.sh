@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Proxy overhead: the same fixed-rate load (hey) sent straight to an upstream, through nginx (a plain reverse proxy),
 # through a bare Helidon relay (src/test/java/dev/stackwatch/bench/BareRelay.java: Stackwatch's server and client
-# libraries with nothing else, the floor for this stack) and through Stackwatch (remote::openai), so the latency
+# libraries with nothing else, the floor for this stack), through an event-loop relay (bench/NettyRelay.java: Netty,
+# each client connection paired with an upstream one on the same thread, the floor another relay core would give)
+# and through Stackwatch (remote::openai), so the latency
 # Stackwatch adds can be read against known baselines. The upstream is the simulator (`stackwatch simulate`) with a
 # fixed time to first token. Needs: hey, nginx and a JDK >= 21 (JAVA_HOME or PATH); builds the project first.
 # Usage: scripts/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
 # STREAM=1 asks for streamed answers (SSE, 16 chunks and [DONE]); hey's latency is then to the end of the stream.
 # API=responses sends POST /v1/responses instead (the simulator acting as a distribution, Stackwatch in front of it
-# with remote::llama-stack, relaying the bytes while it reads the events); the bare relay, chat-only, is skipped.
+# with remote::llama-stack, relaying the bytes while it reads the events); the bare relay, chat-only, is skipped
+# (the Netty relay relays any route).
 # WARMUP (seconds, default 60) of the same load precedes each path's first measured run: a JVM proxy's CPU per
 # request keeps falling for about a minute at 500/s while the JIT compiles. ROUNDS (default 2) repeats every path.
-# PATHS (default "direct nginx bare-relay stackwatch") picks the paths. TTFT_MS (default 20) is the upstream's time to
+# PATHS (default "direct nginx bare-relay netty-relay stackwatch") picks the paths. TTFT_MS (default 20) is the upstream's time to
 # first token. A rate of 0 sends as fast as the connections allow: with TTFT_MS=0 that saturates the machine, and
 # req/s is then the CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
@@ -28,7 +31,7 @@ STREAM=${STREAM:-0}
 API=${API:-chat}
 DURATION=${2:-20}
 CONNECTIONS=${3:-20}
-PATHS=${PATHS:-direct nginx bare-relay stackwatch}
+PATHS=${PATHS:-direct nginx bare-relay netty-relay stackwatch}
 TTFT_MS=${TTFT_MS:-20}
 PROFILE=${PROFILE:-}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -133,7 +136,13 @@ BARE=$(free_port)
 BARE_PID=$!
 PIDS+=($BARE_PID)
 
+NETTY=$(free_port)
+"$JAVA" -cp "$APP_CP" dev.stackwatch.bench.NettyRelay "$NETTY" "http://127.0.0.1:$UPSTREAM" >"$WORK/netty-relay.log" 2>&1 &
+NETTY_PID=$!
+PIDS+=($NETTY_PID)
+
 wait_http "http://127.0.0.1:$NGINX/v1/models"
+wait_http "http://127.0.0.1:$NETTY/v1/models"
 # The bare relay has one POST route: any HTTP status means it is listening.
 for _ in $(seq 1 150); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BARE/")" != 000 ] && break
@@ -248,6 +257,7 @@ for round in $(seq 1 "$ROUNDS"); do
       direct) run direct "$UPSTREAM" 0 "$warmup" ;;
       nginx) run nginx "$NGINX" "$NGINX_PID" "$warmup" ;;
       bare-relay) [ "$API" = responses ] || run bare-relay "$BARE" "$BARE_PID" "$warmup" ;;
+      netty-relay) run netty-relay "$NETTY" "$NETTY_PID" "$warmup" ;;
       stackwatch) run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup" ;;
       compare) run compare "$COMPARE" "$COMPARE_PID" "$warmup" ;;
       *) echo "bench: unknown path $path" >&2; exit 1 ;;
