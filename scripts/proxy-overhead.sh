@@ -3,6 +3,7 @@
 # through a bare Helidon relay (src/test/java/dev/stackwatch/bench/BareRelay.java: Stackwatch's server and client
 # libraries with nothing else, the floor for this stack), through an event-loop relay (bench/NettyRelay.java: Netty,
 # each client connection paired with an upstream one on the same thread, the floor another relay core would give)
+# through Helidon with a Netty client (bench/HybridRelay.java: what replacing only the upstream client would give)
 # and through Stackwatch (remote::openai), so the latency
 # Stackwatch adds can be read against known baselines. The upstream is the simulator (`stackwatch simulate`) with a
 # fixed time to first token. Needs: hey, nginx and a JDK >= 21 (JAVA_HOME or PATH); builds the project first.
@@ -10,10 +11,13 @@
 # STREAM=1 asks for streamed answers (SSE, 16 chunks and [DONE]); hey's latency is then to the end of the stream.
 # API=responses sends POST /v1/responses instead (the simulator acting as a distribution, Stackwatch in front of it
 # with remote::llama-stack, relaying the bytes while it reads the events); the bare relay, chat-only, is skipped
-# (the Netty relay relays any route).
+# (the Netty relay relays any route; the hybrid relay is chat-only too).
 # WARMUP (seconds, default 60) of the same load precedes each path's first measured run: a JVM proxy's CPU per
-# request keeps falling for about a minute at 500/s while the JIT compiles. ROUNDS (default 2) repeats every path.
-# PATHS (default "direct nginx bare-relay netty-relay stackwatch") picks the paths. TTFT_MS (default 20) is the upstream's time to
+# request keeps falling for about a minute at 500/s while the JIT compiles. A JVM proxy then keeps warming in 10 s
+# slices while its compiler threads took more than WARM_JIT_PERCENT (default 5) of its CPU in the last slice, up to
+# WARMUP_MAX seconds (default 240), so that every row is steady state; the "jit %" column says how much of the
+# measured CPU was still compilation. ROUNDS (default 2) repeats every path.
+# PATHS (default "direct nginx bare-relay hybrid-relay netty-relay stackwatch") picks the paths. TTFT_MS (default 20) is the upstream's time to
 # first token. A rate of 0 sends as fast as the connections allow: with TTFT_MS=0 that saturates the machine, and
 # req/s is then the CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
@@ -26,12 +30,14 @@ cd "$(dirname "$0")/.."
 
 RATE=${1:-200}
 WARMUP=${WARMUP:-60}
+WARMUP_MAX=${WARMUP_MAX:-240}
+WARM_JIT_PERCENT=${WARM_JIT_PERCENT:-5}
 ROUNDS=${ROUNDS:-2}
 STREAM=${STREAM:-0}
 API=${API:-chat}
 DURATION=${2:-20}
 CONNECTIONS=${3:-20}
-PATHS=${PATHS:-direct nginx bare-relay netty-relay stackwatch}
+PATHS=${PATHS:-direct nginx bare-relay hybrid-relay netty-relay stackwatch}
 TTFT_MS=${TTFT_MS:-20}
 PROFILE=${PROFILE:-}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -136,6 +142,10 @@ BARE=$(free_port)
 BARE_PID=$!
 PIDS+=($BARE_PID)
 
+HYBRID=$(free_port)
+"$JAVA" -cp "$APP_CP" dev.stackwatch.bench.HybridRelay "$HYBRID" "http://127.0.0.1:$UPSTREAM" >"$WORK/hybrid-relay.log" 2>&1 &
+HYBRID_PID=$!
+PIDS+=($HYBRID_PID)
 NETTY=$(free_port)
 "$JAVA" -cp "$APP_CP" dev.stackwatch.bench.NettyRelay "$NETTY" "http://127.0.0.1:$UPSTREAM" >"$WORK/netty-relay.log" 2>&1 &
 NETTY_PID=$!
@@ -143,10 +153,12 @@ PIDS+=($NETTY_PID)
 
 wait_http "http://127.0.0.1:$NGINX/v1/models"
 wait_http "http://127.0.0.1:$NETTY/v1/models"
-# The bare relay has one POST route: any HTTP status means it is listening.
-for _ in $(seq 1 150); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BARE/")" != 000 ] && break
-  sleep 0.2
+# The bare and hybrid relays have one POST route: any HTTP status means one is listening.
+for relay in "$BARE" "$HYBRID"; do
+  for _ in $(seq 1 150); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$relay/")" != 000 ] && break
+    sleep 0.2
+  done
 done
 for _ in $(seq 1 150); do
   curl -fs "http://127.0.0.1:$STACKWATCH/v1/models" | grep -q '"state":"ready"' && break
@@ -187,6 +199,14 @@ profiler() {
 
 # CPU time (user + system, in clock ticks) a process has used so far; 0 for "no process".
 cpu_ticks() { if [ "$1" = 0 ]; then echo 0; else awk '{print $14 + $15}' "/proc/$1/stat"; fi; }
+# The part of it that a JVM's JIT compiler threads used.
+jit_ticks() {
+  if [ "$1" = 0 ]; then echo 0; else
+    for task in /proc/"$1"/task/*; do
+      if grep -q Compiler "$task/comm" 2>/dev/null; then awk '{print $14 + $15}' "$task/stat"; fi
+    done | awk '{n += $1} END {print n + 0}'
+  fi
+}
 # Context switches (voluntary and not) of all of a process's threads so far: each one on a request's path is a thread
 # handing work to another and waiting to be woken, which costs latency even when the CPUs are idle.
 switches() {
@@ -200,28 +220,44 @@ per_request() {
     'BEGIN {if (n > 0) printf "%.*f\n", digits, d * scale / n; else print "-"}'
 }
 
+# hey's fixed load against a port for some seconds; its report on stdout.
+load() {
+  hey -z "${2}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
+    "http://127.0.0.1:$1$ROUTE"
+}
+
 run() {
   local name=$1 port=$2 proxy_pid=$3 warmup=$4
   if [ "$warmup" -gt 0 ]; then
-    hey -z "${warmup}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
-      "http://127.0.0.1:$port$ROUTE" >/dev/null
+    load "$port" "$warmup" >/dev/null
+    # Until the JIT has (nearly) finished: nginx has none, a JVM proxy's compiler threads go quiet.
+    local warmed=$warmup cpu0 jit0
+    while [ "$proxy_pid" != 0 ] && [ "$(jit_ticks "$proxy_pid")" -gt 0 ] && [ "$warmed" -lt "$WARMUP_MAX" ]; do
+      cpu0=$(cpu_ticks "$proxy_pid"); jit0=$(jit_ticks "$proxy_pid")
+      load "$port" 10 >/dev/null
+      warmed=$((warmed + 10))
+      awk -v j=$(( $(jit_ticks "$proxy_pid") - jit0 )) -v c=$(( $(cpu_ticks "$proxy_pid") - cpu0 )) \
+        -v limit="$WARM_JIT_PERCENT" 'BEGIN {exit !(c > 0 && 100 * j / c > limit)}' || break
+    done
+    [ "$proxy_pid" = 0 ] || echo "  $name: warmed up for ${warmed}s" >&2
   fi
-  local proxy0 upstream0 proxy1 upstream1 switches0 switches1
+  local proxy0 upstream0 proxy1 upstream1 switches0 switches1 jit0 jit1
   local profiling=
   if [ -n "$PROFILER_LIB" ] && [ "$warmup" -gt 0 ] && [ "$name" != direct ] && [ "$name" != nginx ]; then
     profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole).html
     profiler "$proxy_pid" start,event=itimer,interval=1ms
   fi
   proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID"); switches0=$(switches "$proxy_pid")
-  hey -z "${DURATION}s" -c "$CONNECTIONS" -q "$PER_CONNECTION" -m POST -T application/json -d "$BODY" \
-    "http://127.0.0.1:$port$ROUTE" >"$WORK/$name.txt"
+  jit0=$(jit_ticks "$proxy_pid")
+  load "$port" "$DURATION" >"$WORK/$name.txt"
   proxy1=$(cpu_ticks "$proxy_pid"); upstream1=$(cpu_ticks "$UPSTREAM_PID"); switches1=$(switches "$proxy_pid")
+  jit1=$(jit_ticks "$proxy_pid")
   if [ -n "$profiling" ]; then
     # The same samples as text too, one stack a line with its count, for reading the top frames.
     profiler "$proxy_pid" "dump,collapsed,file=$(realpath "${profiling%.html}").collapsed"
     profiler "$proxy_pid" "stop,minwidth=0.5,title=$(basename "$profiling" .html)${ROUTE//\//_},file=$(realpath "$profiling")"
   fi
-  local rps p50 p90 p99 ok proxy_cpu upstream_cpu proxy_switches
+  local rps p50 p90 p99 ok proxy_cpu upstream_cpu proxy_switches jit_share
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
   p50=$(awk '/ 50% in/ {print $3*1000}' "$WORK/$name.txt")
   p90=$(awk '/ 90% in/ {print $3*1000}' "$WORK/$name.txt")
@@ -230,13 +266,14 @@ run() {
   # CPU per request in microseconds: 100 clock ticks per second.
   upstream_cpu=$(per_request $((upstream1 - upstream0)) "$ok" 10000)
   if [ "$proxy_pid" = 0 ]; then
-    proxy_cpu=-; proxy_switches=-
+    proxy_cpu=-; proxy_switches=-; jit_share=-
   else
+    jit_share=$(per_request $((jit1 - jit0)) $((proxy1 - proxy0)) 100)
     proxy_cpu=$(per_request $((proxy1 - proxy0)) "$ok" 10000)
     proxy_switches=$(per_request $((switches1 - switches0)) "$ok" 1 1)
   fi
-  printf '| %-10s | %8s | %8s | %8s | %8s | %8s | %9s | %11s | %16s |\n' "$name" "$rps" "$p50" "$p90" "$p99" \
-    "${ok:-0}" "$proxy_cpu" "$upstream_cpu" "$proxy_switches"
+  printf '| %-11s | %8s | %8s | %8s | %8s | %8s | %9s | %11s | %16s | %5s |\n' "$name" "$rps" "$p50" "$p90" "$p99" \
+    "${ok:-0}" "$proxy_cpu" "$upstream_cpu" "$proxy_switches" "$jit_share"
   # Anything but 200 is worth seeing: it is a failure, not a latency.
   awk '/Status code distribution/ {on=1; next} on && /\[/ && !/\[200\]/ {print "  " name ": " $0} /^$/ {on=0}' \
     name="$name" "$WORK/$name.txt" >&2
@@ -246,10 +283,11 @@ run() {
 echo "rate ${RATE}/s (0: unlimited) for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token" \
   "${TTFT_MS} ms, 16 tokens;" \
   "stream: $STREAM_FIELD; route $ROUTE"
-echo "warm-up ${WARMUP}s per path, ${ROUNDS} rounds; cpu columns: CPU time per request (user + system, microseconds)"
-echo "of the proxy and of the upstream; switches: the proxy's context switches per request (all threads)"
-echo "| path       | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     | proxy cpu | upstream cpu | proxy switches |"
-echo "|------------|----------|----------|----------|----------|----------|-----------|--------------|----------------|"
+echo "warm-up ${WARMUP}-${WARMUP_MAX}s per path, ${ROUNDS} rounds; cpu columns: CPU time per request (user + system, microseconds)"
+echo "of the proxy and of the upstream; switches: the proxy's context switches per request (all threads); jit %: share"
+echo "of the proxy's measured CPU spent by its JIT compiler threads"
+echo "| path        | req/s    | p50 ms   | p90 ms   | p99 ms   | 200s     | proxy cpu | upstream cpu | proxy switches | jit % |"
+echo "|-------------|----------|----------|----------|----------|----------|-----------|--------------|----------------|-------|"
 for round in $(seq 1 "$ROUNDS"); do
   warmup=$([ "$round" = 1 ] && echo "$WARMUP" || echo 0)
   for path in $PATHS; do
@@ -257,6 +295,7 @@ for round in $(seq 1 "$ROUNDS"); do
       direct) run direct "$UPSTREAM" 0 "$warmup" ;;
       nginx) run nginx "$NGINX" "$NGINX_PID" "$warmup" ;;
       bare-relay) [ "$API" = responses ] || run bare-relay "$BARE" "$BARE_PID" "$warmup" ;;
+      hybrid-relay) [ "$API" = responses ] || run hybrid-relay "$HYBRID" "$HYBRID_PID" "$warmup" ;;
       netty-relay) run netty-relay "$NETTY" "$NETTY_PID" "$warmup" ;;
       stackwatch) run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup" ;;
       compare) run compare "$COMPARE" "$COMPARE_PID" "$warmup" ;;

@@ -12,6 +12,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The floor for the proxy-overhead benchmark ({@code scripts/proxy-overhead.sh}): the same server and client
@@ -31,7 +32,10 @@ public final class BareRelay {
         CloseableHttpClient client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(1024).setMaxConnPerRoute(1024)
-                        .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                        // As Stackwatch's reads on virtual threads: no socket timeout (HttpClient 5's default of
+                        // 3 minutes makes every read a timed park, which signals the scheduler's delay thread twice).
+                        .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true)
+                                .setSoTimeout(Timeout.DISABLED).build())
                         .build())
                 .build();
         WebServer.builder().host("127.0.0.1").port(port)
