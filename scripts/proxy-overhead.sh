@@ -137,19 +137,18 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 PIDS+=($NGINX_PID)
 
-BARE=$(free_port)
-"$JAVA" -cp "$APP_CP" dev.stackwatch.bench.BareRelay "$BARE" "http://127.0.0.1:$UPSTREAM" >"$WORK/bare-relay.log" 2>&1 &
-BARE_PID=$!
-PIDS+=($BARE_PID)
-
-HYBRID=$(free_port)
-"$JAVA" -cp "$APP_CP" dev.stackwatch.bench.HybridRelay "$HYBRID" "http://127.0.0.1:$UPSTREAM" >"$WORK/hybrid-relay.log" 2>&1 &
-HYBRID_PID=$!
-PIDS+=($HYBRID_PID)
-NETTY=$(free_port)
-"$JAVA" -cp "$APP_CP" dev.stackwatch.bench.NettyRelay "$NETTY" "http://127.0.0.1:$UPSTREAM" >"$WORK/netty-relay.log" 2>&1 &
-NETTY_PID=$!
-PIDS+=($NETTY_PID)
+# The relays built from the test classes: start_relay CLASS NAME sets NAME (its port) and NAME_PID.
+start_relay() {
+  local port
+  port=$(free_port)
+  "$JAVA" -cp "$APP_CP" "dev.stackwatch.bench.$1" "$port" "http://127.0.0.1:$UPSTREAM" >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+  printf -v "$2" '%s' "$port"
+  printf -v "$2_PID" '%s' "$!"
+}
+start_relay BareRelay BARE
+start_relay HybridRelay HYBRID
+start_relay NettyRelay NETTY
 
 wait_http "http://127.0.0.1:$NGINX/v1/models"
 wait_http "http://127.0.0.1:$NETTY/v1/models"
