@@ -23,6 +23,7 @@
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
 # (fetched from Maven Central by ./mvnw) over the first round, as <path>-<whole|streamed>.html and .collapsed
 # (text, for scripts/profile-relay.sh's top frames).
+# STACKWATCH_JVM_OPTS (e.g. "-Xms512m -Xlog:gc:file=gc.log") go to the Stackwatch JVMs (stackwatch and compare).
 # NO_BUILD=1 reuses the previous run's build. COMPARE_JAR (another build's stackwatch.jar, e.g. of the main branch)
 # adds the path "compare": a second Stackwatch from that jar with the same configuration, for an A/B in one run.
 set -euo pipefail
@@ -95,7 +96,7 @@ registered_resources:
 server: {host: 127.0.0.1, port: $STACKWATCH, management_port: $MANAGEMENT}
 YAML
 wait_http "http://127.0.0.1:$UPSTREAM/v1/models"
-"$JAVA" -jar "$JAR" serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
+"$JAVA" ${STACKWATCH_JVM_OPTS-} -jar "$JAR" serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
 STACKWATCH_PID=$!
 PIDS+=($STACKWATCH_PID)
 COMPARE=0 COMPARE_PID=0
@@ -103,7 +104,7 @@ if [ -n "${COMPARE_JAR:-}" ]; then
   COMPARE=$(free_port)
   sed -e "s/port: $STACKWATCH,/port: $COMPARE,/" -e "s/management_port: $MANAGEMENT/management_port: $(free_port)/" \
     "$WORK/run.yaml" >"$WORK/compare.yaml"
-  "$JAVA" -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
+  "$JAVA" ${STACKWATCH_JVM_OPTS-} -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
   COMPARE_PID=$!
   PIDS+=($COMPARE_PID)
   PATHS="$PATHS compare"
