@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code LOG_LEVEL}, {@code LOG_FORMAT} and {@code LOG_PROMPTS}. logback.xml reads the first two itself; they are
+ * {@code LOG_LEVEL}, {@code LOG_FORMAT} and {@code LOG_PROMPTS}. LogbackSetup reads the first two itself; they are
  * checked here first because a bad value there would silently lose every log line instead of failing start-up.
  */
 public record LogSettings(String level, String format, boolean logPrompts) {

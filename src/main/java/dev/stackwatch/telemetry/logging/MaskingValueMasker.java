@@ -3,7 +3,7 @@ package dev.stackwatch.telemetry.logging;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import net.logstash.logback.mask.ValueMasker;
 
-/** {@link SecretMask} for every string value of a JSON log line (logback-json.xml). */
+/** {@link SecretMask} for every string value of a JSON log line (LogbackSetup). */
 public final class MaskingValueMasker implements ValueMasker {
     @Override
     public Object mask(JsonStreamContext context, Object value) {

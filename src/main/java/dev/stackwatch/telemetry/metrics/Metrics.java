@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry.metrics;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.config.usage.UsageConfig;
 import dev.stackwatch.inference.CircuitState;
@@ -7,15 +8,26 @@ import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.Operation;
 import dev.stackwatch.inference.ProviderException;
+import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -173,10 +185,42 @@ public final class Metrics {
                 .labelNames("version", "java_version")
                 .register(registry);
         buildInfo.setLabelValues(build.version(), Runtime.version().toString());
-        // Registering the JVM metrics starts the platform MBean server, about a third of a plain start-up: it runs
-        // beside the rest of the wiring, and the listeners open only after it (awaitJvmMetrics).
-        jvmMetrics = new FutureTask<>(() -> JvmMetrics.builder().register(registry), null);
+        // Registering the JVM metrics reads the platform MXBeans, which are slow to start: it runs beside the rest of
+        // the wiring, and the listeners open only after it (awaitJvmMetrics).
+        jvmMetrics = new FutureTask<>(() -> registerJvmMetrics(registry), null);
         Thread.ofPlatform().daemon().name("jvm-metrics-registration").start(jvmMetrics);
+    }
+
+    /**
+     * client_java's JVM and process metrics, as {@code JvmMetrics.builder().register(registry)} adds them, except that
+     * the native-memory ones are asked for only when native memory tracking is on: without it they add no series, yet
+     * asking starts the platform MBean server, whose diagnostic-command bean parses JFR's .jfc files (about 200 ms of
+     * CPU, and the JIT's work on the XML parser, in every start-up).
+     */
+    static void registerJvmMetrics(PrometheusRegistry registry) {
+        PrometheusProperties config = PrometheusProperties.get();
+        JvmThreadsMetrics.builder(config).register(registry);
+        JvmBufferPoolMetrics.builder(config).register(registry);
+        JvmClassLoadingMetrics.builder(config).register(registry);
+        JvmCompilationMetrics.builder(config).register(registry);
+        JvmGarbageCollectorMetrics.builder(config).register(registry);
+        JvmMemoryPoolAllocationMetrics.builder(config).register(registry);
+        JvmMemoryMetrics.builder(config).register(registry);
+        if (nativeMemoryTracked()) {
+            JvmNativeMemoryMetrics.builder(config).register(registry);
+        }
+        JvmRuntimeInfoMetric.builder(config).register(registry);
+        ProcessMetrics.builder(config).register(registry);
+    }
+
+    /** -XX:NativeMemoryTracking other than "off"; a JVM that cannot say gets the native-memory metrics tried. */
+    private static boolean nativeMemoryTracked() {
+        try {
+            return !"off".equals(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("NativeMemoryTracking").getValue());
+        } catch (RuntimeException unknown) {
+            return true;
+        }
     }
 
     /** Returns once the JVM metrics are registered, so that no scrape misses them; rethrows what registration threw. */

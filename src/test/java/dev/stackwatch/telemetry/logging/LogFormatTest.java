@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -17,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.MDC;
 
 /**
- * The shipped logback configuration, loaded into a private logger context: exceptions and secrets in both formats.
+ * The shipped logback set-up (LogbackSetup) in a private logger context: exceptions and secrets in both formats.
  * (The server-process test covers everything else about the JSON lines; it has no way to make the server log a
  * stack trace.)
  */
 class LogFormatTest {
     static final String SECRET = "sk-live-0a1b2c3d";
 
-    /** Logs one failure with a cause, and a secret in the message, through logback.xml with {@code format}. */
+    /** Logs one failure with a cause, and a secret in the message, through the shipped set-up with {@code format}. */
     private static List<String> logFailure(String format) throws Exception {
         LoggerContext context = new LoggerContext();
         context.putProperty("LOG_FORMAT", format);
@@ -36,9 +35,7 @@ class LogFormatTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         MDC.put("request_id", "req-1");
         try {
-            JoranConfigurator configurator = new JoranConfigurator();
-            configurator.setContext(context);
-            configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+            new LogbackSetup().configure(context);
             Logger logger = context.getLogger("dev.stackwatch.format-test");
             logger.error("upstream refused Authorization: Bearer {}", SECRET,
                     new IllegalStateException("outer", new IllegalArgumentException("api_key=" + SECRET)));

@@ -1,0 +1,123 @@
+package dev.stackwatch.telemetry.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.pattern.DynamicConverter;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
+import net.logstash.logback.stacktrace.ShortenedThrowableConverter;
+
+/**
+ * Stackwatch's logging set-up, which logback finds through ServiceLoader (META-INF/services) when SLF4J makes the first
+ * logger. In code rather than a logback.xml because parsing and interpreting the XML (Joran: a SAX parser and some 500
+ * classes) was about a tenth of every start-up. {@code LOG_LEVEL} and {@code LOG_FORMAT} are looked up as logback's
+ * {@code ${NAME}} would (context property, then system property, then environment); Cli has validated them already.
+ */
+public final class LogbackSetup extends ContextAwareBase implements Configurator {
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level %logger{30} - "
+            + "%maskedMsg%replace( [%mdc]){' \\[\\]', ''}%n%maskedEx";
+    /** Fields named like credentials are masked whole in JSON lines; other strings go through SecretMask. */
+    static final String MASKED_JSON_FIELDS = "authorization,api_key,x-api-key,password,secret";
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        setContext(context);
+        // Level changes (from LOG_LEVEL or the /loggers endpoint) are pushed down to java.util.logging so that
+        // Helidon's own fine-grained logging follows them instead of being cut at JUL's default INFO. First, so that
+        // the levels set below reach JUL too.
+        LevelChangePropagator propagator = new LevelChangePropagator();
+        propagator.setContext(context);
+        propagator.setResetJUL(true);
+        propagator.start();
+        context.addListener(propagator);
+
+        // One appender, whose encoder depends on the format.
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName("console");
+        console.setEncoder("json".equals(setting(context, "LOG_FORMAT", "text")) ? json(context) : text(context));
+        console.start();
+
+        // A collector that is down: the OTLP metrics exporter logs when pushes start and stop failing and counts each
+        // failed one in llamastack_telemetry_export_failures_total; the SDK's reader would warn at every interval.
+        context.getLogger("io.opentelemetry.sdk.metrics.export.PeriodicMetricReader").setLevel(Level.ERROR);
+        // The upstream HTTP client's wire and header dumps print prompts, completions and upstream credentials (API
+        // keys, custom headers) in clear, out of reach of the masking converters and of LOG_PROMPTS. They stay at INFO
+        // whatever LOG_LEVEL or the root level says; naming one in POST /loggers/{name} still turns it on, for a
+        // deliberate look.
+        for (String dump : new String[] {"org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers",
+                "org.apache.hc.core5.http.wire", "org.apache.hc.core5.http.headers"}) {
+            context.getLogger(dump).setLevel(Level.INFO);
+        }
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(setting(context, "LOG_LEVEL", "info"), Level.INFO));
+        root.addAppender(console);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** One human-readable line per event; key-values and MDC values (request_id, trace_id, span_id) after the message. */
+    private static Encoder<ILoggingEvent> text(LoggerContext context) {
+        // Secrets in the message and the stack trace are masked by SecretMask, as in the JSON lines.
+        Map<String, Supplier<DynamicConverter>> rules = new HashMap<>();
+        rules.put("maskedMsg", MaskingMessageConverter::new);
+        rules.put("maskedEx", MaskingThrowableConverter::new);
+        context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(TEXT_PATTERN);
+        encoder.start();
+        return encoder;
+    }
+
+    /**
+     * One JSON object per line, field names as documented in docs/observability.md. MDC values (request_id, trace_id,
+     * span_id) and SLF4J key-values become top-level fields.
+     */
+    private static Encoder<ILoggingEvent> json(LoggerContext context) {
+        LogstashEncoder encoder = new LogstashEncoder();
+        encoder.setContext(context);
+        encoder.setTimeZone("UTC");
+        encoder.getFieldNames().setLogger("logger");
+        encoder.getFieldNames().setThread("thread");
+        encoder.getFieldNames().setVersion("[ignore]");
+        encoder.getFieldNames().setLevelValue("[ignore]");
+        // A stack trace is one JSON string (newlines escaped), trimmed so one failure never floods the log.
+        ShortenedThrowableConverter stackTraces = new ShortenedThrowableConverter();
+        stackTraces.setMaxDepthPerThrowable(40);
+        stackTraces.setMaxLength(8192);
+        stackTraces.setRootCauseFirst(true);
+        stackTraces.setContext(context);
+        stackTraces.start();
+        encoder.setThrowableConverter(stackTraces);
+        MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
+        masking.addPaths(MASKED_JSON_FIELDS);
+        masking.addValueMasker(new MaskingValueMasker());
+        masking.start();
+        encoder.setJsonGeneratorDecorator(masking);
+        encoder.start();
+        return encoder;
+    }
+
+    private static String setting(LoggerContext context, String name, String fallback) {
+        String value = context.getProperty(name);
+        if (value == null) {
+            value = System.getProperty(name);
+        }
+        if (value == null) {
+            value = System.getenv(name);
+        }
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

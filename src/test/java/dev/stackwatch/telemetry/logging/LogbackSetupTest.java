@@ -1,0 +1,75 @@
+package dev.stackwatch.telemetry.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.LoggerContextListener;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the shipped set-up does besides formatting lines (LogFormatTest and JsonLogsProcessTest cover those): the
+ * levels it pins, the root level from LOG_LEVEL, java.util.logging following level changes, and that logback finds
+ * it in place of any XML configuration.
+ */
+class LogbackSetupTest {
+    private static final List<String> UPSTREAM_DUMPS = List.of("org.apache.hc.client5.http.wire",
+            "org.apache.hc.client5.http.headers", "org.apache.hc.core5.http.wire", "org.apache.hc.core5.http.headers");
+
+    @Test
+    void rootFollowsLogLevelWhileUpstreamDumpsAndTheMetricReaderKeepTheirLevels() {
+        java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level julRootBefore = julRoot.getLevel();
+        LoggerContext context = new LoggerContext();
+        context.putProperty("LOG_LEVEL", "debug");
+        try {
+            new LogbackSetup().configure(context);
+            assertEquals(Level.DEBUG, context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel());
+            UPSTREAM_DUMPS.forEach(name -> assertEquals(Level.INFO, context.getLogger(name).getEffectiveLevel(), name));
+            assertEquals(Level.ERROR,
+                    context.getLogger("io.opentelemetry.sdk.metrics.export.PeriodicMetricReader").getEffectiveLevel());
+            assertEquals(Level.DEBUG, context.getLogger("io.helidon.webserver").getEffectiveLevel());
+        } finally {
+            context.stop();
+            julRoot.setLevel(julRootBefore);
+        }
+    }
+
+    @Test
+    void javaUtilLoggingFollowsLevelChanges() {
+        LoggerContext context = new LoggerContext();
+        String name = "dev.stackwatch.jul-follows-test";
+        // JUL holds its loggers weakly: keep this one for the test's length.
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(name);
+        try {
+            new LogbackSetup().configure(context);
+            context.getLogger(name).setLevel(Level.DEBUG);
+            assertEquals(java.util.logging.Level.FINE, jul.getLevel());
+            context.getLogger(name).setLevel(Level.WARN);
+            assertEquals(java.util.logging.Level.WARNING, jul.getLevel());
+        } finally {
+            context.stop();
+            jul.setLevel(null);
+        }
+    }
+
+    @Test
+    void logbackFindsTheSetUpAndUsesIt() {
+        List<Configurator> found = ServiceLoader.load(Configurator.class).stream().map(ServiceLoader.Provider::get)
+                .toList();
+        assertEquals(1, found.size(), found.toString());
+        assertInstanceOf(LogbackSetup.class, found.getFirst());
+        // The test JVM's own logging was set up by it too: its context carries the JUL propagator.
+        LoggerContext running = (LoggerContext) LoggerFactory.getILoggerFactory();
+        List<LoggerContextListener> listeners = running.getCopyOfListenerList();
+        assertEquals(1, listeners.stream()
+                .filter(LevelChangePropagator.class::isInstance).count(), listeners.toString());
+    }
+}
