@@ -31,8 +31,15 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
     /** Fields named like credentials are masked whole in JSON lines; other strings go through SecretMask. */
     static final String MASKED_JSON_FIELDS = "authorization,api_key,x-api-key,password,secret";
 
+    /** The system property with which an operator points logback at a configuration file of their own. */
+    static final String OWN_CONFIGURATION = "logback.configurationFile";
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty(OWN_CONFIGURATION) != null) {
+            // logback's own XML configurator, next in line, reads that file; this set-up stays out of its way.
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
         setContext(context);
         // Level changes (from LOG_LEVEL or the /loggers endpoint) are pushed down to java.util.logging so that
         // Helidon's own fine-grained logging follows them instead of being cut at JUL's default INFO. First, so that

@@ -43,6 +43,25 @@ class LogbackSetupTest {
     }
 
     @Test
+    void anOperatorsOwnConfigurationFileIsLeftToLogbacksXmlConfigurator() {
+        LoggerContext context = new LoggerContext();
+        System.setProperty(LogbackSetup.OWN_CONFIGURATION, "/etc/stackwatch/logback.xml");
+        try {
+            assertEquals(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, new LogbackSetup().configure(context));
+            assertEquals(false, context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext());
+        } finally {
+            System.clearProperty(LogbackSetup.OWN_CONFIGURATION);
+            context.stop();
+        }
+        LoggerContext without = new LoggerContext();
+        try {
+            assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, new LogbackSetup().configure(without));
+        } finally {
+            without.stop();
+        }
+    }
+
+    @Test
     void javaUtilLoggingFollowsLevelChanges() {
         LoggerContext context = new LoggerContext();
         String name = "dev.stackwatch.jul-follows-test";
