@@ -27,6 +27,7 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 public final class UpstreamResponse implements AutoCloseable {
     private static final int READ_SIZE = 8192;
+    private static final int MIN_READ_SIZE = 256;
 
     private final String what;
     private final ClassicHttpResponse response;
@@ -38,8 +39,10 @@ public final class UpstreamResponse implements AutoCloseable {
     private InputStream body;
     private boolean gotBytes;
     private boolean ended;
+    /** The body's declared length, -1 when unknown (chunked). */
+    private final long length;
     /** Bytes read but not yet handed out: {@code buffer[start, end)}. */
-    private byte[] buffer = new byte[READ_SIZE];
+    private byte[] buffer;
     private int start;
     private int end;
     private Runnable beforeWaiting = () -> { };
@@ -52,6 +55,10 @@ public final class UpstreamResponse implements AutoCloseable {
         this.deadlines = deadlines;
         this.firstByteDue = firstByteDue;
         this.idleTimeout = idleTimeout;
+        HttpEntity entity = response.getEntity();
+        this.length = entity == null ? 0 : entity.getContentLength();
+        // A whole answer's declared length, usually far under READ_SIZE, is all the buffer needs at first.
+        this.buffer = new byte[length >= 0 && length < READ_SIZE ? (int) Math.max(length, MIN_READ_SIZE) : READ_SIZE];
     }
 
     public int status() {
@@ -107,7 +114,7 @@ public final class UpstreamResponse implements AutoCloseable {
 
     /** The rest of the body, at most {@code limit} bytes (the rest is read and discarded). */
     public byte[] readAll(int limit) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        ByteArrayOutputStream all = new ByteArrayOutputStream((int) Math.min(limit, length >= 0 ? length : READ_SIZE));
         byte[] chunk;
         while ((chunk = readChunk()) != null) {
             if (all.size() < limit) {
