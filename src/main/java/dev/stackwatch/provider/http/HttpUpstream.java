@@ -57,7 +57,6 @@ public final class HttpUpstream implements AutoCloseable {
      * limit that normally applies, so it sits past both configured timeouts.
      */
     private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(5);
-
     /** Providers call a handful of fixed paths; more than this are parsed each time rather than kept. */
     private static final int MAX_CACHED_TARGETS = 64;
 

@@ -36,11 +36,11 @@ public final class UpstreamResponse implements AutoCloseable {
     private final DeadlineTimer deadlines;
     private final long firstByteDue;
     private final Duration idleTimeout;
+    /** The body's declared length, -1 when unknown (chunked). */
+    private final long length;
     private InputStream body;
     private boolean gotBytes;
     private boolean ended;
-    /** The body's declared length, -1 when unknown (chunked). */
-    private final long length;
     /** Bytes read but not yet handed out: {@code buffer[start, end)}. */
     private byte[] buffer;
     private int start;
