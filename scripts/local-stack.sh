@@ -11,9 +11,10 @@
 #          make the demo alert fire on a running stack (default http://127.0.0.1:8321, 30 s)
 #
 # Needs: a JDK >= 21 (JAVA_HOME or PATH), curl, prometheus and alertmanager (Debian: prometheus,
-# prometheus-alertmanager). STACKWATCH_CMD overrides how Stackwatch runs (default: java -jar target/stackwatch.jar,
-# built first if missing). Prometheus evaluates every 2 s here and deploy/local-stack/demo-alerts.yml adds one fast
-# demo alert; the shipped rules and routing are used as shipped.
+# prometheus-alertmanager). STACKWATCH_CMD overrides how Stackwatch runs (default: bin/stackwatch, which runs
+# target/stackwatch.jar, built first if missing, with the start-up cache the build made). Prometheus evaluates every
+# 2 s here and deploy/local-stack/demo-alerts.yml adds one fast demo alert; the shipped rules and routing are used as
+# shipped.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -78,7 +79,8 @@ if [[ -z ${STACKWATCH_CMD:-} ]]; then
     echo "local-stack: building target/stackwatch.jar"
     (cd "$ROOT" && ./mvnw -q -DskipTests package)
   fi
-  STACKWATCH_CMD="${JAVA_HOME:+$JAVA_HOME/bin/}java -jar $ROOT/target/stackwatch.jar"
+  # The launcher, so the start-up cache the build made is used.
+  STACKWATCH_CMD="$ROOT/bin/stackwatch"
 fi
 read -ra STACKWATCH <<<"$STACKWATCH_CMD"
 

@@ -42,6 +42,9 @@ PATHS=${PATHS:-direct nginx bare-relay hybrid-relay netty-relay stackwatch}
 TTFT_MS=${TTFT_MS:-20}
 PROFILE=${PROFILE:-}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# The JVM proxies keep their compiler threads: HotSpot otherwise ends idle ones, and their CPU would drop out of the
+# "jit %" sums.
+JIT_STEADY="-XX:+UnlockDiagnosticVMOptions -XX:-ReduceNumberOfCompilerThreads"
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -63,9 +66,10 @@ JAR=target/proxy-overhead/app/stackwatch.jar
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# wait_http URL [CURL_FLAGS]: -fs by default (a 2xx); -s takes any HTTP status as "listening".
 wait_http() {
   for _ in $(seq 1 150); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
+    if curl "${2:--fs}" -o /dev/null "$1"; then return 0; fi
     sleep 0.2
   done
   echo "bench: $1 did not come up" >&2
@@ -96,7 +100,7 @@ registered_resources:
 server: {host: 127.0.0.1, port: $STACKWATCH, management_port: $MANAGEMENT}
 YAML
 wait_http "http://127.0.0.1:$UPSTREAM/v1/models"
-"$JAVA" ${STACKWATCH_JVM_OPTS-} -jar "$JAR" serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
+"$JAVA" $JIT_STEADY ${STACKWATCH_JVM_OPTS-} -jar "$JAR" serve --config "$WORK/run.yaml" >"$WORK/stackwatch.log" 2>&1 &
 STACKWATCH_PID=$!
 PIDS+=($STACKWATCH_PID)
 COMPARE=0 COMPARE_PID=0
@@ -104,7 +108,7 @@ if [ -n "${COMPARE_JAR:-}" ]; then
   COMPARE=$(free_port)
   sed -e "s/port: $STACKWATCH,/port: $COMPARE,/" -e "s/management_port: $MANAGEMENT/management_port: $(free_port)/" \
     "$WORK/run.yaml" >"$WORK/compare.yaml"
-  "$JAVA" ${STACKWATCH_JVM_OPTS-} -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
+  "$JAVA" $JIT_STEADY ${STACKWATCH_JVM_OPTS-} -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
   COMPARE_PID=$!
   PIDS+=($COMPARE_PID)
   PATHS="$PATHS compare"
@@ -138,28 +142,26 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 PIDS+=($NGINX_PID)
 
-# The relays built from the test classes: start_relay CLASS NAME sets NAME (its port) and NAME_PID.
+# The relays built from the test classes, each only when PATHS measures it: start_relay PATH CLASS VAR sets VAR (its
+# port) and VAR_PID, and waits until it listens (any HTTP status: the bare and hybrid relays have one POST route).
 start_relay() {
+  case " $PATHS " in *" $1 "*) ;; *) return 0 ;; esac
+  if [ "$API" = responses ] && [ "$1" != netty-relay ]; then return 0; fi   # chat-only relays
   local port
   port=$(free_port)
-  "$JAVA" -cp "$APP_CP" "dev.stackwatch.bench.$1" "$port" "http://127.0.0.1:$UPSTREAM" >"$WORK/$1.log" 2>&1 &
+  "$JAVA" $JIT_STEADY -cp "$APP_CP" "dev.stackwatch.bench.$2" "$port" "http://127.0.0.1:$UPSTREAM" \
+    >"$WORK/$2.log" 2>&1 &
   PIDS+=($!)
-  printf -v "$2" '%s' "$port"
-  printf -v "$2_PID" '%s' "$!"
+  printf -v "$3" '%s' "$port"
+  printf -v "$3_PID" '%s' "$!"
+  wait_http "http://127.0.0.1:$port/" -s
 }
-start_relay BareRelay BARE
-start_relay HybridRelay HYBRID
-start_relay NettyRelay NETTY
+BARE=0 BARE_PID=0 HYBRID=0 HYBRID_PID=0 NETTY=0 NETTY_PID=0
+start_relay bare-relay BareRelay BARE
+start_relay hybrid-relay HybridRelay HYBRID
+start_relay netty-relay NettyRelay NETTY
 
 wait_http "http://127.0.0.1:$NGINX/v1/models"
-wait_http "http://127.0.0.1:$NETTY/v1/models"
-# The bare and hybrid relays have one POST route: any HTTP status means one is listening.
-for relay in "$BARE" "$HYBRID"; do
-  for _ in $(seq 1 150); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$relay/")" != 000 ] && break
-    sleep 0.2
-  done
-done
 for _ in $(seq 1 150); do
   curl -fs "http://127.0.0.1:$STACKWATCH/v1/models" | grep -q '"state":"ready"' && break
   sleep 0.2
@@ -199,11 +201,14 @@ profiler() {
 
 # CPU time (user + system, in clock ticks) a process has used so far; 0 for "no process".
 cpu_ticks() { if [ "$1" = 0 ]; then echo 0; else awk '{print $14 + $15}' "/proc/$1/stat"; fi; }
-# The part of it that a JVM's JIT compiler threads used.
+# The part of it that a JVM's JIT compiler threads used. Their names ("C2 CompilerThre") hold a space, so the fields
+# are counted after the name's closing parenthesis; a thread that ends meanwhile is skipped.
 jit_ticks() {
   if [ "$1" = 0 ]; then echo 0; else
     for task in /proc/"$1"/task/*; do
-      if grep -q Compiler "$task/comm" 2>/dev/null; then awk '{print $14 + $15}' "$task/stat"; fi
+      if grep -q Compiler "$task/comm" 2>/dev/null; then
+        awk '{sub(/.*\) /, ""); print $12 + $13}' "$task/stat" 2>/dev/null || true
+      fi
     done | awk '{n += $1} END {print n + 0}'
   fi
 }
@@ -227,21 +232,23 @@ load() {
 }
 
 run() {
-  local name=$1 port=$2 proxy_pid=$3 warmup=$4
+  local name=$1 port=$2 proxy_pid=$3 warmup=$4 warmed=$4 cpu0 cpu1 jit0 jit1
   if [ "$warmup" -gt 0 ]; then
     load "$port" "$warmup" >/dev/null
     # Until the JIT has (nearly) finished: nginx has none, a JVM proxy's compiler threads go quiet.
-    local warmed=$warmup cpu0 jit0
-    while [ "$proxy_pid" != 0 ] && [ "$(jit_ticks "$proxy_pid")" -gt 0 ] && [ "$warmed" -lt "$WARMUP_MAX" ]; do
-      cpu0=$(cpu_ticks "$proxy_pid"); jit0=$(jit_ticks "$proxy_pid")
+    cpu0=$(cpu_ticks "$proxy_pid"); jit0=$(jit_ticks "$proxy_pid")
+    # jit0 is 0 for a process without a JIT (nginx) or without a proxy (direct).
+    while [ "$jit0" -gt 0 ] && [ "$warmed" -lt "$WARMUP_MAX" ]; do
       load "$port" 10 >/dev/null
       warmed=$((warmed + 10))
-      awk -v j=$(( $(jit_ticks "$proxy_pid") - jit0 )) -v c=$(( $(cpu_ticks "$proxy_pid") - cpu0 )) \
-        -v limit="$WARM_JIT_PERCENT" 'BEGIN {exit !(c > 0 && 100 * j / c > limit)}' || break
+      cpu1=$(cpu_ticks "$proxy_pid"); jit1=$(jit_ticks "$proxy_pid")
+      awk -v j=$((jit1 - jit0)) -v c=$((cpu1 - cpu0)) -v limit="$WARM_JIT_PERCENT" \
+        'BEGIN {exit !(c > 0 && 100 * j / c > limit)}' || break
+      cpu0=$cpu1; jit0=$jit1
     done
     [ "$proxy_pid" = 0 ] || echo "  $name: warmed up for ${warmed}s" >&2
   fi
-  local proxy0 upstream0 proxy1 upstream1 switches0 switches1 jit0 jit1
+  local proxy0 upstream0 proxy1 upstream1 switches0 switches1
   local profiling=
   if [ -n "$PROFILER_LIB" ] && [ "$warmup" -gt 0 ] && [ "$name" != direct ] && [ "$name" != nginx ]; then
     profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole).html

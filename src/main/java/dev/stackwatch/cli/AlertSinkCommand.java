@@ -34,12 +34,7 @@ final class AlertSinkCommand {
             throw new Args.UsageException("--alertmanager-config and --write go together");
         }
         String host = args.get("host", "127.0.0.1");
-        int port;
-        try {
-            port = Integer.parseInt(args.get("port", "9095"));
-        } catch (NumberFormatException e) {
-            throw new Args.UsageException("--port must be a number");
-        }
+        int port = args.number("port", 9095);
         CountDownLatch stop = StopSignals.install();
         try (NotificationSink sink = new NotificationSink(host, port, System.out)) {
             String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + sink.port();

@@ -49,6 +49,15 @@ final class Args {
         return values.getOrDefault(name, fallback);
     }
 
+    /** A whole-number option; anything else is a usage error naming the option. */
+    int number(String name, int fallback) {
+        try {
+            return Integer.parseInt(get(name, String.valueOf(fallback)));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number");
+        }
+    }
+
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
             super(message);

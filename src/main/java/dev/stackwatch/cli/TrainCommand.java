@@ -41,7 +41,7 @@ final class TrainCommand {
             System.out.println(USAGE);
             return 0;
         }
-        int rounds = Integer.parseInt(args.get("rounds", "20"));
+        int rounds = args.number("rounds", 20);
         // The built-in config as `serve` loads it, on loopback and free ports, with the simulator's delays cut: the
         // code paths are the same, only the waiting goes.
         Map<String, String> trainingEnv = new HashMap<>(env);

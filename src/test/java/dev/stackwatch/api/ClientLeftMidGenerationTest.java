@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.ClientThatLeaves;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -225,14 +228,9 @@ class ClientLeftMidGenerationTest {
     }
 
     /** Sends the request, waits until {@code generating}, then closes the socket without reading a byte. */
-    private static void hangUpMidGeneration(StackwatchServer server, String request,
-                                            java.util.function.BooleanSupplier generating) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            Polling.await(Duration.ofSeconds(10), "the generation to start", generating);
-            assertEquals(0, socket.getInputStream().available(), "nothing answered yet");
-        }
+    private static void hangUpMidGeneration(StackwatchServer server, String request, BooleanSupplier generating)
+            throws IOException {
+        assertEquals("", ClientThatLeaves.leaveWhile(server.port(), request, generating), "nothing answered yet");
     }
 
     /**
@@ -240,7 +238,7 @@ class ClientLeftMidGenerationTest {
      * response's status and completion token count, in the order they came.
      */
     private static List<String> exchange(StackwatchServer server, String first, int expected,
-                                         java.util.function.Supplier<String> then) throws IOException {
+                                         Supplier<String> then) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();

@@ -6,18 +6,11 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -47,6 +40,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class HybridRelay {
     /** Marks the end of one socket read's pieces in a request's queue. */
     private static final Object READ_END = new Object();
+    /** Marks the upstream connection's end (closed or failed) in a request's queue. */
+    private static final Object CLOSED = new Object();
 
     private HybridRelay() {
     }
@@ -54,18 +49,13 @@ public final class HybridRelay {
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
         URI upstream = URI.create(args[1]);
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Bootstrap client = new Bootstrap().group(loop)
-                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new HttpClientCodec(), new Exchange());
-                    }
-                });
+        NettyTransport transport = NettyTransport.best();
+        Bootstrap client = transport.client(transport.loops(1), new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline().addLast(new HttpClientCodec(), new Exchange());
+            }
+        });
         ConcurrentLinkedQueue<Channel> idle = new ConcurrentLinkedQueue<>();
         WebServer.builder().host("127.0.0.1").port(port)
                 .connectionOptions(o -> o.tcpNoDelay(true))
@@ -82,28 +72,33 @@ public final class HybridRelay {
                     request.headers().set(HttpHeaderNames.HOST, upstream.getAuthority())
                             .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                    channel.writeAndFlush(request);
-                    relay(parts, res);
+                    channel.writeAndFlush(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                    try {
+                        relay(parts, res);
+                    } catch (IOException | RuntimeException e) {
+                        channel.close();   // mid-answer: the connection cannot carry another request
+                        throw e;
+                    }
                     idle.add(channel);
                 }))
                 .build()
                 .start();
-        System.out.println("hybrid relay on " + port + " (" + (epoll ? "epoll" : "nio") + ") to " + upstream);
+        System.out.println("hybrid relay on " + port + " (" + transport + ") to " + upstream);
         Thread.currentThread().join();
     }
 
     private static void relay(BlockingQueue<Object> parts, io.helidon.webserver.http.ServerResponse res)
             throws InterruptedException, IOException {
-        Object first = parts.take();
+        Object first = next(parts);
         while (first == READ_END) {   // the end of the previous answer's last read, on a reused connection
-            first = parts.take();
+            first = next(parts);
         }
         HttpResponse head = (HttpResponse) first;
         String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CONTENT_TYPE, type);
         if (!type.startsWith("text/event-stream")) {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
-            for (Object part = parts.take(); ; part = parts.take()) {
+            for (Object part = next(parts); ; part = next(parts)) {
                 if (part instanceof HttpContent content) {
                     copy(content, whole);
                     if (content instanceof LastHttpContent) {
@@ -114,7 +109,7 @@ public final class HybridRelay {
             }
         }
         try (OutputStream out = res.outputStream()) {
-            for (Object part = parts.take(); ; part = parts.take()) {
+            for (Object part = next(parts); ; part = next(parts)) {
                 if (part == READ_END) {
                     if (parts.isEmpty()) {
                         out.flush();
@@ -128,6 +123,15 @@ public final class HybridRelay {
                 }
             }
         }
+    }
+
+    /** The next piece of the answer; an upstream connection that ended before the answer did fails the request. */
+    private static Object next(BlockingQueue<Object> parts) throws InterruptedException, IOException {
+        Object part = parts.take();
+        if (part == CLOSED) {
+            throw new IOException("the upstream connection ended before its answer did");
+        }
+        return part;
     }
 
     private static void copy(HttpContent content, OutputStream out) throws IOException {
@@ -154,6 +158,19 @@ public final class HybridRelay {
             if (waiting != null) {
                 waiting.add(READ_END);
             }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            BlockingQueue<Object> waiting = parts;
+            if (waiting != null) {
+                waiting.add(CLOSED);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();   // channelInactive tells the waiting request
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.stackwatch.bench;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -9,17 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -43,48 +32,40 @@ public final class NettyRelay {
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
         URI upstream = URI.create(args[1]);
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
-        Class<? extends ServerSocketChannel> serverChannel = epoll
-                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Class<? extends SocketChannel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        NettyTransport transport = NettyTransport.best();
+        EventLoopGroup loops = transport.loops(Runtime.getRuntime().availableProcessors());
         new ServerBootstrap()
                 .group(loops)
-                .channel(serverChannel)
+                .channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel client) {
                         client.pipeline().addLast(new HttpServerCodec(),
-                                new ClientSide(upstream, clientChannel));
+                                new ClientSide(upstream, transport));
                     }
                 })
                 .bind("127.0.0.1", port).sync();
-        System.out.println("netty relay on " + port + " (" + (epoll ? "epoll" : "nio") + ") to " + upstream);
+        System.out.println("netty relay on " + port + " (" + transport + ") to " + upstream);
         Thread.currentThread().join();
     }
 
     /** Reads the client's requests once its upstream connection is open, and passes every part on unchanged. */
     private static final class ClientSide extends ChannelInboundHandlerAdapter {
         private final URI upstream;
-        private final Class<? extends SocketChannel> channelType;
+        private final NettyTransport transport;
         private Channel upstreamChannel;
 
-        ClientSide(URI upstream, Class<? extends SocketChannel> channelType) {
+        ClientSide(URI upstream, NettyTransport transport) {
             this.upstream = upstream;
-            this.channelType = channelType;
+            this.transport = transport;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel client = ctx.channel();
-            new Bootstrap()
-                    .group(client.eventLoop())
-                    .channel(channelType)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new ChannelInitializer<SocketChannel>() {
+            transport.client(client.eventLoop(), new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                             channel.pipeline().addLast(new HttpClientCodec(), new UpstreamSide(client));
@@ -92,11 +73,13 @@ public final class NettyRelay {
                     })
                     .connect(upstream.getHost(), upstream.getPort())
                     .addListener((ChannelFutureListener) opened -> {
-                        if (opened.isSuccess()) {
+                        if (!opened.isSuccess()) {
+                            client.close();
+                        } else if (!client.isActive()) {
+                            opened.channel().close();   // the client left while this connected
+                        } else {
                             upstreamChannel = opened.channel();
                             client.read();
-                        } else {
-                            client.close();
                         }
                     });
         }

@@ -80,7 +80,7 @@ class StartupCacheIT {
     void aBrokenCacheFallsBackToAPlainStartWithoutAWord(@TempDir Path dir) throws Exception {
         Path copy = copyOfTheInstall(dir);
         Files.writeString(copy.resolve("target").resolve(cache.getFileName()), "not a cache");
-        Run plain = run(List.of(ROOT.resolve("bin/stackwatch").toString(), "--help"), Map.of());
+        Run plain = run(List.of(LAUNCHER.toString(), "--help"), Map.of());
         Run broken = run(List.of(copy.resolve("bin/stackwatch").toString(), "--help"), Map.of());
         assertEquals(0, broken.exit(), broken.stderr());
         assertEquals("", broken.stderr());

@@ -1,17 +1,13 @@
 package dev.stackwatch.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stackwatch.testing.Http;
 import dev.stackwatch.testing.Polling;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,12 +115,9 @@ class ExchangeTest {
             res.send("ok");
         });
         WebServer web = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        try (Http http = new Http(web.port())) {
             for (String id : List.of("one", "two")) {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + web.port() + "/v1/models?id=" + id)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, answer.statusCode());
+                assertEquals(200, http.get("/v1/models?id=" + id).statusCode());
             }
             // The outer filter reads after the response went out, so the client can be faster than the record.
             Polling.await(Duration.ofSeconds(5), "the outer filter to read both exchanges", () -> seen.size() == 2);
@@ -137,22 +131,21 @@ class ExchangeTest {
 
     @Test
     void aRequestThatMissedTheEdgeFilterGetsOneExchangeOnFirstUse() throws Exception {
-        Map<String, Boolean> same = new ConcurrentHashMap<>();
+        AtomicBoolean same = new AtomicBoolean();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .get("/x", (req, res) -> {
                     Exchange first = Exchange.of(req);
                     first.keyIdentified("late");
                     Exchange again = Exchange.of(req);
-                    same.put("same", again == first && again.keyName().equals(Optional.of("late")));
+                    same.set(again == first && again.keyName().equals(Optional.of("late")));
                     res.send("ok");
                 });
         WebServer web = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/x"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        try (Http http = new Http(web.port())) {
+            assertEquals(200, http.get("/x").statusCode());
         } finally {
             web.stop();
         }
-        assertSame(Boolean.TRUE, same.get("same"));
+        assertTrue(same.get(), "the same exchange, with what the first use recorded");
     }
 }

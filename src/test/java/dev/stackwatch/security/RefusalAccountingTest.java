@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.testing.ClientThatLeaves;
 import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
@@ -258,14 +259,8 @@ class RefusalAccountingTest {
 
     /** Writes the request, waits until it is being served, then closes the socket: the client got nothing. */
     static String hangUpWhileGenerating(RunningServer server, String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            Polling.await(Duration.ofSeconds(10), "the request to be served", () ->
-                    Scrape.of(server.managementPort()).sum("llamastack_requests_in_flight") >= 1);
-            return new String(socket.getInputStream().readNBytes(socket.getInputStream().available()),
-                    StandardCharsets.ISO_8859_1);
-        }
+        return ClientThatLeaves.leaveWhile(server.port(), request,
+                () -> server.scrape().sum("llamastack_requests_in_flight") >= 1);
     }
 
     /** Writes the request, then reads until the server closes the connection (idle ones close after 1 s). */
