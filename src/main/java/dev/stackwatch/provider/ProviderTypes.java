@@ -2,8 +2,8 @@ package dev.stackwatch.provider;
 
 import dev.stackwatch.config.ModelConfig;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.InferenceProvider;
+import dev.stackwatch.provider.http.UpstreamTransport;
 import dev.stackwatch.provider.llamastack.LlamaStackProvider;
 import dev.stackwatch.provider.ollama.OllamaProvider;
 import dev.stackwatch.provider.openai.OpenAiProvider;
@@ -20,14 +20,14 @@ public final class ProviderTypes {
         this.factories = new TreeMap<>(factories);
     }
 
-    /** {@code deadlines} times the remote providers' upstream reads (the server's one timer thread). */
-    public static ProviderTypes builtIn(DeadlineTimer deadlines) {
+    /** {@code upstreams}: the event loop and read timer every remote provider shares. */
+    public static ProviderTypes builtIn(UpstreamTransport upstreams) {
         return new ProviderTypes(Map.of(
                 SimulatorProvider.TYPE, SimulatorProvider::create,
-                OpenAiProvider.TYPE_OPENAI, (config, models) -> OpenAiProvider.openAi(config, deadlines),
-                OpenAiProvider.TYPE_VLLM, (config, models) -> OpenAiProvider.vllm(config, deadlines),
-                OllamaProvider.TYPE, (config, models) -> OllamaProvider.create(config, deadlines),
-                LlamaStackProvider.TYPE, (config, models) -> LlamaStackProvider.create(config, deadlines)));
+                OpenAiProvider.TYPE_OPENAI, (config, models) -> OpenAiProvider.openAi(config, upstreams),
+                OpenAiProvider.TYPE_VLLM, (config, models) -> OpenAiProvider.vllm(config, upstreams),
+                OllamaProvider.TYPE, (config, models) -> OllamaProvider.create(config, upstreams),
+                LlamaStackProvider.TYPE, (config, models) -> LlamaStackProvider.create(config, upstreams)));
     }
 
     public InferenceProvider create(ProviderConfig config, List<ModelConfig> models) {

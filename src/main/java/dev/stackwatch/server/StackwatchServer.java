@@ -42,6 +42,7 @@ import dev.stackwatch.inference.ObservedProvider;
 import dev.stackwatch.inference.UpstreamStatus;
 import dev.stackwatch.lifecycle.Lifecycle;
 import dev.stackwatch.provider.ProviderTypes;
+import dev.stackwatch.provider.http.UpstreamTransport;
 import dev.stackwatch.provider.simulator.SimulatorProvider;
 import dev.stackwatch.provider.simulator.distribution.SimulatedDistribution;
 import dev.stackwatch.security.EdgeSecurity;
@@ -116,13 +117,14 @@ public final class StackwatchServer implements AutoCloseable {
     private final Optional<Tracing> tracing;
     private final Optional<OtlpMetrics> otlpMetrics;
     private final DeadlineTimer deadlines;
+    private final UpstreamTransport upstreams;
     private final List<Filter> apiFilters;
     private final QuotaKeeper quotas;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
                              Optional<Tracing> tracing, Optional<OtlpMetrics> otlpMetrics, DeadlineTimer deadlines,
-                             List<Filter> apiFilters, QuotaKeeper quotas) {
+                             UpstreamTransport upstreams, List<Filter> apiFilters, QuotaKeeper quotas) {
         this.web = web;
         this.catalog = catalog;
         this.health = health;
@@ -133,6 +135,7 @@ public final class StackwatchServer implements AutoCloseable {
         this.tracing = tracing;
         this.otlpMetrics = otlpMetrics;
         this.deadlines = deadlines;
+        this.upstreams = upstreams;
         this.apiFilters = apiFilters;
         this.quotas = quotas;
     }
@@ -190,14 +193,15 @@ public final class StackwatchServer implements AutoCloseable {
     }
 
     /** The providers behind their decorator, the catalog of models they serve, and their health. */
-    private record Inference(DeadlineTimer deadlines, Lifecycle lifecycle, List<InferenceProvider> providers,
+    private record Inference(DeadlineTimer deadlines, UpstreamTransport upstreams, Lifecycle lifecycle, List<InferenceProvider> providers,
                              Optional<Handler> relay, ModelCatalog catalog, HealthMonitor health) {}
 
     private static Inference inference(RunConfig config, Telemetry seen) {
         ServerConfig server = config.server();
         // Client reads (headers, bodies) and upstream reads are timed by deadlines on one timer thread.
         DeadlineTimer deadlines = new DeadlineTimer("read-deadlines");
-        ProviderTypes types = ProviderTypes.builtIn(deadlines);
+        UpstreamTransport upstreams = new UpstreamTransport(deadlines);
+        ProviderTypes types = ProviderTypes.builtIn(upstreams);
         Lifecycle lifecycle = new Lifecycle();
         List<ObservedProvider> observed = config.inferenceProviders().stream()
                 .map(p -> new ObservedProvider(types.create(p, config.models()), seen.observers(),
@@ -219,7 +223,7 @@ public final class StackwatchServer implements AutoCloseable {
                 model -> catalog.state(model) instanceof ModelState.Ready,
                 provider -> catalog.provider(provider).flatMap(InferenceProvider::upstreamStatus)
                         .map(UpstreamStatus::circuitState)));
-        return new Inference(deadlines, lifecycle, providers, relay, catalog, health);
+        return new Inference(deadlines, upstreams, lifecycle, providers, relay, catalog, health);
     }
 
     /** Both listeners' routes: the API's behind its one ordered chain, and the management endpoints. */
@@ -345,7 +349,7 @@ public final class StackwatchServer implements AutoCloseable {
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, inference.health(), inference.lifecycle(),
                 discovery, server.drainTimeout(), separateManagement, seen.tracing(), seen.otlp(),
-                inference.deadlines(), routing.chain().filters(), seen.quotas());
+                inference.deadlines(), inference.upstreams(), routing.chain().filters(), seen.quotas());
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -399,6 +403,7 @@ public final class StackwatchServer implements AutoCloseable {
         health.close();
         web.stop();
         catalog.providers().forEach(InferenceProvider::close);
+        upstreams.close();
         // After the listeners stopped, so the last push carries every request served.
         otlpMetrics.ifPresent(OtlpMetrics::close);
         tracing.ifPresent(Tracing::close);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.deadline.DeadlineTimer;
+import dev.stackwatch.provider.http.UpstreamTransport;
 import dev.stackwatch.inference.ModelType;
 import dev.stackwatch.provider.ProviderTypes;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ConfigLoaderTest {
     private final List<String> warnings = new ArrayList<>();
     private final DeadlineTimer deadlines = new DeadlineTimer("test-deadlines");
+    private final UpstreamTransport upstreams = new UpstreamTransport(deadlines);
 
     @AfterEach
     void closeTimer() {
+        upstreams.close();
         deadlines.close();
     }
 
@@ -184,7 +187,7 @@ class ConfigLoaderTest {
         RunConfig c = parse("providers: {inference: [{provider_id: a, provider_type: inline::simulator}, "
                 + "{provider_id: b, provider_type: remote::nonsense}]}", Map.of());
         ConfigException e = assertThrows(ConfigException.class,
-                () -> ProviderTypes.builtIn(deadlines).create(c.inferenceProviders().get(1), c.models()));
+                () -> ProviderTypes.builtIn(upstreams).create(c.inferenceProviders().get(1), c.models()));
         assertTrue(e.getMessage().startsWith("run.yaml: providers.inference[1].provider_type: unknown provider type "
                 + "'remote::nonsense' (known: "), e.getMessage());
     }
@@ -193,7 +196,7 @@ class ConfigLoaderTest {
     void simulatorSettingsAreValidatedWithTheirPath() {
         RunConfig c = parse(MINIMAL.replace("inline::simulator}", "inline::simulator, config: {error_rate: 2}}"), Map.of());
         ConfigException e = assertThrows(ConfigException.class,
-                () -> ProviderTypes.builtIn(deadlines).create(c.inferenceProviders().getFirst(), c.models()));
+                () -> ProviderTypes.builtIn(upstreams).create(c.inferenceProviders().getFirst(), c.models()));
         assertEquals("run.yaml: providers.inference[0].config.error_rate: 2.0 is out of range (0.0..1.0)", e.getMessage());
     }
 
@@ -201,7 +204,7 @@ class ConfigLoaderTest {
     void unknownSimulatorKeysAreWarnedLikeOtherProviders() {
         RunConfig c = parse(MINIMAL.replace("inline::simulator}",
                 "inline::simulator, config: {ttft_ms: 5, ttft: 5}}"), Map.of());
-        ProviderTypes.builtIn(deadlines).create(c.inferenceProviders().getFirst(), c.models()).close();
+        ProviderTypes.builtIn(upstreams).create(c.inferenceProviders().getFirst(), c.models()).close();
         assertEquals(List.of("run.yaml: providers.inference[0].config.ttft: unknown key, ignored"), warnings);
     }
 

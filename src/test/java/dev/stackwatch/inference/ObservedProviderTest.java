@@ -9,6 +9,7 @@ import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.BuildInfo;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.deadline.DeadlineTimer;
+import dev.stackwatch.provider.http.UpstreamTransport;
 import dev.stackwatch.provider.ProviderTypes;
 import dev.stackwatch.telemetry.metrics.Metrics;
 import dev.stackwatch.telemetry.metrics.ObserverFailureCounter;
@@ -38,12 +39,14 @@ class ObservedProviderTest {
             JsonNodeFactory.instance.objectNode());
 
     private final DeadlineTimer deadlines = new DeadlineTimer("test-deadlines");
+    private final UpstreamTransport upstreams = new UpstreamTransport(deadlines);
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final List<String> reported = Collections.synchronizedList(new ArrayList<>());
     private final ObserverFailures recording = (observer, stage, failure) -> reported.add(observer + "@" + stage);
 
     @AfterEach
     void closeTimer() {
+        upstreams.close();
         deadlines.close();
     }
 
@@ -106,7 +109,7 @@ class ObservedProviderTest {
 
     private InferenceProvider simulator() {
         RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR);
-        return ProviderTypes.builtIn(deadlines).create(config.inferenceProviders().getFirst(), config.models());
+        return ProviderTypes.builtIn(upstreams).create(config.inferenceProviders().getFirst(), config.models());
     }
 
     private static GenerationRequest request(boolean stream) {
@@ -168,7 +171,7 @@ class ObservedProviderTest {
     @Test
     void theProvidersOwnFailureReachesTheClientEvenWhenAnObserverThrowsOnIt() {
         RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR.replace("jitter: 0", "jitter: 0, error_rate: 1"));
-        InferenceProvider failing = ProviderTypes.builtIn(deadlines).create(config.inferenceProviders().getFirst(),
+        InferenceProvider failing = ProviderTypes.builtIn(upstreams).create(config.inferenceProviders().getFirst(),
                 config.models());
         ObservedProvider observed = new ObservedProvider(failing,
                 List.of(new Probe("a"), new Probe("b", "failed")), recording);
@@ -184,7 +187,7 @@ class ObservedProviderTest {
     @Test
     void aCallCutShortBecauseItsClientLeftIsObservedAsACancellation() {
         RunConfig config = TestServers.config(TestServers.FAST_SIMULATOR.replace("jitter: 0", "jitter: 0, error_rate: 1"));
-        InferenceProvider failing = ProviderTypes.builtIn(deadlines).create(config.inferenceProviders().getFirst(),
+        InferenceProvider failing = ProviderTypes.builtIn(upstreams).create(config.inferenceProviders().getFirst(),
                 config.models());
         List<Throwable> observedFailures = new ArrayList<>();
         InferenceObserver recorder = info -> new InferenceObserver.Call() {

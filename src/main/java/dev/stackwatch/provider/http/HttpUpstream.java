@@ -5,110 +5,61 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.deadline.Deadline;
 import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.UpstreamHeaders;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.HttpsSupport;
-import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.InputStreamEntity;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 
 /**
- * HTTP/1.1 to one upstream over pooled keep-alive connections (Apache HttpClient 5, classic API). The exchange runs
- * on the calling virtual thread: no selector thread and no hand-offs between threads per request, which is where the
- * JDK client's asynchronous core spent its time when relaying at a few hundred requests per second.
+ * HTTP/1.1 to one upstream over pooled keep-alive connections. The caller's thread (a virtual thread) writes the
+ * request and blocks for the answer; the shared event loop ({@link UpstreamTransport}) moves the bytes and hands the
+ * thread each socket read's worth at once, so a streaming provider flushes once per read rather than once per token.
  * <p>
  * Sends the bearer token, fixed headers and the call's {@link UpstreamHeaders}; {@link #send} returns a response
  * only for 2xx and turns everything else (error statuses, refused connections, timeouts) into a classified
  * {@link UpstreamFailure}. The token never appears in messages. Timeouts are {@link Deadline}s on the calling thread:
- * first byte from sending the request to the first body bytes, then the idle limit between chunks.
+ * first byte from sending the request to the first body bytes, then the idle limit between reads. A deadline
+ * interrupts the waiting thread, virtual or not, so no read needs a timer of its own.
  */
 public final class HttpUpstream implements AutoCloseable {
     /** Error bodies are read only for their message; a huge one is cut here. */
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
-    /** The bulkhead bounds concurrency per provider; the pool must never be the tighter limit. */
-    private static final int MAX_CONNECTIONS = 4096;
-    /** A pooled connection idle longer than this is checked before reuse: the upstream may have closed it. */
-    private static final TimeValue VALIDATE_AFTER_IDLE = TimeValue.ofSeconds(2);
-    /**
-     * Socket timeout behind the deadlines, for a read the deadline cannot interrupt (a platform thread): never the
-     * limit that normally applies, so it sits past both configured timeouts.
-     */
-    private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(5);
-    /** Providers call a handful of fixed paths; more than this are parsed each time rather than kept. */
-    private static final int MAX_CACHED_TARGETS = 64;
+    /** A relayed request body goes upstream in pieces of at most this, each written before the next is read. */
+    private static final int UPLOAD_PIECE = 64 * 1024;
 
     private final UpstreamSettings settings;
     private final ObjectMapper json;
-    private final HttpHost host;
-    private final PoolingHttpClientConnectionManager pool;
-    private final CloseableHttpClient client;
+    private final UpstreamConnections connections;
     private final DeadlineTimer deadlines;
-    private final RequestConfig untimed;
-    /** Target URIs by path: parsing the URI was a visible share of each relayed request's CPU. */
-    private final Map<String, URI> targets = new ConcurrentHashMap<>();
+    /** The Host header: the base URL's host and port as written. */
+    private final String authority;
+    /** The base URL's path, which every provider path is under. */
+    private final String basePath;
 
-    /** {@code deadlines} is shared and stays open when this closes. */
-    public HttpUpstream(UpstreamSettings settings, ObjectMapper json, DeadlineTimer deadlines) {
+    public HttpUpstream(UpstreamSettings settings, ObjectMapper json, UpstreamTransport transport) {
         this.settings = settings;
         this.json = json;
+        this.connections = new UpstreamConnections(settings, transport);
+        this.deadlines = transport.deadlines();
         URI base = settings.baseUrl();
-        this.host = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
-        Timeout backstop = Timeout.of(max(settings.firstByteTimeout(), settings.idleTimeout()).plus(BACKSTOP_MARGIN));
-        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(MAX_CONNECTIONS)
-                .setMaxConnPerRoute(MAX_CONNECTIONS)
-                // tls_verify: false trusts any certificate (TlsVerify) and must skip the host name check too.
-                .setTlsSocketStrategy(new DefaultClientTlsStrategy(settings.tls().sslContext(),
-                        settings.tls().verify() ? HttpsSupport.getDefaultHostnameVerifier()
-                                : NoopHostnameVerifier.INSTANCE))
-                // Streamed tokens are small writes; Nagle's algorithm would hold them back.
-                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(backstop).build())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
-                        .setSocketTimeout(backstop)
-                        .setValidateAfterInactivity(VALIDATE_AFTER_IDLE)
-                        .build())
-                .build();
-        RequestConfig backstopped = RequestConfig.custom()
-                .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout()))
-                .setResponseTimeout(backstop)
-                .build();
-        this.untimed = RequestConfig.copy(backstopped).setResponseTimeout(Timeout.DISABLED).build();
-        this.client = HttpClients.custom()
-                .setConnectionManager(pool)
-                .setDefaultRequestConfig(backstopped)
-                // UpstreamGuard decides about retries; redirects, cookies and compression have no place here
-                // (a gzip decoder would hold streamed tokens back).
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableContentCompression()
-                .disableAuthCaching()
-                .build();
-        this.deadlines = deadlines;
+        this.authority = base.getRawAuthority().substring(base.getRawAuthority().indexOf('@') + 1);
+        this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
     }
 
     public UpstreamSettings settings() {
@@ -154,24 +105,15 @@ public final class HttpUpstream implements AutoCloseable {
      */
     public UpstreamResponse exchange(UpstreamRequest request, UpstreamHeaders trace, String what,
                                      Duration firstByteTimeout) {
-        HttpUriRequestBase message = message(request.method(), target(request.path()), trace, request.headers());
-        if (request.body().length > 0) {
+        byte[] body = request.body();
+        DefaultFullHttpRequest message = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                HttpMethod.valueOf(request.method()), basePath + request.path(), Unpooled.wrappedBuffer(body));
+        headers(message.headers(), trace, request.headers());
+        if (body.length > 0) {
             // The Content-Type travels as a header of the request, like every other.
-            message.setEntity(new ByteArrayEntity(request.body(), null));
+            message.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         }
-        return open(message, what, firstByteTimeout);
-    }
-
-    private URI target(String path) {
-        URI known = targets.get(path);
-        if (known != null) {
-            return known;
-        }
-        URI uri = URI.create(settings.baseUrl() + path);
-        if (targets.size() < MAX_CACHED_TARGETS) {
-            targets.put(path, uri);
-        }
-        return uri;
+        return open(what, firstByteTimeout, channel -> channel.writeAndFlush(message));
     }
 
     /**
@@ -183,52 +125,92 @@ public final class HttpUpstream implements AutoCloseable {
     public UpstreamResponse relay(String method, String pathFromRoot, UpstreamHeaders trace,
                                   Map<String, String> headers, InputStream body, long length, String what,
                                   Duration firstByteTimeout) {
-        URI base = settings.baseUrl();
-        String root = base.toString().substring(0, base.toString().length() - base.getRawPath().length());
-        HttpUriRequestBase message = message(method, URI.create(root + pathFromRoot), trace, headers);
-        if (body != null) {
-            message.setEntity(new InputStreamEntity(body, length, null));
+        DefaultHttpRequest message = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method),
+                pathFromRoot);
+        headers(message.headers(), trace, headers);
+        if (body == null) {
+            return open(what, firstByteTimeout, channel -> channel.writeAndFlush(new DefaultFullHttpRequest(
+                    HttpVersion.HTTP_1_1, message.method(), message.uri(), Unpooled.EMPTY_BUFFER,
+                    message.headers(), HttpHeaders.EMPTY_HEADERS)));
         }
-        return open(message, what, firstByteTimeout);
+        if (length >= 0) {
+            message.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+        } else {
+            message.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        return open(what, firstByteTimeout, channel -> upload(channel, message, body));
     }
 
-    /** Adds the bearer token, fixed headers and trace context to a request's own headers. */
-    private HttpUriRequestBase message(String method, URI target, UpstreamHeaders trace,
-                                       Map<String, String> headers) {
-        HttpUriRequestBase message = new HttpUriRequestBase(method, target);
-        if (Thread.currentThread().isVirtual()) {
-            // Its deadline interrupts a virtual thread's reads, so they need no socket timeout. A timed read on a
-            // virtual thread schedules a wake-up with the scheduler's delay thread and cancels it when the bytes
-            // come, signalling that thread both times: 5-8% of a relayed request's CPU and a context switch a read.
-            message.setConfig(untimed);
+    /**
+     * Writes a request with a streamed body, each piece written before the next is read: a client uploading faster
+     * than the upstream takes it waits, and the upload is never held in memory.
+     */
+    private static io.netty.util.concurrent.Future<Void> upload(Channel channel, HttpRequest message,
+                                                               InputStream body)
+            throws IOException, InterruptedException {
+        // The head leaves with the first piece; a failed write fails every later one too.
+        channel.write(message);
+        byte[] piece = new byte[UPLOAD_PIECE];
+        for (int n = body.read(piece); n >= 0; n = body.read(piece)) {
+            if (n > 0) {
+                UpstreamConnections.await(channel.writeAndFlush(
+                        new DefaultHttpContent(Unpooled.copiedBuffer(piece, 0, n))));
+            }
         }
-        settings.headers().forEach(message::addHeader);
+        return channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /** Adds the fixed headers, bearer token and trace context to a request's own headers. */
+    private void headers(HttpHeaders target, UpstreamHeaders trace, Map<String, String> own) {
+        target.set(HttpHeaderNames.HOST, authority);
+        settings.headers().forEach(target::add);
         if (settings.bearerToken() != null && !settings.bearerToken().isBlank()) {
-            message.addHeader("Authorization", "Bearer " + settings.bearerToken());
+            target.add(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.bearerToken());
         }
-        trace.values().forEach(message::addHeader);
-        headers.forEach(message::setHeader);
-        return message;
+        trace.values().forEach(target::add);
+        own.forEach(target::set);
     }
 
-    private UpstreamResponse open(HttpUriRequestBase message, String what, Duration firstByteTimeout) {
+    /** How a request goes out on a connection; returns the write of its last part. */
+    @FunctionalInterface
+    private interface Sending {
+        io.netty.util.concurrent.Future<Void> send(Channel channel) throws IOException, InterruptedException;
+    }
+
+    private UpstreamResponse open(String what, Duration firstByteTimeout, Sending sending) {
         long firstByteDue = System.nanoTime() + firstByteTimeout.toNanos();
         Deadline deadline = deadlines.arm(firstByteTimeout);
-        ClassicHttpResponse response;
+        UpstreamExchange exchange = null;
+        UpstreamExchange.Read head;
         try {
-            response = client.executeOpen(host, message, null);
-        } catch (IOException | RuntimeException e) {
+            exchange = connections.begin();
+            UpstreamExchange sent = exchange;
+            sending.send(exchange.channel()).addListener(written -> {
+                if (written.isSuccess()) {
+                    sent.sent();
+                } else {
+                    sent.channel().pipeline().fireExceptionCaught(written.cause());
+                }
+            });
+            head = exchange.next();
+        } catch (IOException | InterruptedException | RuntimeException e) {
             deadline.close();
+            if (exchange != null) {
+                connections.end(exchange, false);
+            }
+            if (e instanceof InterruptedException && !deadline.fired()) {
+                Thread.currentThread().interrupt();   // not ours to swallow: whoever interrupted decides
+            }
             throw deadline.fired() ? noFirstByte(what, firstByteTimeout) : failure(what, e);
         }
         deadline.close();
         if (deadline.fired()) {
             // The answer arrived just as the deadline fired: it is late, and the exchange is abandoned.
-            message.abort();
-            UpstreamResponse.closeQuietly(response);
+            connections.end(exchange, false);
             throw noFirstByte(what, firstByteTimeout);
         }
-        return new UpstreamResponse(what, response, message, deadlines, firstByteDue, settings.idleTimeout());
+        return new UpstreamResponse(what, head, exchange, connections, deadlines, firstByteDue,
+                settings.idleTimeout());
     }
 
     /** Parses a whole JSON body; anything else is a bad upstream response. */
@@ -270,9 +252,7 @@ public final class HttpUpstream implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             return UpstreamFailure.connection(what + ": interrupted while waiting for the upstream", cause);
         }
-        if (cause instanceof ConnectTimeoutException
-                || cause instanceof SocketTimeoutException && cause.getMessage() != null
-                        && cause.getMessage().contains("Connect")) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
             return UpstreamFailure.connection(what + ": cannot connect to " + settings.baseUrl() + " within "
                     + settings.connectTimeout().toMillis() + " ms (connect_timeout_ms)", cause);
         }
@@ -320,13 +300,8 @@ public final class HttpUpstream implements AutoCloseable {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     @Override
     public void close() {
-        client.close(CloseMode.IMMEDIATE);
-        pool.close(CloseMode.IMMEDIATE);
+        connections.close();
     }
 }

@@ -2,7 +2,6 @@ package dev.stackwatch.provider.http;
 
 import dev.stackwatch.config.ConfigNode;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.Model;
 import dev.stackwatch.inference.ProviderHealth;
 import dev.stackwatch.wire.Json;
@@ -22,14 +21,14 @@ public record RemoteUpstream(String providerId, HttpUpstream http, UpstreamGuard
     /**
      * {@code ownKeys}: the provider's keys besides the shared ones (unknown keys are warned about);
      * {@code settings}: how it reads its URL and token (the keys differ by provider type);
-     * {@code deadlines}: the timer for its reads.
+     * {@code upstreams}: the event loop and read timer shared by every remote provider.
      */
     public static RemoteUpstream read(ProviderConfig config, Set<String> ownKeys,
-                                      Function<ConfigNode, UpstreamSettings> settings, DeadlineTimer deadlines) {
+                                      Function<ConfigNode, UpstreamSettings> settings, UpstreamTransport upstreams) {
         ConfigNode node = config.config();
         node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
         return new RemoteUpstream(config.providerId(),
-                new HttpUpstream(settings.apply(node), Json.newMapper(), deadlines), new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), Discovery.read(node));
+                new HttpUpstream(settings.apply(node), Json.newMapper(), upstreams), new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), Discovery.read(node));
     }
 
     /** Waits (up to load_timeout_ms) until the upstream answers and lists the model, so readiness means servable. */

@@ -2,9 +2,11 @@ package dev.stackwatch.provider.http;
 
 import dev.stackwatch.deadline.Deadline;
 import dev.stackwatch.deadline.DeadlineTimer;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,10 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hc.core5.concurrent.Cancellable;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * An upstream response whose body is read as it arrives: by lines (SSE, NDJSON), by chunks (relaying) or whole
@@ -26,54 +24,53 @@ import org.apache.hc.core5.http.HttpEntity;
  * the connection, which is how the upstream learns that nobody wants the rest.
  */
 public final class UpstreamResponse implements AutoCloseable {
-    private static final int READ_SIZE = 8192;
-    private static final int MIN_READ_SIZE = 256;
+    private static final byte[] NOTHING = new byte[0];
 
     private final String what;
-    private final ClassicHttpResponse response;
-    /** Drops the connection: closing an unread body would instead read it to its end, for reuse. */
-    private final Cancellable abort;
+    private final HttpResponse head;
+    private final UpstreamExchange exchange;
+    private final UpstreamConnections connections;
     private final DeadlineTimer deadlines;
     private final long firstByteDue;
     private final Duration idleTimeout;
     /** The body's declared length, -1 when unknown (chunked). */
     private final long length;
-    private InputStream body;
     private boolean gotBytes;
+    /** The exchange handed over the body's last bytes and its connection has been let go. */
     private boolean ended;
     /** Bytes read but not yet handed out: {@code buffer[start, end)}. */
-    private byte[] buffer;
+    private byte[] buffer = NOTHING;
     private int start;
     private int end;
     private Runnable beforeWaiting = () -> { };
 
-    UpstreamResponse(String what, ClassicHttpResponse response, Cancellable abort, DeadlineTimer deadlines,
-                     long firstByteDue, Duration idleTimeout) {
+    UpstreamResponse(String what, UpstreamExchange.Read first, UpstreamExchange exchange,
+                     UpstreamConnections connections, DeadlineTimer deadlines, long firstByteDue,
+                     Duration idleTimeout) {
         this.what = what;
-        this.response = response;
-        this.abort = abort;
+        this.head = first.head();
+        this.exchange = exchange;
+        this.connections = connections;
         this.deadlines = deadlines;
         this.firstByteDue = firstByteDue;
         this.idleTimeout = idleTimeout;
-        HttpEntity entity = response.getEntity();
-        this.length = entity == null ? 0 : entity.getContentLength();
-        // A whole answer's declared length, usually far under READ_SIZE, is all the buffer needs at first.
-        this.buffer = new byte[length >= 0 && length < READ_SIZE ? (int) Math.max(length, MIN_READ_SIZE) : READ_SIZE];
+        this.length = HttpUtil.getContentLength(head, -1L);
+        take(first);
     }
 
     public int status() {
-        return response.getCode();
+        return head.status().code();
     }
 
     public Optional<String> header(String name) {
-        return Optional.ofNullable(response.getFirstHeader(name)).map(Header::getValue);
+        return Optional.ofNullable(head.headers().get(name));
     }
 
     /** Every header, names as the upstream spelled them, values in order. */
     public Map<String, List<String>> headers() {
         Map<String, List<String>> all = new LinkedHashMap<>();
-        for (Header h : response.getHeaders()) {
-            all.computeIfAbsent(h.getName(), n -> new ArrayList<>()).add(h.getValue());
+        for (Map.Entry<String, String> h : head.headers()) {
+            all.computeIfAbsent(h.getKey(), n -> new ArrayList<>()).add(h.getValue());
         }
         return all;
     }
@@ -114,9 +111,18 @@ public final class UpstreamResponse implements AutoCloseable {
 
     /** The rest of the body, at most {@code limit} bytes (the rest is read and discarded). */
     public byte[] readAll(int limit) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream((int) Math.min(limit, length >= 0 ? length : READ_SIZE));
-        byte[] chunk;
-        while ((chunk = readChunk()) != null) {
+        byte[] first = readChunk();
+        if (first == null) {
+            return NOTHING;
+        }
+        byte[] second = readChunk();
+        if (second == null) {
+            // Usually the whole body came in one read: it is the answer as it is.
+            return first.length <= limit ? first : Arrays.copyOf(first, limit);
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream((int) Math.min(limit, length >= 0 ? length : 8192));
+        all.write(first, 0, Math.min(first.length, limit));
+        for (byte[] chunk = second; chunk != null; chunk = readChunk()) {
             if (all.size() < limit) {
                 all.write(chunk, 0, Math.min(chunk.length, limit - all.size()));
             }
@@ -129,8 +135,11 @@ public final class UpstreamResponse implements AutoCloseable {
         if (start == end && !fill()) {
             return null;
         }
-        byte[] chunk = Arrays.copyOfRange(buffer, start, end);
-        start = end;
+        // A read handed over whole is given out as it is: nothing else refers to it.
+        byte[] chunk = start == 0 && end == buffer.length ? buffer : Arrays.copyOfRange(buffer, start, end);
+        buffer = NOTHING;
+        start = 0;
+        end = 0;
         return chunk;
     }
 
@@ -148,53 +157,64 @@ public final class UpstreamResponse implements AutoCloseable {
     @Override
     public void close() {
         if (!ended) {
-            abort.cancel();
+            ended = true;
+            connections.end(exchange, false);
         }
-        closeQuietly(response);
     }
 
-    /** Reads more bytes after {@code end}; false at the end of the body. Compacts or grows the buffer as needed. */
+    /** Waits for the upstream's next read and appends it after {@code end}; false at the end of the body. */
     private boolean fill() {
-        if (ended) {
-            return false;
-        }
-        if (start > 0) {
-            System.arraycopy(buffer, start, buffer, 0, end - start);
-            end -= start;
-            start = 0;
-        }
-        if (end == buffer.length) {
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
-        }
-        beforeWaiting.run();
-        Duration wait = gotBytes ? idleTimeout : Duration.ofNanos(Math.max(0, firstByteDue - System.nanoTime()));
-        Deadline deadline = deadlines.arm(wait);
-        int n;
-        try {
-            if (body == null) {
-                body = content();
+        while (!ended) {
+            if (!exchange.hasRead()) {
+                beforeWaiting.run();
             }
-            n = body.read(buffer, end, buffer.length - end);
-        } catch (IOException e) {
+            Duration wait = gotBytes ? idleTimeout : Duration.ofNanos(Math.max(0, firstByteDue - System.nanoTime()));
+            Deadline deadline = deadlines.arm(wait);
+            UpstreamExchange.Read read;
+            try {
+                read = exchange.next();
+            } catch (IOException | InterruptedException e) {
+                deadline.close();
+                if (e instanceof InterruptedException && !deadline.fired()) {
+                    Thread.currentThread().interrupt();   // not ours to swallow: whoever interrupted decides
+                }
+                throw deadline.fired() ? timedOut() : broken(e);
+            }
             deadline.close();
-            throw deadline.fired() ? timedOut() : broken(e);
+            if (deadline.fired()) {
+                throw timedOut();
+            }
+            if (take(read)) {
+                return true;
+            }
         }
-        deadline.close();
-        if (deadline.fired()) {
-            throw timedOut();
-        }
-        if (n < 0) {
+        return false;
+    }
+
+    /** Appends a read's bytes to the unread ones and lets the connection go at the body's end; true if it had bytes. */
+    private boolean take(UpstreamExchange.Read read) {
+        byte[] bytes = read.body();
+        if (read.last()) {
             ended = true;
+            connections.end(exchange, exchange.reusable(HttpUtil.isKeepAlive(head)));
+        }
+        if (bytes.length == 0) {
             return false;
         }
         gotBytes = true;
-        end += n;
+        if (start == end) {
+            buffer = bytes;
+            end = bytes.length;
+        } else {
+            int left = end - start;
+            byte[] joined = new byte[left + bytes.length];
+            System.arraycopy(buffer, start, joined, 0, left);
+            System.arraycopy(bytes, 0, joined, left, bytes.length);
+            buffer = joined;
+            end = joined.length;
+        }
+        start = 0;
         return true;
-    }
-
-    private InputStream content() throws IOException {
-        HttpEntity entity = response.getEntity();
-        return entity == null ? InputStream.nullInputStream() : entity.getContent();
     }
 
     private UpstreamFailure timedOut() {
@@ -205,23 +225,20 @@ public final class UpstreamResponse implements AutoCloseable {
                         + " (first_byte_timeout_ms)");
     }
 
-    private UpstreamFailure broken(IOException e) {
+    private UpstreamFailure broken(Exception e) {
         if (Thread.currentThread().isInterrupted()) {
             return UpstreamFailure.connection(what + ": interrupted while reading the upstream response", e);
         }
         return UpstreamFailure.connection(what + ": upstream connection broke: " + describe(e), e);
     }
 
+    /** What the event loop reports, without the decoder's wrapping (a failed TLS handshake comes wrapped). */
+    static Throwable unwrap(Throwable e) {
+        return e instanceof DecoderException && e.getCause() != null ? e.getCause() : e;
+    }
+
     static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-    }
-
-    static void closeQuietly(ClassicHttpResponse response) {
-        try {
-            response.close();
-        } catch (IOException ignored) {
-            // the connection is dropped either way
-        }
     }
 }

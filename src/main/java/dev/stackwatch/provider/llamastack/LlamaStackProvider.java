@@ -1,7 +1,6 @@
 package dev.stackwatch.provider.llamastack;
 
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
@@ -11,6 +10,7 @@ import dev.stackwatch.inference.TokenSink;
 import dev.stackwatch.provider.http.RemoteProvider;
 import dev.stackwatch.provider.http.RemoteUpstream;
 import dev.stackwatch.provider.http.UpstreamSettings;
+import dev.stackwatch.provider.http.UpstreamTransport;
 import dev.stackwatch.provider.openai.OpenAiProvider;
 import dev.stackwatch.wire.Json;
 import io.helidon.webserver.http.Handler;
@@ -42,13 +42,13 @@ public final class LlamaStackProvider extends RemoteProvider {
     }
 
     /** Config: {@code url} (the server root, e.g. http://localhost:8321), {@code api_key}, and the shared keys. */
-    public static LlamaStackProvider create(ProviderConfig config, DeadlineTimer deadlines) {
+    public static LlamaStackProvider create(ProviderConfig config, UpstreamTransport upstreams) {
         RemoteUpstream remote = RemoteUpstream.read(config, Set.of("url", "api_key", "proxy_unknown_routes",
                 "max_upload_bytes"), node -> {
             UpstreamSettings root = UpstreamSettings.read(node, "url", null, "api_key");
             // Accept the URL with or without the /v1 that OpenAI-style configs carry.
             return root.baseUrl().getPath().endsWith("/v1") ? root : root.under("/v1");
-        }, deadlines);
+        }, upstreams);
         return new LlamaStackProvider(config, remote, config.config().bool("proxy_unknown_routes", true),
                 config.config().longValue("max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE));
     }

@@ -3,7 +3,6 @@ package dev.stackwatch.provider.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
@@ -21,6 +20,7 @@ import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
+import dev.stackwatch.provider.http.UpstreamTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +56,9 @@ public final class OllamaProvider extends RemoteProvider {
     }
 
     /** Config: {@code url} (default http://localhost:11434), {@code keep_alive} (default 5m) and the shared keys. */
-    public static OllamaProvider create(ProviderConfig config, DeadlineTimer deadlines) {
+    public static OllamaProvider create(ProviderConfig config, UpstreamTransport upstreams) {
         return new OllamaProvider(config, RemoteUpstream.read(config, Set.of("url", "api_token", "keep_alive"),
-                node -> UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token"), deadlines),
+                node -> UpstreamSettings.read(node, "url", "http://localhost:11434", "api_token"), upstreams),
                 config.config().text("keep_alive", "5m"));
     }
 

@@ -2,7 +2,6 @@ package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stackwatch.config.ProviderConfig;
-import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.EmbeddingRequest;
 import dev.stackwatch.inference.Embeddings;
@@ -16,6 +15,7 @@ import dev.stackwatch.provider.http.SseEvents;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
+import dev.stackwatch.provider.http.UpstreamTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -43,18 +43,18 @@ public final class OpenAiProvider extends RemoteProvider {
     }
 
     /** {@code remote::openai}: {@code base_url} (default OpenAI's) and {@code api_key}. */
-    public static OpenAiProvider openAi(ProviderConfig config, DeadlineTimer deadlines) {
+    public static OpenAiProvider openAi(ProviderConfig config, UpstreamTransport upstreams) {
         return new OpenAiProvider(TYPE_OPENAI, config, RemoteUpstream.read(config, Set.of("base_url", "api_key"),
-                node -> UpstreamSettings.read(node, "base_url", "https://api.openai.com/v1", "api_key"), deadlines));
+                node -> UpstreamSettings.read(node, "base_url", "https://api.openai.com/v1", "api_key"), upstreams));
     }
 
     /**
      * {@code remote::vllm}: {@code url} (including /v1, as in LlamaStack's run.yaml) and {@code api_token}. LlamaStack's
      * {@code max_tokens} default is not supported (the client's own limit is forwarded) and is warned about as unknown.
      */
-    public static OpenAiProvider vllm(ProviderConfig config, DeadlineTimer deadlines) {
+    public static OpenAiProvider vllm(ProviderConfig config, UpstreamTransport upstreams) {
         return new OpenAiProvider(TYPE_VLLM, config, RemoteUpstream.read(config, Set.of("url", "api_token"),
-                node -> UpstreamSettings.read(node, "url", null, "api_token"), deadlines));
+                node -> UpstreamSettings.read(node, "url", null, "api_token"), upstreams));
     }
 
     @Override

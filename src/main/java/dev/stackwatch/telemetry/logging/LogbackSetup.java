@@ -60,14 +60,9 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         // A collector that is down: the OTLP metrics exporter logs when pushes start and stop failing and counts each
         // failed one in llamastack_telemetry_export_failures_total; the SDK's reader would warn at every interval.
         context.getLogger("io.opentelemetry.sdk.metrics.export.PeriodicMetricReader").setLevel(Level.ERROR);
-        // The upstream HTTP client's wire and header dumps print prompts, completions and upstream credentials (API
-        // keys, custom headers) in clear, out of reach of the masking converters and of LOG_PROMPTS. They stay at INFO
-        // whatever LOG_LEVEL or the root level says; naming one in POST /loggers/{name} still turns it on, for a
-        // deliberate look.
-        for (String dump : new String[] {"org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers",
-                "org.apache.hc.core5.http.wire", "org.apache.hc.core5.http.headers"}) {
-            context.getLogger(dump).setLevel(Level.INFO);
-        }
+        // The upstream client's event loop (Netty) logs its internals at DEBUG, several lines per connection; they stay
+        // at INFO whatever LOG_LEVEL or the root level says, and POST /loggers/io.netty still turns them on.
+        context.getLogger("io.netty").setLevel(Level.INFO);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(setting(context, "LOG_LEVEL", "info"), Level.INFO));
         root.addAppender(console);

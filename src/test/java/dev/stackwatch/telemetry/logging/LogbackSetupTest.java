@@ -20,11 +20,10 @@ import org.slf4j.LoggerFactory;
  * it in place of any XML configuration.
  */
 class LogbackSetupTest {
-    private static final List<String> UPSTREAM_DUMPS = List.of("org.apache.hc.client5.http.wire",
-            "org.apache.hc.client5.http.headers", "org.apache.hc.core5.http.wire", "org.apache.hc.core5.http.headers");
+    private static final List<String> UPSTREAM_CLIENT = List.of("io.netty", "io.netty.channel.epoll");
 
     @Test
-    void rootFollowsLogLevelWhileUpstreamDumpsAndTheMetricReaderKeepTheirLevels() {
+    void rootFollowsLogLevelWhileTheUpstreamClientAndTheMetricReaderKeepTheirLevels() {
         java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
         java.util.logging.Level julRootBefore = julRoot.getLevel();
         LoggerContext context = new LoggerContext();
@@ -32,7 +31,7 @@ class LogbackSetupTest {
         try {
             new LogbackSetup().configure(context);
             assertEquals(Level.DEBUG, context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel());
-            UPSTREAM_DUMPS.forEach(name -> assertEquals(Level.INFO, context.getLogger(name).getEffectiveLevel(), name));
+            UPSTREAM_CLIENT.forEach(name -> assertEquals(Level.INFO, context.getLogger(name).getEffectiveLevel(), name));
             assertEquals(Level.ERROR,
                     context.getLogger("io.opentelemetry.sdk.metrics.export.PeriodicMetricReader").getEffectiveLevel());
             assertEquals(Level.DEBUG, context.getLogger("io.helidon.webserver").getEffectiveLevel());

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.testing.HttpCalls;
+import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.ServerProcess;
 import dev.stackwatch.testing.SimulatorUpstream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,10 @@ class UpstreamDebugLogsProcessTest {
                         "--config", config.toString());
                 try {
                     String api = "http://127.0.0.1:" + server.port();
+                    // The listener is up before the remote models are: their first check reaches the upstream.
+                    String ready = "http://127.0.0.1:" + server.managementPort() + "/ready";
+                    Polling.await(Duration.ofSeconds(30), "the models to be ready",
+                            () -> http.send(ready, null).statusCode() == 200);
                     for (boolean stream : new boolean[] {false, true}) {
                         assertEquals(200, http.send(api + "/v1/chat/completions", """
                                 {"model": "chat", "stream": %s, "max_tokens": 4,

@@ -1,0 +1,198 @@
+package dev.stackwatch.provider.http;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Keep-alive connections to one upstream: an idle one is reused (the most recently used first, the least likely to
+ * have been closed by the upstream), otherwise a new one is opened. The bulkhead bounds how many are open at once.
+ * A connection the upstream closes while idle leaves the pool at once: the event loop sees the close.
+ */
+final class UpstreamConnections implements AutoCloseable {
+    /** Status lines and headers larger than this are a broken upstream, not an answer. */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** Body pieces the decoder hands over at most; one socket read is usually far less. */
+    private static final int MAX_PIECE_BYTES = 64 * 1024;
+
+    private final Bootstrap bootstrap;
+    private final String host;
+    private final int port;
+    private final Deque<Channel> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    UpstreamConnections(UpstreamSettings settings, UpstreamTransport transport) {
+        URI base = settings.baseUrl();
+        this.host = base.getHost();
+        boolean tls = base.getScheme().equals("https");
+        this.port = base.getPort() >= 0 ? base.getPort() : tls ? 443 : 80;
+        TlsVerify trust = settings.tls();
+        int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
+        this.bootstrap = transport.bootstrap()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (tls) {
+                            SslHandler ssl = new SslHandler(engine(trust));
+                            ssl.setHandshakeTimeoutMillis(connectMillis);
+                            channel.pipeline().addLast(ssl);
+                        }
+                        channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
+                                        .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_PIECE_BYTES),
+                                HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
+                                HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE), new Handler());
+                    }
+                });
+    }
+
+    /**
+     * A connection for one exchange, with the exchange attached: an idle one, or a new one, connected (and its TLS
+     * handshake done) on the calling thread's time.
+     */
+    UpstreamExchange begin() throws IOException, InterruptedException {
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null && !channel.isActive()) {
+            // closed by the upstream while idle
+        }
+        if (channel == null) {
+            channel = connect();
+        }
+        UpstreamExchange exchange = new UpstreamExchange(channel);
+        channel.pipeline().get(Handler.class).current = exchange;
+        return exchange;
+    }
+
+    /** Ends an exchange: its connection goes back to the pool when it can carry another request, else it closes. */
+    void end(UpstreamExchange exchange, boolean reusable) {
+        Channel channel = exchange.channel();
+        channel.pipeline().get(Handler.class).current = null;
+        if (reusable && !closed) {
+            idle.addFirst(channel);
+        } else {
+            channel.close();
+        }
+    }
+
+    private Channel connect() throws IOException, InterruptedException {
+        // Resolved here, on the request's thread: the event loop must never wait for DNS.
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException(host);
+        }
+        ChannelFuture connecting = bootstrap.connect(address);
+        Channel channel = connecting.channel();
+        try {
+            await(connecting);
+            SslHandler ssl = channel.pipeline().get(SslHandler.class);
+            if (ssl != null) {
+                await(ssl.handshakeFuture());
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        channel.closeFuture().addListener(f -> idle.remove(channel));
+        return channel;
+    }
+
+    private SSLEngine engine(TlsVerify trust) {
+        SSLEngine engine = trust.sslContext().createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        if (trust.verify()) {
+            // tls_verify: false trusts any certificate (TlsVerify) and skips the host name check with it.
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(parameters);
+        }
+        return engine;
+    }
+
+    /** Waits for {@code future} on the calling thread without pinning a virtual thread; its failure is thrown. */
+    static void await(Future<?> future) throws IOException, InterruptedException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        future.addListener(f -> done.complete(null));
+        try {
+            done.get();
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        if (!future.isSuccess()) {
+            Throwable cause = UpstreamResponse.unwrap(future.cause());
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(UpstreamResponse.describe(cause), cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Channel channel; (channel = idle.pollFirst()) != null; ) {
+            channel.close();
+        }
+    }
+
+    /** Passes each connection's events to the exchange it carries; bytes on an idle connection close it. */
+    private static final class Handler extends ChannelInboundHandlerAdapter {
+        private volatile UpstreamExchange current;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            UpstreamExchange exchange = current;
+            if (exchange == null || !(message instanceof HttpObject part)) {
+                ReferenceCountUtil.release(message);
+                ctx.close();
+                return;
+            }
+            exchange.received(part);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            UpstreamExchange exchange = current;
+            if (exchange != null) {
+                exchange.readComplete();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            UpstreamExchange exchange = current;
+            if (exchange != null) {
+                exchange.ended(null);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            UpstreamExchange exchange = current;
+            if (exchange != null) {
+                exchange.ended(UpstreamResponse.unwrap(cause));
+            }
+            ctx.close();
+        }
+    }
+}
