@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code stackwatch train}: the training run behind the start-up cache that the build and the Dockerfile make
  * (bin/aot-cache). It starts the server as {@code serve} would, with the built-in config on free loopback ports, sends
  * what a replica sees first (probes, the model list, chat answers whole and streamed, an embedding, a refused request,
- * a scrape), stops it and exits; the JVM records what ran into the cache named by {@code -XX:AOTCacheOutput} (JDK 25+)
- * or {@code -XX:ArchiveClassesAtExit} (older), so a later start maps those classes instead of loading them.
+ * a scrape), then the same through a second server whose remote provider relays to the first, stops both and exits;
+ * the JVM records what ran into the cache named by {@code -XX:AOTCacheOutput} (JDK 25+) or
+ * {@code -XX:ArchiveClassesAtExit} (older), so a later start maps those classes instead of loading them.
  */
 final class TrainCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
@@ -31,6 +32,20 @@ final class TrainCommand {
               --rounds N   how many times each request is made (default 20); bin/aot-cache runs this""";
     private static final String MODEL = "llama-3.2-3b-instruct-sim";
     private static final Duration READY_BOUND = Duration.ofSeconds(60);
+    /** The built-in models, served by a remote provider whose upstream is the training server (its port: %d). */
+    private static final String FRONT = """
+            version: 2
+            providers:
+              inference:
+              - provider_id: upstream
+                provider_type: remote::vllm
+                config: {url: "http://127.0.0.1:%d/v1"}
+            registered_resources:
+              models:
+              - {model_id: llama-3.2-3b-instruct-sim, provider_id: upstream, model_type: llm}
+              - {model_id: nomic-embed-text-sim, provider_id: upstream, model_type: embedding}
+            server: {host: 127.0.0.1, port: 0, management_port: 0}
+            """;
 
     private TrainCommand() {
     }
@@ -53,6 +68,19 @@ final class TrainCommand {
             traffic.awaitReady();
             for (int i = 0; i < rounds; i++) {
                 traffic.round();
+            }
+            // A deployment's models are remote: a second server relays the same traffic to the first through a
+            // remote provider, so the upstream client (and its event loop) is in the cache as well, and a replica
+            // in front of vLLM gets ready as fast as one on the simulator.
+            RunConfig front = new ConfigLoader(trainingEnv, LOG::warn).parse(FRONT.formatted(server.port()),
+                    "training front");
+            try (StackwatchServer relaying = StackwatchServer.start(front, TelemetrySettings.fromEnv(env),
+                    List.of())) {
+                Traffic relayed = new Traffic(relaying.port(), relaying.managementPort());
+                relayed.awaitReady();
+                for (int i = 0; i < rounds; i++) {
+                    relayed.round();
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException("training traffic failed: " + e.getMessage(), e);
