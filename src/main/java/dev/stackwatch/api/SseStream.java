@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +13,27 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes Server-Sent Events. Nothing is committed until the first event, so a failure before the first token still gets
  * a proper HTTP status. A failed write means the client is gone and surfaces as {@link ClientDisconnectedException}.
+ * <p>
+ * Events appended between two flushes are gathered here and handed to the response in one write, so they leave as one
+ * HTTP chunk and one socket write: the response's own buffer is kept small (it is held for a stream's whole life), and
+ * filling it would send a batch of tokens as several writes.
  */
 final class SseStream implements AutoCloseable {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_TYPE = new byte[0];
+    /** Gathered events past this go to the response without waiting for the flush. */
+    private static final int PENDING_LIMIT = 16 * 1024;
 
     private final ServerResponse res;
     private final ObjectMapper json;
     private OutputStream out;
+    /**
+     * Events appended since the last flush; made for each batch and let go after it, so an open stream waiting for
+     * its next token holds none (idle streams are what the memory per stream is measured on).
+     */
+    private ByteArrayOutputStream pending;
 
     SseStream(ServerResponse res, ObjectMapper json) {
         this.res = res;
@@ -36,15 +49,9 @@ final class SseStream implements AutoCloseable {
         flush();
     }
 
-    /** Writes an event without flushing it: it leaves with the next {@link #flush} (or a full buffer). */
+    /** Writes an event without flushing it: it leaves with the next {@link #flush} (or once many have gathered). */
     void append(Object event) {
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise SSE event", e);
-        }
-        write(DATA, payload, END);
+        gather(NO_TYPE, event);
     }
 
     /** Sends what was appended; nothing is committed if nothing was. */
@@ -53,6 +60,7 @@ final class SseStream implements AutoCloseable {
             return;
         }
         try {
+            sendPending();
             out.flush();
         } catch (IOException | RuntimeException e) {
             throw new ClientDisconnectedException(e);
@@ -61,33 +69,63 @@ final class SseStream implements AutoCloseable {
 
     /** An event with its type named ({@code event: <type>}), as the Responses API streams them. */
     void send(String type, Object event) {
+        gather(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), event);
+        flush();
+    }
+
+    private void gather(byte[] type, Object event) {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise SSE event", e);
         }
-        write(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), DATA, payload, END);
-        flush();
+        begin();
+        ByteArrayOutputStream batch = pending();
+        batch.writeBytes(type);
+        batch.writeBytes(DATA);
+        batch.writeBytes(payload);
+        batch.writeBytes(END);
+        if (batch.size() >= PENDING_LIMIT) {
+            try {
+                sendPending();
+            } catch (IOException | RuntimeException e) {
+                throw new ClientDisconnectedException(e);
+            }
+        }
     }
 
     void done() {
-        write(DONE);
+        begin();
+        pending().writeBytes(DONE);
         flush();
     }
 
-    private void write(byte[]... parts) {
+    private ByteArrayOutputStream pending() {
+        if (pending == null) {
+            pending = new ByteArrayOutputStream(1024);
+        }
+        return pending;
+    }
+
+    private void sendPending() throws IOException {
+        if (pending != null) {
+            pending.writeTo(out);
+            pending = null;
+        }
+    }
+
+    /** Starts the response on the first event: its headers leave with the first flush. */
+    private void begin() {
+        if (out != null) {
+            return;
+        }
         try {
-            if (out == null) {
-                res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-                res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-                res.header("X-Accel-Buffering", "no");
-                out = res.outputStream();
-            }
-            for (byte[] part : parts) {
-                out.write(part);
-            }
-        } catch (IOException | RuntimeException e) {
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.header("X-Accel-Buffering", "no");
+            out = res.outputStream();
+        } catch (RuntimeException e) {
             throw new ClientDisconnectedException(e);
         }
     }
@@ -98,6 +136,7 @@ final class SseStream implements AutoCloseable {
             return;
         }
         try {
+            sendPending();
             out.close();
         } catch (IOException | RuntimeException e) {
             // the client is gone; there is nobody left to tell

@@ -1,5 +1,7 @@
 package dev.stackwatch.api;
 
+import static dev.stackwatch.testing.LogEvents.keyValue;
+import static dev.stackwatch.testing.Scrape.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,8 +101,8 @@ class ClientLeftMidGenerationTest {
         assertEquals(0, delta(before, after, "llamastack_provider_errors_total", Map.of()));
         List<ILoggingEvent> lines = Polling.awaitValue(Duration.ofSeconds(5), "the access line",
                 () -> access.list.size() > mark ? List.copyOf(access.list.subList(mark, access.list.size())) : null);
-        assertEquals(List.of("499 " + CHAT), lines.stream().map(e -> kv(e, "status") + " " + kv(e, "endpoint"))
-                .toList());
+        assertEquals(List.of("499 " + CHAT),
+                lines.stream().map(e -> keyValue(e, "status") + " " + keyValue(e, "endpoint")).toList());
     }
 
     @Test
@@ -293,14 +295,5 @@ class ClientLeftMidGenerationTest {
 
     private static double inFlight(StackwatchServer server) {
         return Scrape.of(server.managementPort()).sum("llamastack_requests_in_flight");
-    }
-
-    private static double delta(Scrape before, Scrape after, String name, Map<String, String> labels) {
-        return after.sum(name, labels) - before.sum(name, labels);
-    }
-
-    private static String kv(ILoggingEvent e, String key) {
-        return e.getKeyValuePairs().stream().filter(p -> p.key.equals(key)).map(p -> String.valueOf(p.value))
-                .findFirst().orElse("?");
     }
 }

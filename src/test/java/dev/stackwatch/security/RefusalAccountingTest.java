@@ -1,5 +1,6 @@
 package dev.stackwatch.security;
 
+import static dev.stackwatch.testing.LogEvents.keyValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -248,7 +249,7 @@ class RefusalAccountingTest {
             return l.size() >= counted.size() ? l : null;
         });
         Map<String, Double> logged = new TreeMap<>();
-        lines.forEach(e -> logged.merge(kv(e, "status") + " " + kv(e, "endpoint"), 1.0, Double::sum));
+        lines.forEach(e -> logged.merge(keyValue(e, "status") + " " + keyValue(e, "endpoint"), 1.0, Double::sum));
         assertEquals(expected, logged, name + ": access log");
         for (ILoggingEvent e : List.copyOf(all.list.subList(allMark, all.list.size()))) {
             String text = e.getFormattedMessage() + e.getKeyValuePairs() + (e.getThrowableProxy() == null ? ""
@@ -322,11 +323,6 @@ class RefusalAccountingTest {
             }
         });
         return d;
-    }
-
-    private static String kv(ILoggingEvent e, String key) {
-        return e.getKeyValuePairs().stream().filter(p -> p.key.equals(key)).map(p -> String.valueOf(p.value))
-                .findFirst().orElse("?");
     }
 
     private static ListAppender<ILoggingEvent> attach(String logger) {

@@ -70,6 +70,11 @@ public record Scrape(String text, List<Sample> samples) {
         return sum(name, Map.of());
     }
 
+    /** How much the samples {@link #sum} selects grew from {@code before} to {@code after}. */
+    public static double delta(Scrape before, Scrape after, String name, Map<String, String> match) {
+        return after.sum(name, match) - before.sum(name, match);
+    }
+
     /** Label combinations present for {@code name}. */
     public List<Map<String, String>> series(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).map(Sample::labels).toList();

@@ -28,7 +28,8 @@ public record RemoteUpstream(String providerId, HttpUpstream http, UpstreamGuard
         ConfigNode node = config.config();
         node.warnUnknownKeys(RemoteConfigKeys.with(ownKeys));
         return new RemoteUpstream(config.providerId(),
-                new HttpUpstream(settings.apply(node), Json.newMapper(), upstreams), new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), Discovery.read(node));
+                new HttpUpstream(settings.apply(node), Json.newMapper(), upstreams),
+                new UpstreamGuard(config.providerId(), ResilienceSettings.read(node)), Discovery.read(node));
     }
 
     /** Waits (up to load_timeout_ms) until the upstream answers and lists the model, so readiness means servable. */

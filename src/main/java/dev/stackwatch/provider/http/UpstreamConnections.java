@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -36,6 +37,9 @@ final class UpstreamConnections implements AutoCloseable {
     /** Body pieces the decoder hands over at most; one socket read is usually far less. */
     private static final int MAX_PIECE_BYTES = 64 * 1024;
 
+    /** The connection's handler, kept where a closed connection still has it (its pipeline is emptied). */
+    private static final AttributeKey<Handler> HANDLER = AttributeKey.valueOf(UpstreamConnections.class, "handler");
+
     private final Bootstrap bootstrap;
     private final String host;
     private final int port;
@@ -54,6 +58,7 @@ final class UpstreamConnections implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        channel.attr(HANDLER).set(new Handler());
                         if (tls) {
                             SslHandler ssl = new SslHandler(engine(trust));
                             ssl.setHandshakeTimeoutMillis(connectMillis);
@@ -62,7 +67,7 @@ final class UpstreamConnections implements AutoCloseable {
                         channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
                                         .setMaxHeaderSize(MAX_HEADER_BYTES).setMaxChunkSize(MAX_PIECE_BYTES),
                                 HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
-                                HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE), new Handler());
+                                HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE), channel.attr(HANDLER).get());
                     }
                 });
     }
@@ -80,14 +85,14 @@ final class UpstreamConnections implements AutoCloseable {
             channel = connect();
         }
         UpstreamExchange exchange = new UpstreamExchange(channel);
-        channel.pipeline().get(Handler.class).current = exchange;
+        channel.attr(HANDLER).get().current = exchange;
         return exchange;
     }
 
     /** Ends an exchange: its connection goes back to the pool when it can carry another request, else it closes. */
     void end(UpstreamExchange exchange, boolean reusable) {
         Channel channel = exchange.channel();
-        channel.pipeline().get(Handler.class).current = null;
+        channel.attr(HANDLER).get().current = null;
         if (reusable && !closed) {
             idle.addFirst(channel);
         } else {

@@ -143,6 +143,22 @@ class UpstreamReadsTest {
     }
 
     @Test
+    void anUpstreamThatClosesAfterEachAnswerGetsANewConnectionEachTime() {
+        serve((in, out) -> {
+            readHead(in);
+            out.write(ascii("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\n\r\n{}"));
+            out.flush();
+        });
+        for (int i = 0; i < 2; i++) {
+            try (UpstreamResponse response = upstream.get("/closing", WAIT)) {
+                assertEquals("{}", new String(response.readAll(1024), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(2, connections.get(), "connections opened for two answers that each closed theirs");
+    }
+
+    @Test
     void anAnswerClosedBeforeItsEndDropsItsConnection() {
         AtomicInteger hangUps = new AtomicInteger();
         serve((in, out) -> {

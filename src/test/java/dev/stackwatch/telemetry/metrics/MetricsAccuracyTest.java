@@ -1,5 +1,6 @@
 package dev.stackwatch.telemetry.metrics;
 
+import static dev.stackwatch.testing.Scrape.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,10 +80,6 @@ class MetricsAccuracyTest {
     private static void assertWithin(double configured, double measured, int sleeps, String what) {
         assertTrue(measured >= configured - 1e-3 && measured <= configured + sleeps * PER_SLEEP_SLACK,
                 what + ": measured " + measured + " s, configured " + configured + " s");
-    }
-
-    private static double delta(Scrape before, Scrape after, String name, Map<String, String> labels) {
-        return after.sum(name, labels) - before.sum(name, labels);
     }
 
     /** Seconds from sending the request to having read the whole response. */
