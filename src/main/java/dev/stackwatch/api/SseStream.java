@@ -110,8 +110,9 @@ final class SseStream implements AutoCloseable {
 
     private void sendPending() throws IOException {
         if (pending != null) {
-            pending.writeTo(out);
-            pending = null;
+            ByteArrayOutputStream batch = pending;
+            pending = null;   // a failed write must not send it again from close()
+            batch.writeTo(out);
         }
     }
 

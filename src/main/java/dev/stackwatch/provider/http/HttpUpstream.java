@@ -138,7 +138,7 @@ public final class HttpUpstream implements AutoCloseable {
         } else {
             message.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        return open(what, firstByteTimeout, channel -> upload(channel, message, body));
+        return open(what, firstByteTimeout, channel -> upload(channel, message, body, length));
     }
 
     /**
@@ -146,16 +146,22 @@ public final class HttpUpstream implements AutoCloseable {
      * than the upstream takes it waits, and the upload is never held in memory.
      */
     private static io.netty.util.concurrent.Future<Void> upload(Channel channel, HttpRequest message,
-                                                               InputStream body)
+                                                               InputStream body, long length)
             throws IOException, InterruptedException {
         // The head leaves with the first piece; a failed write fails every later one too.
         channel.write(message);
         byte[] piece = new byte[UPLOAD_PIECE];
+        long sent = 0;
         for (int n = body.read(piece); n >= 0; n = body.read(piece)) {
             if (n > 0) {
                 UpstreamConnections.await(channel.writeAndFlush(
                         new DefaultHttpContent(Unpooled.copiedBuffer(piece, 0, n))));
+                sent += n;
             }
+        }
+        if (length >= 0 && sent != length) {
+            // The upstream would wait for the rest until its own timeout, or read the next request as part of this one.
+            throw new IOException("the client's body ended after " + sent + " of its declared " + length + " bytes");
         }
         return channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }
@@ -186,10 +192,12 @@ public final class HttpUpstream implements AutoCloseable {
             exchange = connections.begin();
             UpstreamExchange sent = exchange;
             sending.send(exchange.channel()).addListener(written -> {
+                // On the loop, like every other event of the exchange.
                 if (written.isSuccess()) {
                     sent.sent();
                 } else {
-                    sent.channel().pipeline().fireExceptionCaught(written.cause());
+                    sent.ended(UpstreamResponse.unwrap(written.cause()));
+                    sent.channel().close();
                 }
             });
             head = exchange.next();

@@ -23,6 +23,8 @@ import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
@@ -51,7 +53,9 @@ final class UpstreamConnections implements AutoCloseable {
         this.host = base.getHost();
         boolean tls = base.getScheme().equals("https");
         this.port = base.getPort() >= 0 ? base.getPort() : tls ? 443 : 80;
-        TlsVerify trust = settings.tls();
+        // One TLS context for every connection: it reads the CA bundle once and lets connections resume sessions.
+        SSLContext tlsContext = tls ? settings.tls().sslContext() : null;
+        boolean verify = settings.tls().verify();
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
         this.bootstrap = transport.bootstrap()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
@@ -60,7 +64,7 @@ final class UpstreamConnections implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         channel.attr(HANDLER).set(new Handler());
                         if (tls) {
-                            SslHandler ssl = new SslHandler(engine(trust));
+                            SslHandler ssl = new SslHandler(engine(tlsContext, verify));
                             ssl.setHandshakeTimeoutMillis(connectMillis);
                             channel.pipeline().addLast(ssl);
                         }
@@ -78,12 +82,18 @@ final class UpstreamConnections implements AutoCloseable {
      */
     UpstreamExchange begin() throws IOException, InterruptedException {
         Channel channel;
-        while ((channel = idle.pollFirst()) != null && !channel.isActive()) {
-            // closed by the upstream while idle
+        while ((channel = idle.pollFirst()) != null) {
+            UpstreamExchange exchange = attach(channel);
+            if (channel.isActive()) {
+                // Active after the exchange was attached: a close from now on reaches it as channelInactive.
+                return exchange;
+            }
+            channel.attr(HANDLER).get().current = null;   // closed by the upstream while idle
         }
-        if (channel == null) {
-            channel = connect();
-        }
+        return attach(connect());
+    }
+
+    private static UpstreamExchange attach(Channel channel) {
         UpstreamExchange exchange = new UpstreamExchange(channel);
         channel.attr(HANDLER).get().current = exchange;
         return exchange;
@@ -95,8 +105,17 @@ final class UpstreamConnections implements AutoCloseable {
         channel.attr(HANDLER).get().current = null;
         if (reusable && !closed) {
             idle.addFirst(channel);
-        } else {
-            channel.close();
+            if (closed && idle.remove(channel)) {   // the pool closed meanwhile
+                channel.close();
+            }
+            return;
+        }
+        channel.close();
+        try {
+            // A read the loop was part-way through when the exchange was let go holds buffers only the loop may free.
+            channel.eventLoop().execute(exchange::discard);
+        } catch (RejectedExecutionException stopped) {
+            // the loop has shut down, and its buffers with it
         }
     }
 
@@ -122,10 +141,10 @@ final class UpstreamConnections implements AutoCloseable {
         return channel;
     }
 
-    private SSLEngine engine(TlsVerify trust) {
-        SSLEngine engine = trust.sslContext().createSSLEngine(host, port);
+    private SSLEngine engine(SSLContext context, boolean verify) {
+        SSLEngine engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
-        if (trust.verify()) {
+        if (verify) {
             // tls_verify: false trusts any certificate (TlsVerify) and skips the host name check with it.
             SSLParameters parameters = engine.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");

@@ -34,6 +34,7 @@ final class UpstreamExchange {
     private final Channel channel;
     private final BlockingQueue<Object> reads = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Set and cleared on the loop only; the thread reads it to ask the loop to resume. */
     private volatile boolean paused;
     private volatile boolean requestSent;
 
@@ -101,6 +102,22 @@ final class UpstreamExchange {
         requestSent = true;
     }
 
+    /** Frees what a read left half-collected when the exchange was let go before it completed. */
+    void discard() {
+        for (ByteBuf piece : pending) {
+            piece.release();
+        }
+        pending.clear();
+    }
+
+    /** Resumes reading once the thread has taken everything handed over (runs on the loop, as the pause does). */
+    private void resume() {
+        if (paused) {
+            paused = false;
+            channel.config().setAutoRead(true);
+        }
+    }
+
     private byte[] collect() {
         if (pending.isEmpty()) {
             return NOTHING;
@@ -133,8 +150,7 @@ final class UpstreamExchange {
         Object taken = reads.poll();
         if (taken == null) {
             if (paused) {
-                paused = false;
-                channel.config().setAutoRead(true);
+                channel.eventLoop().execute(this::resume);
             }
             taken = reads.take();
         }
