@@ -21,10 +21,16 @@ public record TestCertificate(Path certFile, Path keyFile, Certificate certifica
     private static final char[] PASSWORD = "test-only".toCharArray();
 
     public static TestCertificate create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+        return create(dir, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** A certificate for the names in {@code san} (keytool's form, e.g. {@code dns:other.example}) only. */
+    public static TestCertificate create(Path dir, String san)
+            throws IOException, InterruptedException, GeneralSecurityException {
         Path store = dir.resolve("test.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "test", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1,dns:localhost",
+                "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=" + san,
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass",
                 new String(PASSWORD), "-keypass", new String(PASSWORD)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

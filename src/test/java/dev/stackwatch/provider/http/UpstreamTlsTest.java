@@ -76,6 +76,40 @@ class UpstreamTlsTest {
         }
     }
 
+    @Test
+    void aTrustedCertificateForAnotherHostIsRefusedUnlessVerificationIsOff(@TempDir Path dir) throws Exception {
+        TestCertificate other = TestCertificate.create(dir, "dns:other.example");
+        try (StackwatchServer upstream = TestServers.start(TestServers.FAST_SIMULATOR + """
+                server: {tls_certfile: "%s", tls_keyfile: "%s"}
+                """.formatted(other.certFile(), other.keyFile()));
+             StackwatchServer server = TestServers.start("""
+                     version: 2
+                     providers:
+                       inference:
+                       - provider_id: bundle
+                         provider_type: remote::openai
+                         config: {base_url: "%1$s", tls_verify: "%2$s", load_timeout_ms: 500}
+                       - provider_id: insecure
+                         provider_type: remote::openai
+                         config: {base_url: "%1$s", tls_verify: false}
+                     registered_resources:
+                       models:
+                       - {model_id: via-bundle, provider_id: bundle, provider_model_id: sim-chat, model_type: llm}
+                       - {model_id: via-insecure, provider_id: insecure, provider_model_id: sim-chat, model_type: llm}
+                     """.formatted("https://127.0.0.1:" + upstream.port() + "/v1", other.certFile()));
+             Http http = new Http(server.port())) {
+            // The bundle trusts the certificate's issuer, but the certificate names another host.
+            Polling.await(Duration.ofSeconds(10), "the bundle provider's health check to fail", () ->
+                    "Error".equals(health(http, "bundle").path("status").asText()));
+            String why = health(http, "bundle").path("message").asText();
+            assertTrue(why.contains("SSLHandshakeException") && why.contains("127.0.0.1"), why);
+            HttpResponse<String> served = http.post("/v1/chat/completions", """
+                    {"model": "via-insecure", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4}
+                    """);
+            assertEquals(200, served.statusCode(), served.body());
+        }
+    }
+
     private static JsonNode health(Http http, String provider) {
         try {
             return JSON.readTree(http.get("/v1/providers/" + provider).body()).path("health");
