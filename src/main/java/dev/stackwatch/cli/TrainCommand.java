@@ -62,25 +62,16 @@ final class TrainCommand {
         Map<String, String> trainingEnv = new HashMap<>(env);
         trainingEnv.putAll(Map.of("LLS_HOST", "127.0.0.1", "LLS_PORT", "0", "MANAGEMENT_PORT", "0",
                 "SIMULATOR_TTFT_MS", "1", "SIMULATOR_INTER_TOKEN_MS", "1", "SIMULATOR_LOAD_TIME_MS", "0"));
-        RunConfig config = new ConfigLoader(trainingEnv, LOG::warn).loadDefault();
-        try (StackwatchServer server = StackwatchServer.start(config, TelemetrySettings.fromEnv(env), List.of())) {
-            Traffic traffic = new Traffic(server.port(), server.managementPort());
-            traffic.awaitReady();
-            for (int i = 0; i < rounds; i++) {
-                traffic.round();
-            }
+        ConfigLoader loader = new ConfigLoader(trainingEnv, LOG::warn);
+        TelemetrySettings telemetry = TelemetrySettings.fromEnv(env);
+        try (StackwatchServer server = StackwatchServer.start(loader.loadDefault(), telemetry, List.of())) {
+            Traffic.send(server, rounds);
             // A deployment's models are remote: a second server relays the same traffic to the first through a
             // remote provider, so the upstream client (and its event loop) is in the cache as well, and a replica
             // in front of vLLM gets ready as fast as one on the simulator.
-            RunConfig front = new ConfigLoader(trainingEnv, LOG::warn).parse(FRONT.formatted(server.port()),
-                    "training front");
-            try (StackwatchServer relaying = StackwatchServer.start(front, TelemetrySettings.fromEnv(env),
-                    List.of())) {
-                Traffic relayed = new Traffic(relaying.port(), relaying.managementPort());
-                relayed.awaitReady();
-                for (int i = 0; i < rounds; i++) {
-                    relayed.round();
-                }
+            RunConfig front = loader.parse(FRONT.formatted(server.port()), "training front");
+            try (StackwatchServer relaying = StackwatchServer.start(front, telemetry, List.of())) {
+                Traffic.send(relaying, rounds);
             }
         } catch (IOException e) {
             throw new IllegalStateException("training traffic failed: " + e.getMessage(), e);
@@ -99,6 +90,15 @@ final class TrainCommand {
         Traffic(int apiPort, int managementPort) {
             this.api = URI.create("http://127.0.0.1:" + apiPort);
             this.management = URI.create("http://127.0.0.1:" + managementPort);
+        }
+
+        /** Waits until {@code server} is ready, then makes {@code rounds} rounds of requests to it. */
+        static void send(StackwatchServer server, int rounds) throws IOException, InterruptedException {
+            Traffic traffic = new Traffic(server.port(), server.managementPort());
+            traffic.awaitReady();
+            for (int i = 0; i < rounds; i++) {
+                traffic.round();
+            }
         }
 
         void awaitReady() throws IOException, InterruptedException {

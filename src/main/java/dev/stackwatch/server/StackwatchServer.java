@@ -116,14 +116,13 @@ public final class StackwatchServer implements AutoCloseable {
     private final boolean separateManagement;
     private final Optional<Tracing> tracing;
     private final Optional<OtlpMetrics> otlpMetrics;
-    private final DeadlineTimer deadlines;
     private final UpstreamTransport upstreams;
     private final List<Filter> apiFilters;
     private final QuotaKeeper quotas;
 
     private StackwatchServer(WebServer web, ModelCatalog catalog, HealthMonitor health, Lifecycle lifecycle,
                              ModelDiscovery discovery, Duration drainTimeout, boolean separateManagement,
-                             Optional<Tracing> tracing, Optional<OtlpMetrics> otlpMetrics, DeadlineTimer deadlines,
+                             Optional<Tracing> tracing, Optional<OtlpMetrics> otlpMetrics,
                              UpstreamTransport upstreams, List<Filter> apiFilters, QuotaKeeper quotas) {
         this.web = web;
         this.catalog = catalog;
@@ -134,7 +133,6 @@ public final class StackwatchServer implements AutoCloseable {
         this.separateManagement = separateManagement;
         this.tracing = tracing;
         this.otlpMetrics = otlpMetrics;
-        this.deadlines = deadlines;
         this.upstreams = upstreams;
         this.apiFilters = apiFilters;
         this.quotas = quotas;
@@ -193,7 +191,8 @@ public final class StackwatchServer implements AutoCloseable {
     }
 
     /** The providers behind their decorator, the catalog of models they serve, and their health. */
-    private record Inference(DeadlineTimer deadlines, UpstreamTransport upstreams, Lifecycle lifecycle, List<InferenceProvider> providers,
+    /** {@code upstreams} holds the read timer every deadline of the server runs on. */
+    private record Inference(UpstreamTransport upstreams, Lifecycle lifecycle, List<InferenceProvider> providers,
                              Optional<Handler> relay, ModelCatalog catalog, HealthMonitor health) {}
 
     private static Inference inference(RunConfig config, Telemetry seen) {
@@ -223,7 +222,7 @@ public final class StackwatchServer implements AutoCloseable {
                 model -> catalog.state(model) instanceof ModelState.Ready,
                 provider -> catalog.provider(provider).flatMap(InferenceProvider::upstreamStatus)
                         .map(UpstreamStatus::circuitState)));
-        return new Inference(deadlines, upstreams, lifecycle, providers, relay, catalog, health);
+        return new Inference(upstreams, lifecycle, providers, relay, catalog, health);
     }
 
     /** Both listeners' routes: the API's behind its one ordered chain, and the management endpoints. */
@@ -236,7 +235,7 @@ public final class StackwatchServer implements AutoCloseable {
         ObjectMapper json = Json.newMapper();
         Metrics metrics = seen.metrics();
         ModelCatalog catalog = inference.catalog();
-        DeadlineTimer deadlines = inference.deadlines();
+        DeadlineTimer deadlines = inference.upstreams().deadlines();
         JsonResponses responses = new JsonResponses(json);
         LimitsConfig limits = server.security().limits();
         JsonBodyReader bodies = new JsonBodyReader(server.maxRequestBodyBytes(), limits.readTimeout(),
@@ -349,7 +348,7 @@ public final class StackwatchServer implements AutoCloseable {
         WebServer web = builder.build().start();
         StackwatchServer started = new StackwatchServer(web, catalog, inference.health(), inference.lifecycle(),
                 discovery, server.drainTimeout(), separateManagement, seen.tracing(), seen.otlp(),
-                inference.deadlines(), inference.upstreams(), routing.chain().filters(), seen.quotas());
+                inference.upstreams(), routing.chain().filters(), seen.quotas());
         if (!web.isRunning()) {
             // Helidon logs the bind failure and stops, but start() returns normally: without this check the
             // process would carry on serving nothing.
@@ -407,7 +406,7 @@ public final class StackwatchServer implements AutoCloseable {
         // After the listeners stopped, so the last push carries every request served.
         otlpMetrics.ifPresent(OtlpMetrics::close);
         tracing.ifPresent(Tracing::close);
-        deadlines.close();
+        upstreams.deadlines().close();
         quotas.close();
     }
 }

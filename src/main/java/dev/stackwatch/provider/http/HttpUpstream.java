@@ -125,14 +125,15 @@ public final class HttpUpstream implements AutoCloseable {
     public UpstreamResponse relay(String method, String pathFromRoot, UpstreamHeaders trace,
                                   Map<String, String> headers, InputStream body, long length, String what,
                                   Duration firstByteTimeout) {
+        if (body == null) {
+            DefaultFullHttpRequest bodiless = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                    HttpMethod.valueOf(method), pathFromRoot);
+            headers(bodiless.headers(), trace, headers);
+            return open(what, firstByteTimeout, channel -> channel.writeAndFlush(bodiless));
+        }
         DefaultHttpRequest message = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method),
                 pathFromRoot);
         headers(message.headers(), trace, headers);
-        if (body == null) {
-            return open(what, firstByteTimeout, channel -> channel.writeAndFlush(new DefaultFullHttpRequest(
-                    HttpVersion.HTTP_1_1, message.method(), message.uri(), Unpooled.EMPTY_BUFFER,
-                    message.headers(), HttpHeaders.EMPTY_HEADERS)));
-        }
         if (length >= 0) {
             message.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
         } else {
@@ -147,7 +148,7 @@ public final class HttpUpstream implements AutoCloseable {
      */
     private static io.netty.util.concurrent.Future<Void> upload(Channel channel, HttpRequest message,
                                                                InputStream body, long length)
-            throws IOException, InterruptedException {
+            throws IOException {
         // The head leaves with the first piece; a failed write fails every later one too.
         channel.write(message);
         byte[] piece = new byte[UPLOAD_PIECE];
@@ -180,7 +181,7 @@ public final class HttpUpstream implements AutoCloseable {
     /** How a request goes out on a connection; returns the write of its last part. */
     @FunctionalInterface
     private interface Sending {
-        io.netty.util.concurrent.Future<Void> send(Channel channel) throws IOException, InterruptedException;
+        io.netty.util.concurrent.Future<Void> send(Channel channel) throws IOException;
     }
 
     private UpstreamResponse open(String what, Duration firstByteTimeout, Sending sending) {
@@ -201,13 +202,10 @@ public final class HttpUpstream implements AutoCloseable {
                 }
             });
             head = exchange.next();
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             deadline.close();
             if (exchange != null) {
                 connections.end(exchange, false);
-            }
-            if (e instanceof InterruptedException && !deadline.fired()) {
-                Thread.currentThread().interrupt();   // not ours to swallow: whoever interrupted decides
             }
             throw deadline.fired() ? noFirstByte(what, firstByteTimeout) : failure(what, e);
         }

@@ -16,6 +16,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -80,7 +81,7 @@ final class UpstreamConnections implements AutoCloseable {
      * A connection for one exchange, with the exchange attached: an idle one, or a new one, connected (and its TLS
      * handshake done) on the calling thread's time.
      */
-    UpstreamExchange begin() throws IOException, InterruptedException {
+    UpstreamExchange begin() throws IOException {
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
             UpstreamExchange exchange = attach(channel);
@@ -88,21 +89,25 @@ final class UpstreamConnections implements AutoCloseable {
                 // Active after the exchange was attached: a close from now on reaches it as channelInactive.
                 return exchange;
             }
-            channel.attr(HANDLER).get().current = null;   // closed by the upstream while idle
+            handler(channel).current = null;   // closed by the upstream while idle
         }
         return attach(connect());
     }
 
     private static UpstreamExchange attach(Channel channel) {
         UpstreamExchange exchange = new UpstreamExchange(channel);
-        channel.attr(HANDLER).get().current = exchange;
+        handler(channel).current = exchange;
         return exchange;
+    }
+
+    private static Handler handler(Channel channel) {
+        return channel.attr(HANDLER).get();
     }
 
     /** Ends an exchange: its connection goes back to the pool when it can carry another request, else it closes. */
     void end(UpstreamExchange exchange, boolean reusable) {
         Channel channel = exchange.channel();
-        channel.attr(HANDLER).get().current = null;
+        handler(channel).current = null;
         if (reusable && !closed) {
             idle.addFirst(channel);
             if (closed && idle.remove(channel)) {   // the pool closed meanwhile
@@ -119,7 +124,7 @@ final class UpstreamConnections implements AutoCloseable {
         }
     }
 
-    private Channel connect() throws IOException, InterruptedException {
+    private Channel connect() throws IOException {
         // Resolved here, on the request's thread: the event loop must never wait for DNS.
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
@@ -133,7 +138,7 @@ final class UpstreamConnections implements AutoCloseable {
             if (ssl != null) {
                 await(ssl.handshakeFuture());
             }
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
@@ -154,20 +159,33 @@ final class UpstreamConnections implements AutoCloseable {
     }
 
     /** Waits for {@code future} on the calling thread without pinning a virtual thread; its failure is thrown. */
-    static void await(Future<?> future) throws IOException, InterruptedException {
+    static void await(Future<?> future) throws IOException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         future.addListener(f -> done.complete(null));
+        waitFor(done::get);
+        if (!future.isSuccess()) {
+            throw UpstreamResponse.asIOException(future.cause());
+        }
+    }
+
+    /** A wait that may be interrupted or fail. */
+    @FunctionalInterface
+    interface Wait<T> {
+        T get() throws InterruptedException, ExecutionException;
+    }
+
+    /**
+     * Runs a blocking wait; an interrupt ends it as an {@link InterruptedIOException} and stays set on the thread
+     * (a deadline that fired clears it when it closes; anyone else's is the caller's to see).
+     */
+    static <T> T waitFor(Wait<T> wait) throws IOException {
         try {
-            done.get();
+            return wait.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the upstream");
         } catch (ExecutionException impossible) {
             throw new IllegalStateException(impossible);
-        }
-        if (!future.isSuccess()) {
-            Throwable cause = UpstreamResponse.unwrap(future.cause());
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(UpstreamResponse.describe(cause), cause);
         }
     }
 

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -84,7 +85,7 @@ final class UpstreamExchange {
         }
         byte[] body = collect();
         // Paused before the piece is queued, so a thread that took it and finds nothing more sees the pause.
-        if (!last && queuedBytes.addAndGet(body.length) >= PAUSE_AT) {
+        if (queuedBytes.addAndGet(body.length) >= PAUSE_AT && !last) {
             paused = true;
             channel.config().setAutoRead(false);
         }
@@ -132,9 +133,8 @@ final class UpstreamExchange {
             int n = piece.readableBytes();
             piece.readBytes(body, at, n);
             at += n;
-            piece.release();
         }
-        pending.clear();
+        discard();
         return body;
     }
 
@@ -145,22 +145,23 @@ final class UpstreamExchange {
         return !reads.isEmpty();
     }
 
-    /** The next read of the answer, blocking until it comes; the connection's end before the answer's is an error. */
-    Read next() throws IOException, InterruptedException {
+    /**
+     * The next read of the answer, blocking until it comes; the connection's end before the answer's is an error. An
+     * interrupt (a deadline's or anyone's) ends the wait as an {@link InterruptedIOException} with the thread's
+     * interrupt status kept, so the caller's deadline can tell whose it was.
+     */
+    Read next() throws IOException {
         Object taken = reads.poll();
         if (taken == null) {
             if (paused) {
                 channel.eventLoop().execute(this::resume);
             }
-            taken = reads.take();
+            taken = UpstreamConnections.waitFor(reads::take);
         }
         if (taken instanceof Ended ended) {
             reads.add(ended);   // every later call fails the same way
-            if (ended.cause() instanceof IOException io) {
-                throw io;
-            }
             throw ended.cause() == null ? new IOException("connection closed by the upstream")
-                    : new IOException(UpstreamResponse.describe(ended.cause()), ended.cause());
+                    : UpstreamResponse.asIOException(ended.cause());
         }
         Read read = (Read) taken;
         queuedBytes.addAndGet(-read.body().length);

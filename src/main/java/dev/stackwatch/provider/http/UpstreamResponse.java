@@ -173,11 +173,8 @@ public final class UpstreamResponse implements AutoCloseable {
             UpstreamExchange.Read read;
             try {
                 read = exchange.next();
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
                 deadline.close();
-                if (e instanceof InterruptedException && !deadline.fired()) {
-                    Thread.currentThread().interrupt();   // not ours to swallow: whoever interrupted decides
-                }
                 throw deadline.fired() ? timedOut() : broken(e);
             }
             deadline.close();
@@ -225,7 +222,7 @@ public final class UpstreamResponse implements AutoCloseable {
                         + " (first_byte_timeout_ms)");
     }
 
-    private UpstreamFailure broken(Exception e) {
+    private UpstreamFailure broken(IOException e) {
         if (Thread.currentThread().isInterrupted()) {
             return UpstreamFailure.connection(what + ": interrupted while reading the upstream response", e);
         }
@@ -235,6 +232,12 @@ public final class UpstreamResponse implements AutoCloseable {
     /** What the event loop reports, without the decoder's wrapping (a failed TLS handshake comes wrapped). */
     static Throwable unwrap(Throwable e) {
         return e instanceof DecoderException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** What the event loop reported, as the I/O failure a waiting thread throws. */
+    static IOException asIOException(Throwable cause) {
+        Throwable unwrapped = unwrap(cause);
+        return unwrapped instanceof IOException io ? io : new IOException(describe(unwrapped), unwrapped);
     }
 
     static String describe(Throwable e) {

@@ -30,9 +30,7 @@ class UpstreamTlsTest {
     @Test
     void tlsVerifyDecidesWhichUpstreamCertificatesAreTrusted(@TempDir Path dir) throws Exception {
         TestCertificate cert = TestCertificate.create(dir);
-        try (StackwatchServer upstream = TestServers.start(TestServers.FAST_SIMULATOR + """
-                server: {tls_certfile: "%s", tls_keyfile: "%s"}
-                """.formatted(cert.certFile(), cert.keyFile()));
+        try (StackwatchServer upstream = servedWith(cert);
              StackwatchServer server = TestServers.start("""
                      version: 2
                      providers:
@@ -79,9 +77,7 @@ class UpstreamTlsTest {
     @Test
     void aTrustedCertificateForAnotherHostIsRefusedUnlessVerificationIsOff(@TempDir Path dir) throws Exception {
         TestCertificate other = TestCertificate.create(dir, "dns:other.example");
-        try (StackwatchServer upstream = TestServers.start(TestServers.FAST_SIMULATOR + """
-                server: {tls_certfile: "%s", tls_keyfile: "%s"}
-                """.formatted(other.certFile(), other.keyFile()));
+        try (StackwatchServer upstream = servedWith(other);
              StackwatchServer server = TestServers.start("""
                      version: 2
                      providers:
@@ -108,6 +104,13 @@ class UpstreamTlsTest {
                     """);
             assertEquals(200, served.statusCode(), served.body());
         }
+    }
+
+    /** The simulator as an HTTPS upstream presenting {@code cert}. */
+    private static StackwatchServer servedWith(TestCertificate cert) {
+        return TestServers.start(TestServers.FAST_SIMULATOR + """
+                server: {tls_certfile: "%s", tls_keyfile: "%s"}
+                """.formatted(cert.certFile(), cert.keyFile()));
     }
 
     private static JsonNode health(Http http, String provider) {
