@@ -37,9 +37,9 @@ final class FanOutSink implements MetricSink {
 
     private record FanOutRecorder(CallRecorder[] recorders) implements CallRecorder {
         @Override
-        public void firstToken(long sinceStart) {
+        public void firstToken(long sinceArrival) {
             for (CallRecorder r : recorders) {
-                r.firstToken(sinceStart);
+                r.firstToken(sinceArrival);
             }
         }
 
@@ -51,9 +51,9 @@ final class FanOutSink implements MetricSink {
         }
 
         @Override
-        public void completed(Completion completion, long duration) {
+        public void completed(Completion completion, long duration, long sinceFirstToken) {
             for (CallRecorder r : recorders) {
-                r.completed(completion, duration);
+                r.completed(completion, duration, sinceFirstToken);
             }
         }
 

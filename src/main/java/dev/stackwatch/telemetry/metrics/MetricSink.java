@@ -30,7 +30,11 @@ public interface MetricSink {
         /** Streams only: a later token reached the client this long after the previous one. */
         void nextToken(long gap);
 
-        void completed(Completion completion, long duration);
+        /**
+         * {@code sinceFirstToken}: from the first token to the end, on the same clock as {@code duration}; -1 when no
+         * token was timed (not a stream, or no token).
+         */
+        void completed(Completion completion, long duration, long sinceFirstToken);
 
         void embedded(int inputTokens, long duration);
 

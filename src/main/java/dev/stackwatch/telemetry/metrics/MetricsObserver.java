@@ -48,6 +48,7 @@ public final class MetricsObserver implements InferenceObserver {
         private final boolean stream;
         private final long start;
         private final long arrival;
+        private long firstToken = -1;
         private long lastToken;
 
         MeasuredCall(MetricSink.CallRecorder recorder, boolean stream, long start, long arrival) {
@@ -64,6 +65,7 @@ public final class MetricsObserver implements InferenceObserver {
                 return;
             }
             if (index == 0) {
+                firstToken = nanoTime;
                 recorder.firstToken(nanoTime - arrival);
             } else {
                 recorder.nextToken(nanoTime - lastToken);
@@ -73,7 +75,8 @@ public final class MetricsObserver implements InferenceObserver {
 
         @Override
         public void completed(Completion completion) {
-            recorder.completed(completion, System.nanoTime() - start);
+            long now = System.nanoTime();
+            recorder.completed(completion, now - start, firstToken < 0 ? -1 : now - firstToken);
         }
 
         @Override

@@ -31,8 +31,8 @@ public final class PrometheusSink implements MetricSink {
     /** Writes into the call's already-labelled series: a token costs one histogram observation. */
     private record Recorder(Metrics metrics, String modelId, CallSeries series) implements CallRecorder {
         @Override
-        public void firstToken(long sinceStart) {
-            series.timeToFirstToken().observe(Metrics.seconds(sinceStart));
+        public void firstToken(long sinceArrival) {
+            series.timeToFirstToken().observe(Metrics.seconds(sinceArrival));
         }
 
         @Override
@@ -41,7 +41,7 @@ public final class PrometheusSink implements MetricSink {
         }
 
         @Override
-        public void completed(Completion completion, long duration) {
+        public void completed(Completion completion, long duration, long sinceFirstToken) {
             series.latency().observe(Metrics.seconds(duration));
             series.finished().get(completion.finishReason()).inc();
             series.inputTokens().inc(completion.usage().promptTokens());

@@ -157,19 +157,17 @@ final class OtlpSink implements MetricSink {
                 base.toBuilder().put(TOKEN_TYPE, "output").build());
     }
 
-    /** One call; tokens arrive one at a time from the generating thread, so a plain field suffices. */
+    /** One call, recorded under the attributes its model, operation and upstream share with every other call. */
     private final class Recorder implements CallRecorder {
         private final CallAttributes attributes;
-        private long firstToken = -1;
 
         Recorder(CallAttributes attributes) {
             this.attributes = attributes;
         }
 
         @Override
-        public void firstToken(long sinceStart) {
-            firstToken = sinceStart;
-            timeToFirstToken.record(sinceStart / 1e9, attributes.base());
+        public void firstToken(long sinceArrival) {
+            timeToFirstToken.record(sinceArrival / 1e9, attributes.base());
         }
 
         @Override
@@ -178,13 +176,15 @@ final class OtlpSink implements MetricSink {
         }
 
         @Override
-        public void completed(Completion completion, long duration) {
+        public void completed(Completion completion, long duration, long sinceFirstToken) {
             requestDuration.record(duration / 1e9, attributes.base());
             int output = completion.usage().completionTokens();
             tokenUsage.record(completion.usage().promptTokens(), attributes.input());
             tokenUsage.record(output, attributes.output());
-            if (firstToken >= 0 && output > 1) {
-                timePerOutputToken.record((duration - firstToken) / 1e9 / (output - 1), attributes.base());
+            // Measured from the first token, not derived from the duration: the call starts after the request
+            // arrives, where time to first token starts, so the difference of the two can be negative.
+            if (sinceFirstToken >= 0 && output > 1) {
+                timePerOutputToken.record(sinceFirstToken / 1e9 / (output - 1), attributes.base());
             }
         }
 
