@@ -101,13 +101,17 @@ public final class InferenceHandlers {
     private void stream(SseStream sse, InFlight inFlight, RoutedModel routed, GenerationRequest request,
                         GenerationInput in, ResponseFormat format) {
         boolean[] first = {true};
+        DeltaTemplate deltas = DeltaTemplate.of(json, format);
         Completion completion;
         try {
             // Tokens are written uninterruptibly: the drain deadline may interrupt the provider, never a write.
             completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
                 @Override
                 public void token(String text) {
-                    send(format.delta(text, first[0]));
+                    inFlight.uninterruptibly(() -> {
+                        sse.appendDelta(deltas, text, first[0]);
+                        first[0] = false;
+                    });
                 }
 
                 @Override
@@ -139,7 +143,7 @@ public final class InferenceHandlers {
         }
         // The closing events leave in one write, with [DONE].
         if (first[0]) {
-            sse.append(format.delta("", true));
+            sse.appendDelta(deltas, "", true);
         }
         sse.append(format.finish(completion.finishReason()));
         if (in.includeUsage()) {

@@ -1,6 +1,5 @@
 package dev.stackwatch.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import io.helidon.http.HeaderNames;
@@ -51,7 +50,7 @@ final class SseStream implements AutoCloseable {
 
     /** Writes an event without flushing it: it leaves with the next {@link #flush} (or once many have gathered). */
     void append(Object event) {
-        gather(NO_TYPE, event);
+        gather(NO_TYPE, DeltaTemplate.write(json, event));
     }
 
     /** Sends what was appended; nothing is committed if nothing was. */
@@ -69,17 +68,17 @@ final class SseStream implements AutoCloseable {
 
     /** An event with its type named ({@code event: <type>}), as the Responses API streams them. */
     void send(String type, Object event) {
-        gather(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), event);
+        gather(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), DeltaTemplate.write(json, event));
         flush();
     }
 
-    private void gather(byte[] type, Object event) {
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise SSE event", e);
-        }
+    /** A text delta, encoded by the stream's template: what {@code append(format.delta(text, first))} would write. */
+    void appendDelta(DeltaTemplate deltas, String text, boolean first) {
+        gather(NO_TYPE, deltas.encode(text, first));
+    }
+
+    /** Encoded before anything is gathered, so an event that cannot be encoded leaves no partial event behind. */
+    private void gather(byte[] type, byte[] payload) {
         begin();
         ByteArrayOutputStream batch = pending();
         batch.writeBytes(type);
