@@ -9,7 +9,6 @@ import dev.stackwatch.deadline.Deadline;
 import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.exchange.LimitRefusal;
-import dev.stackwatch.inference.ClientDisconnectedException;
 import dev.stackwatch.wire.ApiException;
 import dev.stackwatch.wire.Json;
 import io.helidon.http.HeaderNames;
@@ -128,13 +127,7 @@ public final class JsonBodyReader {
             if (e instanceof ApiException refusal) {
                 throw refusal;
             }
-            if (e instanceof IOException || e instanceof UncheckedIOException) {
-                throw new ClientDisconnectedException(e);
-            }
-            // Helidon's chunked decoder fails with a NumberFormatException or a RequestException quoting the bad
-            // line, which is the client's own text: never echoed or logged.
-            throw ApiException.badRequest("invalid_request_framing",
-                    "the request body is not valid HTTP/1.1 framing (chunked encoding)");
+            throw ClientBodyFailure.of(e);
         }
     }
 

@@ -115,6 +115,8 @@ class RefusalAccountingTest {
                         + "\r\n" + BODY_SECRET + "\r\n0\r\n\r\n", List.of(400), 0, "/v1/chat/completions"),
                 Arguments.of("client leaves while its whole answer is generated", chatHead + "Content-Length: "
                         + SLOW_CHAT.length() + "\r\n\r\n" + SLOW_CHAT, List.of(), 499, "/v1/chat/completions"),
+                Arguments.of("client leaves mid-body", chatHead + "Content-Length: 1000\r\n\r\n{\"model\":", List.of(),
+                        499, "/v1/chat/completions"),
                 Arguments.of("body never arrives", chatHead + "Content-Length: 1000\r\n\r\n{\"model\":", List.of(),
                         408, "/v1/chat/completions"),
                 Arguments.of("headers never finish", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Slow: a", List.of(),

@@ -2,6 +2,7 @@ package dev.stackwatch.provider.llamastack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.api.ClientBodyFailure;
 import dev.stackwatch.api.ForwardedHeaders;
 import dev.stackwatch.exchange.Exchange;
 import dev.stackwatch.inference.ClientDisconnectedException;
@@ -24,6 +25,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -98,10 +100,10 @@ final class LlamaStackPassthrough implements Handler {
                     throw ApiException.tooLarge(limit);
                 }
                 watch = watch(bytes, Exchange.of(req));
-                body = new LimitedBody(new ByteArrayInputStream(bytes), limit);
+                body = new LimitedBody(new ByteArrayInputStream(bytes), limit, bytes.length);
                 length = bytes.length;
             } else {
-                body = new LimitedBody(req.content().inputStream(), limit);
+                body = new LimitedBody(req.content().inputStream(), limit, length);
             }
         }
         // Creating files, responses or sessions twice is not harmless: only reads (which have no body) are retried.
@@ -125,6 +127,10 @@ final class LlamaStackPassthrough implements Handler {
                 } catch (UpstreamFailure f) {
                     if (sent != null && sent.exceeded()) {
                         throw ApiException.tooLarge(sent.limit);
+                    }
+                    if (sent != null && sent.clientFailure != null) {
+                        // The client left (or sent bad framing) mid-upload: the upstream is not at fault.
+                        throw ClientBodyFailure.of(sent.clientFailure);
                     }
                     throw f;
                 }
@@ -237,15 +243,23 @@ final class LlamaStackPassthrough implements Handler {
         }
     }
 
-    /** The client's body as the upstream reads it, cut off past the limit (a chunked upload has no length to check). */
+    /**
+     * The client's body as the upstream reads it, cut off past the limit (a chunked upload has no length to check).
+     * It keeps what went wrong on the client's side, so that a failed relay is not blamed on the upstream.
+     */
     private static final class LimitedBody extends InputStream {
         private final InputStream in;
         private final long limit;
+        private final long declared;
         private long read;
+        /** Reading from the client failed, or its body ended before its declared length; null while all is well. */
+        private Exception clientFailure;
 
-        LimitedBody(InputStream in, long limit) {
+        /** {@code declared}: the client's Content-Length, -1 when chunked. */
+        LimitedBody(InputStream in, long limit, long declared) {
             this.in = in;
             this.limit = limit;
+            this.declared = declared;
         }
 
         boolean exceeded() {
@@ -254,14 +268,23 @@ final class LlamaStackPassthrough implements Handler {
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            count(b < 0 ? 0 : 1);
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                clientFailure = e;
+                throw new IOException("reading the client's body failed", e);
+            }
+            if (n < 0 && declared >= 0 && read < declared) {
+                clientFailure = new EOFException("the client's body ended after " + read + " of " + declared
+                        + " bytes");
+            }
             count(Math.max(n, 0));
             return n;
         }

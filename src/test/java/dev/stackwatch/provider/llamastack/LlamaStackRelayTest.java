@@ -12,8 +12,11 @@ import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.TestServers;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +121,29 @@ class LlamaStackRelayTest {
                     Map.of("method", "GET", "endpoint", "/v1/vector_stores", "status", "502")));
             assertEquals(1.0, scrape.sum("llamastack_provider_errors_total",
                     Map.of("provider", "stack", "kind", "bad_gateway")));
+        }
+    }
+
+    @Test
+    void aClientThatLeavesMidUploadIsCountedAsGoneNotAsAnUpstreamFault() throws Exception {
+        try (SimulatorUpstream upstream = SimulatorUpstream.start("{distribution: true}");
+             RunningServer server = RunningServer.start(front(upstream.port(), "max_upload_bytes: 4000000"))) {
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                OutputStream out = client.getOutputStream();
+                out.write(("POST /v1/files HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n"
+                        + "Content-Type: multipart/form-data; boundary=b\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[100_000]);
+                out.flush();
+            }
+            Scrape scrape = Polling.awaitValue(Duration.ofSeconds(10), "the upload counted", () -> {
+                Scrape s = server.scrape();
+                return s.sum("llamastack_requests_total", Map.of("method", "POST", "endpoint", "/v1/files")) >= 1
+                        ? s : null;
+            });
+            assertEquals(1.0, scrape.sum("llamastack_requests_total",
+                    Map.of("method", "POST", "endpoint", "/v1/files", "status", "499")), "the client left");
+            assertEquals(0.0, scrape.sum("llamastack_provider_errors_total", Map.of("provider", "stack")),
+                    "the upstream did nothing wrong");
         }
     }
 
