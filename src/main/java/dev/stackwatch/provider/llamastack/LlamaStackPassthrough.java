@@ -95,7 +95,12 @@ final class LlamaStackPassthrough implements Handler {
         ResponsesWatch watch = null;
         if (req.content().hasEntity()) {
             if (method.equals("POST") && rawPath.equals(RESPONSES)) {
-                byte[] bytes = req.content().inputStream().readNBytes((int) limit + 1);
+                byte[] bytes;
+                try {
+                    bytes = req.content().inputStream().readNBytes((int) limit + 1);
+                } catch (IOException | RuntimeException e) {
+                    throw ClientBodyFailure.of(e);
+                }
                 if (bytes.length > limit) {
                     throw ApiException.tooLarge(limit);
                 }

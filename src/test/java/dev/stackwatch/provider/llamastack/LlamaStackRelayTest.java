@@ -12,6 +12,7 @@ import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.TestServers;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -125,25 +127,34 @@ class LlamaStackRelayTest {
     }
 
     @Test
-    void aClientThatLeavesMidUploadIsCountedAsGoneNotAsAnUpstreamFault() throws Exception {
+    void aClientThatLeavesMidBodyIsCountedAsGoneNotAsAnUpstreamFault() throws Exception {
         try (SimulatorUpstream upstream = SimulatorUpstream.start("{distribution: true}");
              RunningServer server = RunningServer.start(front(upstream.port(), "max_upload_bytes: 4000000"))) {
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-                OutputStream out = client.getOutputStream();
-                out.write(("POST /v1/files HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n"
-                        + "Content-Type: multipart/form-data; boundary=b\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(new byte[100_000]);
-                out.flush();
-            }
-            Scrape scrape = Polling.awaitValue(Duration.ofSeconds(10), "the upload counted", () -> {
+            // An upload streams to the upstream as it arrives; a Responses request is read whole first.
+            leaveMidBody(server, "/v1/files", "multipart/form-data; boundary=b", 1_000_000, 100_000);
+            leaveMidBody(server, "/v1/responses", "application/json", 1_000, 100);
+            Scrape scrape = Polling.awaitValue(Duration.ofSeconds(10), "both requests counted", () -> {
                 Scrape s = server.scrape();
-                return s.sum("llamastack_requests_total", Map.of("method", "POST", "endpoint", "/v1/files")) >= 1
-                        ? s : null;
+                return s.sum("llamastack_requests_total", Map.of("method", "POST")) >= 2 ? s : null;
             });
-            assertEquals(1.0, scrape.sum("llamastack_requests_total",
-                    Map.of("method", "POST", "endpoint", "/v1/files", "status", "499")), "the client left");
+            for (String endpoint : List.of("/v1/files", "/v1/responses")) {
+                assertEquals(1.0, scrape.sum("llamastack_requests_total", Map.of("method", "POST",
+                        "endpoint", endpoint, "status", "499")), endpoint + ": the client left");
+            }
             assertEquals(0.0, scrape.sum("llamastack_provider_errors_total", Map.of("provider", "stack")),
                     "the upstream did nothing wrong");
+        }
+    }
+
+    /** Sends the head and {@code sent} of the {@code declared} bytes of a body, then closes the connection. */
+    private static void leaveMidBody(RunningServer server, String path, String contentType, int declared, int sent)
+            throws IOException {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            OutputStream out = client.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + declared + "\r\n"
+                    + "Content-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[sent]);
+            out.flush();
         }
     }
 
