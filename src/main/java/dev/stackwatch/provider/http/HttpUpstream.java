@@ -7,6 +7,7 @@ import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.UpstreamHeaders;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -113,7 +114,7 @@ public final class HttpUpstream implements AutoCloseable {
             // The Content-Type travels as a header of the request, like every other.
             message.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         }
-        return open(what, firstByteTimeout, channel -> channel.writeAndFlush(message));
+        return open(what, firstByteTimeout, (channel, done) -> channel.writeAndFlush(message, done));
     }
 
     /**
@@ -129,7 +130,7 @@ public final class HttpUpstream implements AutoCloseable {
             DefaultFullHttpRequest bodiless = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
                     HttpMethod.valueOf(method), pathFromRoot);
             headers(bodiless.headers(), trace, headers);
-            return open(what, firstByteTimeout, channel -> channel.writeAndFlush(bodiless));
+            return open(what, firstByteTimeout, (channel, done) -> channel.writeAndFlush(bodiless, done));
         }
         DefaultHttpRequest message = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method),
                 pathFromRoot);
@@ -139,16 +140,15 @@ public final class HttpUpstream implements AutoCloseable {
         } else {
             message.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        return open(what, firstByteTimeout, channel -> upload(channel, message, body, length));
+        return open(what, firstByteTimeout, (channel, done) -> upload(channel, done, message, body, length));
     }
 
     /**
      * Writes a request with a streamed body, each piece written before the next is read: a client uploading faster
      * than the upstream takes it waits, and the upload is never held in memory.
      */
-    private static io.netty.util.concurrent.Future<Void> upload(Channel channel, HttpRequest message,
-                                                               InputStream body, long length)
-            throws IOException {
+    private static void upload(Channel channel, ChannelPromise done, HttpRequest message, InputStream body,
+                               long length) throws IOException {
         // The head leaves with the first piece; a failed write fails every later one too.
         channel.write(message);
         byte[] piece = new byte[UPLOAD_PIECE];
@@ -164,7 +164,7 @@ public final class HttpUpstream implements AutoCloseable {
             // The upstream would wait for the rest until its own timeout, or read the next request as part of this one.
             throw new IOException("the client's body ended after " + sent + " of its declared " + length + " bytes");
         }
-        return channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, done);
     }
 
     /** Adds the fixed headers, bearer token and trace context to a request's own headers. */
@@ -178,10 +178,10 @@ public final class HttpUpstream implements AutoCloseable {
         own.forEach(target::set);
     }
 
-    /** How a request goes out on a connection; returns the write of its last part. */
+    /** How a request goes out on a connection: its last write completes {@code done}. */
     @FunctionalInterface
     private interface Sending {
-        io.netty.util.concurrent.Future<Void> send(Channel channel) throws IOException;
+        void send(Channel channel, ChannelPromise done) throws IOException;
     }
 
     private UpstreamResponse open(String what, Duration firstByteTimeout, Sending sending) {
@@ -191,16 +191,7 @@ public final class HttpUpstream implements AutoCloseable {
         UpstreamExchange.Read head;
         try {
             exchange = connections.begin();
-            UpstreamExchange sent = exchange;
-            sending.send(exchange.channel()).addListener(written -> {
-                // On the loop, like every other event of the exchange.
-                if (written.isSuccess()) {
-                    sent.sent();
-                } else {
-                    sent.ended(UpstreamResponse.unwrap(written.cause()));
-                    sent.channel().close();
-                }
-            });
+            send(exchange, sending);
             head = exchange.next();
         } catch (IOException | RuntimeException e) {
             deadline.close();
@@ -217,6 +208,30 @@ public final class HttpUpstream implements AutoCloseable {
         }
         return new UpstreamResponse(what, head, exchange, connections, deadlines, firstByteDue,
                 settings.idleTimeout());
+    }
+
+    /**
+     * Sends the request. Writes that fail after the upstream has answered (it refused an upload from its head and
+     * closed) leave that answer as the outcome; the connection is not reused, as the request never ended. The end of
+     * the last write is heard before it is made, so it is known on the loop before any of the answer is.
+     */
+    private static void send(UpstreamExchange exchange, Sending sending) throws IOException {
+        ChannelPromise done = exchange.channel().newPromise();
+        done.addListener(written -> {
+            if (written.isSuccess()) {
+                exchange.sent();
+            } else if (!exchange.answered()) {
+                exchange.ended(UpstreamResponse.unwrap(written.cause()));
+                exchange.channel().close();
+            }
+        });
+        try {
+            sending.send(exchange.channel(), done);
+        } catch (IOException e) {
+            if (!exchange.answered()) {
+                throw e;
+            }
+        }
     }
 
     /** Parses a whole JSON body; anything else is a bad upstream response. */

@@ -146,6 +146,14 @@ final class UpstreamExchange {
     }
 
     /**
+     * Whether the answer's head has come: a server may answer from the request's head alone (refusing an upload) and
+     * close before it took the rest, and then that answer, not the failed writes, is the outcome.
+     */
+    boolean answered() {
+        return reads.peek() instanceof Read read && read.head() != null;
+    }
+
+    /**
      * The next read of the answer, blocking until it comes; the connection's end before the answer's is an error. An
      * interrupt (a deadline's or anyone's) ends the wait as an {@link InterruptedIOException} with the thread's
      * interrupt status kept, so the caller's deadline can tell whose it was.

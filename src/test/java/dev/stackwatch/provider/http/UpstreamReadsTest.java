@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.testing.Polling;
+import dev.stackwatch.inference.UpstreamHeaders;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -180,6 +182,33 @@ class UpstreamReadsTest {
         assertEquals(2, connections.get(), "a half-read answer's connection must not be reused");
     }
 
+    @Test
+    void anAnswerThatComesBeforeTheUploadEndsIsTheOutcome() throws IOException {
+        // A server that refuses from the head alone, sends its answer, half-closes and drains the rest (a lingering
+        // close, so the answer is not lost to a reset): the relay's remaining writes fail, the answer must not be.
+        serveSockets(socket -> {
+            InputStream in = socket.getInputStream();
+            readHead(in);
+            String refusal = "{\"error\":{\"message\":\"too large\",\"type\":\"invalid_request_error\"}}";
+            socket.getOutputStream().write(ascii("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + refusal.length() + "\r\nConnection: close\r\n\r\n" + refusal));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            in.transferTo(OutputStream.nullOutputStream());
+        });
+        byte[] upload = new byte[20_000_000];
+        try (UpstreamResponse response = upstream.relay("POST", "/v1/files", UpstreamHeaders.NONE,
+                Map.of("Content-Type", "application/octet-stream"), new ByteArrayInputStream(upload), upload.length,
+                "upload", WAIT)) {
+            assertEquals(413, response.status());
+            assertTrue(new String(response.readAll(1 << 16), StandardCharsets.UTF_8).contains("too large"));
+        }
+    }
+
+    private interface SocketConnection {
+        void serve(Socket socket) throws IOException;
+    }
+
     @FunctionalInterface
     private interface Connection {
         void serve(InputStream in, OutputStream out) throws IOException;
@@ -187,6 +216,11 @@ class UpstreamReadsTest {
 
     /** Starts the upstream: each accepted connection is served by {@code connection} on its own thread. */
     private void serve(Connection connection) {
+        serveSockets(socket -> connection.serve(socket.getInputStream(), socket.getOutputStream()));
+    }
+
+    /** {@link #serve}, for an upstream that needs the socket itself (to half-close it). */
+    private void serveSockets(SocketConnection connection) {
         try {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -202,7 +236,7 @@ class UpstreamReadsTest {
                     }
                     Thread.ofVirtual().start(() -> {
                         try (socket) {
-                            connection.serve(socket.getInputStream(), socket.getOutputStream());
+                            connection.serve(socket);
                         } catch (IOException closed) {
                             // the test is over or the client hung up
                         }

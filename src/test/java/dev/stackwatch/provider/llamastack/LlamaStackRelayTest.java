@@ -146,6 +146,24 @@ class LlamaStackRelayTest {
         }
     }
 
+    @Test
+    void anUpstreamThatAnswersBeforeTheUploadEndsHasItsAnswerRelayed() throws Exception {
+        try (SimulatorUpstream upstream = SimulatorUpstream.start("{distribution: true}");
+             RunningServer server = RunningServer.start(front(upstream.port(), "max_upload_bytes: 8000000"))) {
+            // The upstream refuses the upload from its head alone, as one with a smaller limit or other credentials
+            // does, before it reads the body: the client gets that answer and the upstream is not blamed. (An
+            // upstream that also closes early is UpstreamReadsTest's case.)
+            HttpResponse<String> refused = upload(server, new byte[5_000_000], Map.of("X-Simulator-Fault", "http-400"));
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("simulated HTTP 400"), refused.body());
+            Scrape scrape = server.scrape();
+            assertEquals(1.0, scrape.sum("llamastack_requests_total",
+                    Map.of("method", "POST", "endpoint", "/v1/files", "status", "400")));
+            assertEquals(0.0, scrape.sum("llamastack_provider_errors_total", Map.of("provider", "stack")),
+                    "the upstream answered");
+        }
+    }
+
     /** Sends the head and {@code sent} of the {@code declared} bytes of a body, then closes the connection. */
     private static void leaveMidBody(RunningServer server, String path, String contentType, int declared, int sent)
             throws IOException {
@@ -159,6 +177,11 @@ class LlamaStackRelayTest {
     }
 
     private static HttpResponse<String> upload(RunningServer server, byte[] content) throws Exception {
+        return upload(server, content, Map.of());
+    }
+
+    private static HttpResponse<String> upload(RunningServer server, byte[] content, Map<String, String> headers)
+            throws Exception {
         String boundary = "sw" + Long.toHexString(new Random().nextLong());
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n"
@@ -166,7 +189,9 @@ class LlamaStackRelayTest {
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(content);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return server.api().send(server.api().request("/v1/files")
+        HttpRequest.Builder request = server.api().request("/v1/files");
+        headers.forEach(request::header);
+        return server.api().send(request
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), HttpResponse.BodyHandlers.ofString());
     }
