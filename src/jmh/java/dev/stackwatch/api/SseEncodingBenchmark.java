@@ -37,7 +37,7 @@ public class SseEncodingBenchmark {
     @Benchmark
     public void mapper(Blackhole out) {
         for (int i = 0; i < TOKENS.length; i++) {
-            out.consume(DeltaTemplate.write(json, format.delta(TOKENS[i], i == 0)));
+            out.consume(JsonResponses.encode(json, format.delta(TOKENS[i], i == 0)));
         }
     }
 

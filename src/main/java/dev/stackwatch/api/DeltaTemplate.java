@@ -1,6 +1,5 @@
 package dev.stackwatch.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
@@ -31,8 +30,8 @@ final class DeltaTemplate {
 
     static DeltaTemplate of(ObjectMapper json, ResponseFormat format) {
         byte[] mark = JsonStringEncoder.getInstance().quoteAsUTF8(MARK);
-        byte[][] first = split(write(json, format.delta(MARK, true)), mark);
-        byte[][] later = split(write(json, format.delta(MARK, false)), mark);
+        byte[][] first = split(JsonResponses.encode(json, format.delta(MARK, true)), mark);
+        byte[][] later = split(JsonResponses.encode(json, format.delta(MARK, false)), mark);
         return first != null && later != null ? new DeltaTemplate(json, format, first, later)
                 : new DeltaTemplate(json, format, null, null);
     }
@@ -46,7 +45,7 @@ final class DeltaTemplate {
     byte[] encode(String text, boolean first) {
         byte[][] around = first ? this.first : later;
         if (around == null || text == null || hasSurrogate(text)) {
-            return write(json, format.delta(text, first));
+            return JsonResponses.encode(json, format.delta(text, first));
         }
         byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
         byte[] event = Arrays.copyOf(around[0], around[0].length + escaped.length + around[1].length);
@@ -66,14 +65,6 @@ final class DeltaTemplate {
             }
         }
         return false;
-    }
-
-    static byte[] write(ObjectMapper json, Object event) {
-        try {
-            return json.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise SSE event", e);
-        }
     }
 
     /** The bytes before and after the only occurrence of {@code mark}, or null when it occurs zero or several times. */

@@ -108,15 +108,12 @@ public final class InferenceHandlers {
             completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
                 @Override
                 public void token(String text) {
-                    inFlight.uninterruptibly(() -> {
-                        sse.appendDelta(deltas, text, first[0]);
-                        first[0] = false;
-                    });
+                    append(() -> sse.appendDelta(deltas, text, first[0]));
                 }
 
                 @Override
-                public void toolCalls(JsonNode deltas) {
-                    send(format.toolCallDelta(deltas, first[0]));
+                public void toolCalls(JsonNode pieces) {
+                    append(() -> sse.append(format.toolCallDelta(pieces, first[0])));
                 }
 
                 @Override
@@ -124,9 +121,9 @@ public final class InferenceHandlers {
                     inFlight.uninterruptibly(sse::flush);
                 }
 
-                private void send(Object chunk) {
+                private void append(Runnable event) {
                     inFlight.uninterruptibly(() -> {
-                        sse.append(chunk);
+                        event.run();
                         first[0] = false;
                     });
                 }

@@ -19,14 +19,18 @@ public final class JsonResponses {
     }
 
     public void send(ServerResponse res, int status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise response", e);
-        }
+        byte[] bytes = encode(json, body);
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(bytes);
+    }
+
+    /** {@code body} as JSON; the API's payloads always serialise, so a failure is a bug, not the client's doing. */
+    static byte[] encode(ObjectMapper json, Object body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise response", e);
+        }
     }
 }

@@ -50,7 +50,7 @@ final class SseStream implements AutoCloseable {
 
     /** Writes an event without flushing it: it leaves with the next {@link #flush} (or once many have gathered). */
     void append(Object event) {
-        gather(NO_TYPE, DeltaTemplate.write(json, event));
+        gather(NO_TYPE, JsonResponses.encode(json, event));
     }
 
     /** Sends what was appended; nothing is committed if nothing was. */
@@ -68,7 +68,7 @@ final class SseStream implements AutoCloseable {
 
     /** An event with its type named ({@code event: <type>}), as the Responses API streams them. */
     void send(String type, Object event) {
-        gather(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), DeltaTemplate.write(json, event));
+        gather(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), JsonResponses.encode(json, event));
         flush();
     }
 

@@ -190,8 +190,10 @@ public final class StackwatchServer implements AutoCloseable {
                 List.copyOf(observers), new ObserverFailureCounter(metrics));
     }
 
-    /** The providers behind their decorator, the catalog of models they serve, and their health. */
-    /** {@code upstreams} holds the read timer every deadline of the server runs on. */
+    /**
+     * The providers behind their decorator, the catalog of models they serve, and their health; {@code upstreams}
+     * holds the read timer every deadline of the server runs on.
+     */
     private record Inference(UpstreamTransport upstreams, Lifecycle lifecycle, List<InferenceProvider> providers,
                              Optional<Handler> relay, ModelCatalog catalog, HealthMonitor health) {}
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -121,7 +122,8 @@ public final class HttpUpstream implements AutoCloseable {
      * Relays a client's request: {@code pathFromRoot} (with its query) is taken from the server root, the base URL
      * without its path, since a LlamaStack's base URL ends in /v1 and the relay also serves /v1alpha and /v1beta.
      * The body streams from {@code body} as the client sends it ({@code length} -1 when unknown: chunked), so uploads
-     * are never held in memory. Returns the response whatever its status.
+     * are never held in memory. Returns the response whatever its status; a body that cannot be read is a
+     * {@link RequestBodyFailure}, not an upstream failure.
      */
     public UpstreamResponse relay(String method, String pathFromRoot, UpstreamHeaders trace,
                                   Map<String, String> headers, InputStream body, long length, String what,
@@ -153,7 +155,7 @@ public final class HttpUpstream implements AutoCloseable {
         channel.write(message);
         byte[] piece = new byte[UPLOAD_PIECE];
         long sent = 0;
-        for (int n = body.read(piece); n >= 0; n = body.read(piece)) {
+        for (int n = read(body, piece); n >= 0; n = read(body, piece)) {
             if (n > 0) {
                 UpstreamConnections.await(channel.writeAndFlush(
                         new DefaultHttpContent(Unpooled.copiedBuffer(piece, 0, n))));
@@ -162,9 +164,19 @@ public final class HttpUpstream implements AutoCloseable {
         }
         if (length >= 0 && sent != length) {
             // The upstream would wait for the rest until its own timeout, or read the next request as part of this one.
-            throw new IOException("the client's body ended after " + sent + " of its declared " + length + " bytes");
+            throw new RequestBodyFailure(new EOFException("the body ended after " + sent + " of its declared "
+                    + length + " bytes"));
         }
         channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, done);
+    }
+
+    /** Reads the next piece of a relayed body; a failure is the sender's, never the upstream's. */
+    private static int read(InputStream body, byte[] piece) {
+        try {
+            return body.read(piece);
+        } catch (IOException | RuntimeException e) {
+            throw new RequestBodyFailure(e);
+        }
     }
 
     /** Adds the fixed headers, bearer token and trace context to a request's own headers. */
@@ -197,6 +209,9 @@ public final class HttpUpstream implements AutoCloseable {
             deadline.close();
             if (exchange != null) {
                 connections.end(exchange, false);
+            }
+            if (e instanceof RequestBodyFailure body) {
+                throw body;
             }
             throw deadline.fired() ? noFirstByte(what, firstByteTimeout) : failure(what, e);
         }

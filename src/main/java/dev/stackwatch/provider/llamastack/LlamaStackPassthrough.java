@@ -14,6 +14,7 @@ import dev.stackwatch.inference.ProviderException;
 import dev.stackwatch.inference.RelayObserver;
 import dev.stackwatch.inference.UpstreamHeaders;
 import dev.stackwatch.provider.http.HttpUpstream;
+import dev.stackwatch.provider.http.RequestBodyFailure;
 import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamResponse;
@@ -25,7 +26,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -105,10 +105,10 @@ final class LlamaStackPassthrough implements Handler {
                     throw ApiException.tooLarge(limit);
                 }
                 watch = watch(bytes, Exchange.of(req));
-                body = new LimitedBody(new ByteArrayInputStream(bytes), limit, bytes.length);
+                body = new LimitedBody(new ByteArrayInputStream(bytes), limit);
                 length = bytes.length;
             } else {
-                body = new LimitedBody(req.content().inputStream(), limit, length);
+                body = new LimitedBody(req.content().inputStream(), limit);
             }
         }
         // Creating files, responses or sessions twice is not harmless: only reads (which have no body) are retried.
@@ -129,15 +129,12 @@ final class LlamaStackPassthrough implements Handler {
                 try {
                     response = upstream.relay(method, target, trace, headers, sent, sentLength, what,
                             upstream.settings().firstByteTimeout());
-                } catch (UpstreamFailure f) {
-                    if (sent != null && sent.exceeded()) {
+                } catch (RequestBodyFailure f) {
+                    // Past the limit, or the client left (or sent bad framing) mid-upload: never the upstream's.
+                    if (sent.exceeded()) {
                         throw ApiException.tooLarge(sent.limit);
                     }
-                    if (sent != null && sent.clientFailure != null) {
-                        // The client left (or sent bad framing) mid-upload: the upstream is not at fault.
-                        throw ClientBodyFailure.of(sent.clientFailure);
-                    }
-                    throw f;
+                    throw ClientBodyFailure.of(f.getCause());
                 }
                 try (response) {
                     progress.begin();
@@ -248,23 +245,15 @@ final class LlamaStackPassthrough implements Handler {
         }
     }
 
-    /**
-     * The client's body as the upstream reads it, cut off past the limit (a chunked upload has no length to check).
-     * It keeps what went wrong on the client's side, so that a failed relay is not blamed on the upstream.
-     */
+    /** The client's body as the upstream reads it, cut off past the limit (a chunked upload has no length to check). */
     private static final class LimitedBody extends InputStream {
         private final InputStream in;
         private final long limit;
-        private final long declared;
         private long read;
-        /** Reading from the client failed, or its body ended before its declared length; null while all is well. */
-        private Exception clientFailure;
 
-        /** {@code declared}: the client's Content-Length, -1 when chunked. */
-        LimitedBody(InputStream in, long limit, long declared) {
+        LimitedBody(InputStream in, long limit) {
             this.in = in;
             this.limit = limit;
-            this.declared = declared;
         }
 
         boolean exceeded() {
@@ -273,23 +262,14 @@ final class LlamaStackPassthrough implements Handler {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            int b = in.read();
+            count(b < 0 ? 0 : 1);
+            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n;
-            try {
-                n = in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                clientFailure = e;
-                throw new IOException("reading the client's body failed", e);
-            }
-            if (n < 0 && declared >= 0 && read < declared) {
-                clientFailure = new EOFException("the client's body ended after " + read + " of " + declared
-                        + " bytes");
-            }
+            int n = in.read(b, off, len);
             count(Math.max(n, 0));
             return n;
         }

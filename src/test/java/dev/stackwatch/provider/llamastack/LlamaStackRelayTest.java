@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.testing.ClientThatLeaves;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.Scrape;
@@ -13,11 +14,8 @@ import dev.stackwatch.testing.SimulatorUpstream;
 import dev.stackwatch.testing.TestServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -164,16 +162,12 @@ class LlamaStackRelayTest {
         }
     }
 
-    /** Sends the head and {@code sent} of the {@code declared} bytes of a body, then closes the connection. */
+    /** Sends the head and {@code sent} of the {@code declared} bytes of a body, then leaves while it is served. */
     private static void leaveMidBody(RunningServer server, String path, String contentType, int declared, int sent)
             throws IOException {
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            OutputStream out = client.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + declared + "\r\n"
-                    + "Content-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(new byte[sent]);
-            out.flush();
-        }
+        ClientThatLeaves.leaveWhile(server.port(), "POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Length: " + declared + "\r\nContent-Type: " + contentType + "\r\n\r\n" + "\0".repeat(sent),
+                () -> server.scrape().sum("llamastack_requests_in_flight") >= 1);
     }
 
     private static HttpResponse<String> upload(RunningServer server, byte[] content) throws Exception {
