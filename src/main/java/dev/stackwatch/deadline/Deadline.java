@@ -61,8 +61,16 @@ public final class Deadline implements AutoCloseable {
         }
     }
 
-    void fireIfDue(long now) {
-        if (now - due >= 0 && state.compareAndSet(ARMED, FIRING)) {
+    long due() {
+        return due;
+    }
+
+    /** Fires it if {@code now} is past its moment; true unless it is still to come. */
+    boolean fireIfDue(long now) {
+        if (now - due < 0) {
+            return false;
+        }
+        if (state.compareAndSet(ARMED, FIRING)) {
             armed.remove(this);
             try {
                 if (target != null) {
@@ -74,5 +82,6 @@ public final class Deadline implements AutoCloseable {
                 state.set(FIRED);
             }
         }
+        return true;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stackwatch.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,44 @@ class DeadlineTest {
         assertEquals(List.of(false), early.stream().map(Deadline::fired).distinct().toList());
         assertTrue(due.fired());
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void deadlinesArmedFromManyThreadsAtOnceAllFire() throws Exception {
+        // Each arm races the timer's sweep: one the sweep misses must still wake it.
+        List<Thread> readers = new ArrayList<>();
+        LinkedBlockingQueue<Boolean> fired = new LinkedBlockingQueue<>();
+        for (int i = 0; i < 16; i++) {
+            readers.add(Thread.ofVirtual().start(() -> {
+                for (int round = 0; round < 50; round++) {
+                    Deadline deadline = timer.arm(Duration.ofMillis(1 + round % 3));
+                    try (deadline) {
+                        new LinkedBlockingQueue<>().take();
+                    } catch (InterruptedException expected) {
+                        // the deadline's interrupt
+                    }
+                    fired.add(deadline.fired());
+                }
+            }));
+        }
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        assertEquals(800, fired.size());
+        assertEquals(List.of(true), fired.stream().distinct().toList());
+    }
+
+    @Test
+    void aTimerWithNothingArmedSleepsUntilSomethingIs() throws Exception {
+        Thread sweeper = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("test-deadlines")).findFirst().orElseThrow();
+        // Closing a deadline never wakes the timer: it wakes once at the closed one's moment, then finds none left.
+        timer.arm(Duration.ofMillis(20)).close();
+        Polling.await(Duration.ofSeconds(5), "the timer parked with no wake-up scheduled",
+                () -> sweeper.getState() == Thread.State.WAITING);
+        timer.arm(Duration.ofHours(1));
+        Polling.await(Duration.ofSeconds(5), "the timer waits towards the armed deadline",
+                () -> sweeper.getState() == Thread.State.TIMED_WAITING);
     }
 
     @Test
