@@ -251,12 +251,26 @@ public final class HttpUpstream implements AutoCloseable {
 
     /** Parses a whole JSON body; anything else is a bad upstream response. */
     public JsonNode readJson(UpstreamResponse response, int limit) {
+        return readJson(response, limit, ObjectMapper::readTree);
+    }
+
+    /**
+     * Reads the whole answer, at most {@code limit} bytes, with this upstream's JSON mapper and {@code reader} (which
+     * need not build a tree); malformed JSON is a bad upstream response.
+     */
+    public <T> T readJson(UpstreamResponse response, int limit, BodyReader<T> reader) {
         byte[] bytes = response.readAll(limit);
         try {
-            return json.readTree(bytes);
+            return reader.read(json, bytes);
         } catch (IOException e) {
             throw UpstreamFailure.badResponse("upstream sent invalid JSON: " + UpstreamResponse.describe(e), e);
         }
+    }
+
+    /** How a provider reads a whole answer's bytes, e.g. with the mapper's parser. */
+    @FunctionalInterface
+    public interface BodyReader<T> {
+        T read(ObjectMapper json, byte[] body) throws IOException;
     }
 
     public JsonNode parse(String text, String what) {

@@ -9,10 +9,11 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 
 /**
- * Reads what a streamed OpenAI chunk tells the relay (its error, first choice's text, tool-call pieces and finish
- * reason, and usage) in one pass over the parser's tokens. Building each chunk's whole JSON tree cost more than any
- * other step of reading it; only the rare parts a caller keeps as JSON (tool calls, usage, an error) become trees.
- * Reads like {@code readTree} would: the mapper's limits and duplicate-key check apply, trailing tokens are refused.
+ * Reads what a streamed OpenAI chunk, or a whole answer, tells the relay (its error, first choice's text, tool calls or
+ * tool-call pieces and finish reason, and usage) in one pass over the parser's tokens. Building each chunk's whole JSON
+ * tree cost more than any other step of reading it; only the rare parts a caller keeps as JSON (tool calls, usage, an
+ * error) become trees. Reads like {@code readTree} would: the mapper's limits and duplicate-key check apply, trailing
+ * tokens are refused.
  */
 final class ChunkScanner {
     /** One chunk's facts; {@code present*} says whether a text field was there at all (OpenAiWire.text's order). */
@@ -25,11 +26,14 @@ final class ChunkScanner {
         String deltaContent;
         boolean textPresent;
         String text;
+        /** A delta's tool-call pieces. */
         JsonNode toolCalls;
+        /** A whole answer's tool calls, from its message. */
+        JsonNode messageToolCalls;
         String finishReason;
         JsonNode usage;
 
-        /** The choice's text, taken as {@link OpenAiWire#text} takes it: message, then delta, then text. */
+        /** The choice's text: its message's content, else its delta's, else its {@code text} (a text completion's). */
         String piece() {
             String s = messageContentPresent ? messageContent : deltaContentPresent ? deltaContent : text;
             return s == null ? "" : s;
@@ -40,10 +44,18 @@ final class ChunkScanner {
     }
 
     static Chunk scan(ObjectMapper json, String data) throws IOException {
+        return scan(json, json.createParser(data));
+    }
+
+    static Chunk scan(ObjectMapper json, byte[] data) throws IOException {
+        return scan(json, json.createParser(data));
+    }
+
+    private static Chunk scan(ObjectMapper json, JsonParser parser) throws IOException {
         Chunk chunk = new Chunk();
         // Subtrees end inside the chunk: the trailing-token check belongs to the chunk as a whole (below).
         ObjectReader trees = json.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        try (JsonParser p = json.createParser(data)) {
+        try (JsonParser p = parser) {
             JsonToken root = p.nextToken();
             if (root == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -102,7 +114,7 @@ final class ChunkScanner {
         }
     }
 
-    /** A choice's {@code message} or {@code delta}: its content, and a delta's tool-call pieces. */
+    /** A choice's {@code message} or {@code delta}: its content, and its tool calls or a delta's pieces of them. */
     private static void message(JsonParser p, JsonToken value, Chunk chunk, boolean delta, ObjectReader trees)
             throws IOException {
         if (value != JsonToken.START_OBJECT) {
@@ -121,8 +133,13 @@ final class ChunkScanner {
                     chunk.messageContentPresent = true;
                     chunk.messageContent = content;
                 }
-            } else if (delta && name.equals("tool_calls") && v == JsonToken.START_ARRAY) {
-                chunk.toolCalls = trees.readTree(p);
+            } else if (name.equals("tool_calls") && v == JsonToken.START_ARRAY) {
+                JsonNode calls = trees.readTree(p);
+                if (delta) {
+                    chunk.toolCalls = calls;
+                } else {
+                    chunk.messageToolCalls = calls;
+                }
             } else {
                 p.skipChildren();
             }

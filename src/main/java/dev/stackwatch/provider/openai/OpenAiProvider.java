@@ -70,7 +70,7 @@ public final class OpenAiProvider extends RemoteProvider {
         return guard.call(progress -> {
             try (UpstreamResponse response = upstream.postJson(path, body, request.upstreamHeaders())) {
                 if (!request.stream()) {
-                    return OpenAiWire.completion(upstream.readJson(response, MAX_RESPONSE_BYTES));
+                    return OpenAiWire.completion(upstream.readJson(response, MAX_RESPONSE_BYTES, ChunkScanner::scan));
                 }
                 TokenSink tracked = progress.track(sink);
                 response.beforeWaiting(tracked::flush);

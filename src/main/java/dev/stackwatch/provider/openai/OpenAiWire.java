@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.FinishReason;
@@ -14,27 +15,16 @@ final class OpenAiWire {
     private OpenAiWire() {
     }
 
-    /** A whole chat.completion or text_completion. */
-    static Completion completion(JsonNode body) {
-        JsonNode choice = body.path("choices").path(0);
-        if (choice.isMissingNode()) {
+    /** A whole chat.completion or text_completion, as {@link ChunkScanner} read it. */
+    static Completion completion(ChunkScanner.Chunk answer) {
+        if (!answer.hasChoice) {
             throw UpstreamFailure.badResponse("upstream response has no choices", null);
         }
-        JsonNode toolCalls = choice.path("message").path("tool_calls");
-        return new Completion(text(choice), FinishReason.fromWire(choice.path("finish_reason").asText("stop")),
-                usage(body.path("usage")), toolCalls.isArray() && !toolCalls.isEmpty() ? toolCalls : null);
-    }
-
-    /** The text of a choice or a streamed choice: chat message, chat delta or completion text. */
-    static String text(JsonNode choice) {
-        JsonNode content = choice.path("message").path("content");
-        if (content.isMissingNode()) {
-            content = choice.path("delta").path("content");
-        }
-        if (content.isMissingNode()) {
-            content = choice.path("text");
-        }
-        return content.isTextual() ? content.asText() : "";
+        JsonNode toolCalls = answer.messageToolCalls;
+        return new Completion(answer.piece(),
+                FinishReason.fromWire(answer.finishReason == null ? "stop" : answer.finishReason),
+                usage(answer.usage == null ? MissingNode.getInstance() : answer.usage),
+                toolCalls != null && !toolCalls.isEmpty() ? toolCalls : null);
     }
 
     static Usage usage(JsonNode usage) {

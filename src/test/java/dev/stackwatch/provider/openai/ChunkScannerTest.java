@@ -5,14 +5,44 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.Completion;
+import dev.stackwatch.inference.FinishReason;
+import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.wire.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The scanner reads every chunk shape exactly as the tree-based reading it replaced ({@link OpenAiWire}) did. */
+/**
+ * The scanner reads every chunk shape, and every whole answer, exactly as the tree-based reading it replaced did: that
+ * reading is kept here as the reference.
+ */
 class ChunkScannerTest {
     private final ObjectMapper json = Json.newMapper();
+
+    /** The text of a choice or a streamed choice, as the tree-based reading took it. */
+    private static String treeText(JsonNode choice) {
+        JsonNode content = choice.path("message").path("content");
+        if (content.isMissingNode()) {
+            content = choice.path("delta").path("content");
+        }
+        if (content.isMissingNode()) {
+            content = choice.path("text");
+        }
+        return content.isTextual() ? content.asText() : "";
+    }
+
+    /** A whole answer, as the tree-based reading took it; null where it had no choices (a bad upstream response). */
+    private static Completion treeCompletion(JsonNode body) {
+        JsonNode choice = body.path("choices").path(0);
+        if (choice.isMissingNode()) {
+            return null;
+        }
+        JsonNode toolCalls = choice.path("message").path("tool_calls");
+        return new Completion(treeText(choice), FinishReason.fromWire(choice.path("finish_reason").asText("stop")),
+                OpenAiWire.usage(body.path("usage")), toolCalls.isArray() && !toolCalls.isEmpty() ? toolCalls : null);
+    }
 
     @Test
     void readsEachChunkShapeAsTheTreeDoes() throws IOException {
@@ -44,7 +74,7 @@ class ChunkScannerTest {
             JsonNode choice = tree.path("choices").path(0);
             assertEquals(!choice.isMissingNode(), chunk.hasChoice, data);
             if (!choice.isMissingNode()) {
-                assertEquals(OpenAiWire.text(choice), chunk.piece(), data);
+                assertEquals(treeText(choice), chunk.piece(), data);
                 JsonNode toolCalls = choice.path("delta").path("tool_calls");
                 assertEquals(toolCalls.isArray() ? toolCalls : null, chunk.toolCalls, data);
                 assertEquals(choice.path("finish_reason").isTextual() ? choice.get("finish_reason").asText() : null, chunk.finishReason, data);
@@ -55,12 +85,42 @@ class ChunkScannerTest {
     }
 
     @Test
+    void readsEachWholeAnswerAsTheTreeDoes() throws IOException {
+        List<String> answers = List.of(
+                "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{"
+                        + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi \\u00e9\\n\"},"
+                        + "\"logprobs\":null,\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":9,"
+                        + "\"completion_tokens\":2,\"total_tokens\":11},\"system_fingerprint\":null}",
+                "{\"choices\":[{\"message\":{\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":"
+                        + "\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}]},"
+                        + "\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5}}",
+                "{\"choices\":[{\"message\":{\"content\":\"x\",\"tool_calls\":[]},\"finish_reason\":null}]}",
+                "{\"choices\":[{\"text\":\" a text completion\",\"finish_reason\":\"stop\"}],\"usage\":null}",
+                "{\"choices\":[{\"message\":\"not an object\",\"finish_reason\":7}],\"usage\":[1]}",
+                "{\"choices\":[{\"delta\":{\"content\":\"d\",\"tool_calls\":[{\"index\":0}]}}]}",
+                "{\"choices\":[5]}",
+                "{\"choices\":[]}",
+                "{\"error\":{\"message\":\"overloaded\"}}",
+                "[]");
+        for (String data : answers) {
+            Completion tree = treeCompletion(json.readTree(data));
+            ChunkScanner.Chunk answer = ChunkScanner.scan(json, data.getBytes(StandardCharsets.UTF_8));
+            if (tree == null) {
+                assertThrows(UpstreamFailure.class, () -> OpenAiWire.completion(answer), data);
+            } else {
+                assertEquals(tree, OpenAiWire.completion(answer), data);
+            }
+        }
+    }
+
+    @Test
     void refusesWhatTheMapperRefuses() {
         for (String bad : List.of("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]} {}", "{\"choices\":[",
                 "{\"choices\":[],\"choices\":[]}", "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}",
                 "not json")) {
             assertThrows(IOException.class, () -> json.readTree(bad), bad);
             assertThrows(IOException.class, () -> ChunkScanner.scan(json, bad), bad);
+            assertThrows(IOException.class, () -> ChunkScanner.scan(json, bad.getBytes(StandardCharsets.UTF_8)), bad);
         }
     }
 }
