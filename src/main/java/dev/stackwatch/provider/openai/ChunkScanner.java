@@ -53,8 +53,6 @@ final class ChunkScanner {
 
     private static Chunk scan(ObjectMapper json, JsonParser parser) throws IOException {
         Chunk chunk = new Chunk();
-        // Subtrees end inside the chunk: the trailing-token check belongs to the chunk as a whole (below).
-        ObjectReader trees = json.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         try (JsonParser p = parser) {
             JsonToken root = p.nextToken();
             if (root == JsonToken.START_OBJECT) {
@@ -62,9 +60,10 @@ final class ChunkScanner {
                     String name = p.currentName();
                     JsonToken value = p.nextToken();
                     switch (name) {
-                        case "error" -> chunk.error = trees.readTree(p);
-                        case "usage" -> chunk.usage = value == JsonToken.START_OBJECT ? trees.readTree(p) : skip(p);
-                        case "choices" -> choices(p, value, chunk, trees);
+                        case "error" -> chunk.error = trees(json).readTree(p);
+                        case "usage" -> chunk.usage = value == JsonToken.START_OBJECT ? trees(json).readTree(p)
+                                : skip(p);
+                        case "choices" -> choices(p, value, chunk, json);
                         default -> p.skipChildren();
                     }
                 }
@@ -79,7 +78,7 @@ final class ChunkScanner {
     }
 
     /** Only the first choice counts, as {@code choices[0]} does for a tree. */
-    private static void choices(JsonParser p, JsonToken value, Chunk chunk, ObjectReader trees)
+    private static void choices(JsonParser p, JsonToken value, Chunk chunk, ObjectMapper json)
             throws IOException {
         if (value != JsonToken.START_ARRAY) {
             p.skipChildren();
@@ -95,8 +94,8 @@ final class ChunkScanner {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (name) {
-                    case "message" -> message(p, v, chunk, false, trees);
-                    case "delta" -> message(p, v, chunk, true, trees);
+                    case "message" -> message(p, v, chunk, false, json);
+                    case "delta" -> message(p, v, chunk, true, json);
                     case "text" -> {
                         chunk.textPresent = true;
                         chunk.text = v == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
@@ -115,7 +114,7 @@ final class ChunkScanner {
     }
 
     /** A choice's {@code message} or {@code delta}: its content, and its tool calls or a delta's pieces of them. */
-    private static void message(JsonParser p, JsonToken value, Chunk chunk, boolean delta, ObjectReader trees)
+    private static void message(JsonParser p, JsonToken value, Chunk chunk, boolean delta, ObjectMapper json)
             throws IOException {
         if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
@@ -134,7 +133,7 @@ final class ChunkScanner {
                     chunk.messageContent = content;
                 }
             } else if (name.equals("tool_calls") && v == JsonToken.START_ARRAY) {
-                JsonNode calls = trees.readTree(p);
+                JsonNode calls = trees(json).readTree(p);
                 if (delta) {
                     chunk.toolCalls = calls;
                 } else {
@@ -144,6 +143,14 @@ final class ChunkScanner {
                 p.skipChildren();
             }
         }
+    }
+
+    /**
+     * Reads a subtree at the parser's position. Subtrees end inside the chunk: the trailing-token check belongs to the
+     * chunk as a whole. Made only for the few chunks that have one, not for every chunk.
+     */
+    private static ObjectReader trees(ObjectMapper json) {
+        return json.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     private static <T> T skip(JsonParser p) throws IOException {
