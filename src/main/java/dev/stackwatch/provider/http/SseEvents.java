@@ -10,12 +10,14 @@ public final class SseEvents {
 
     /** The next event's data (multi-line data joined by '\n'), or null when the stream ends or sends [DONE]. */
     public String next() {
-        StringBuilder data = null;
+        // Nearly every event has one data line: it is the event as it is, with no builder to copy it through.
+        String data = null;
+        StringBuilder lines = null;
         while (true) {
             String line = response.readLine();
             if (line == null || line.isEmpty()) {
                 if (data != null) {
-                    String event = data.toString();
+                    String event = lines == null ? data : lines.toString();
                     if (!event.equals("[DONE]")) {
                         return event;
                     }
@@ -29,7 +31,11 @@ public final class SseEvents {
             }
             if (line.startsWith("data:")) {
                 String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                if (data == null) {
+                    data = value;
+                } else {
+                    lines = (lines == null ? new StringBuilder(data) : lines).append('\n').append(value);
+                }
             }
         }
     }

@@ -92,6 +92,27 @@ class UpstreamReadsTest {
     }
 
     @Test
+    void serverSentEventsGiveEachEventsDataOnceWithItsLinesJoined() {
+        String events = ": a comment\n\nid: 1\nevent: message\ndata: {\"a\":1}\n\n"
+                + "data:no space\n\ndata: first\ndata: second\r\ndata:\n\n"
+                + "retry: 10\n\ndata: [DONE]\n\ndata: after done\n\n";
+        serve((in, out) -> {
+            readHead(in);
+            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: "
+                    + events.length() + "\r\n\r\n" + events));
+            out.flush();
+        });
+        List<String> data = new ArrayList<>();
+        try (UpstreamResponse response = upstream.get("/events", WAIT)) {
+            SseEvents sse = new SseEvents(response);
+            for (String event = sse.next(); event != null; event = sse.next()) {
+                data.add(event);
+            }
+        }
+        assertEquals(List.of("{\"a\":1}", "no space", "first\nsecond\n"), data);
+    }
+
+    @Test
     void aBodyFasterThanItsReaderPausesTheConnectionAndLosesNothing() {
         long size = 64L * 1024 * 1024;
         AtomicLong written = new AtomicLong();
