@@ -88,16 +88,20 @@ class DeadlineTest {
     }
 
     @Test
-    void aTimerWithNothingArmedSleepsUntilSomethingIs() throws Exception {
-        Thread sweeper = Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals("test-deadlines")).findFirst().orElseThrow();
-        // Closing a deadline never wakes the timer: it wakes once at the closed one's moment, then finds none left.
-        timer.arm(Duration.ofMillis(20)).close();
-        Polling.await(Duration.ofSeconds(5), "the timer parked with no wake-up scheduled",
-                () -> sweeper.getState() == Thread.State.WAITING);
-        timer.arm(Duration.ofHours(1));
-        Polling.await(Duration.ofSeconds(5), "the timer waits towards the armed deadline",
-                () -> sweeper.getState() == Thread.State.TIMED_WAITING);
+    void aTimerWithNothingArmedSleepsUntilSomethingIs() {
+        // A name of its own: other tests' timers, some just closed and still exiting, are called test-deadlines.
+        String name = "idle-deadlines-" + System.nanoTime();
+        try (DeadlineTimer idle = new DeadlineTimer(name)) {
+            Thread sweeper = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals(name)).findFirst().orElseThrow();
+            // Closing a deadline never wakes the timer: it wakes once at the closed one's moment, then finds none left.
+            idle.arm(Duration.ofMillis(20)).close();
+            Polling.await(Duration.ofSeconds(5), "the timer parked with no wake-up scheduled",
+                    () -> sweeper.getState() == Thread.State.WAITING);
+            idle.arm(Duration.ofHours(1));
+            Polling.await(Duration.ofSeconds(5), "the timer waits towards the armed deadline",
+                    () -> sweeper.getState() == Thread.State.TIMED_WAITING);
+        }
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.io.IOException;
  * tokens are refused.
  */
 final class ChunkScanner {
-    /** One chunk's facts; {@code present*} says whether a text field was there at all (OpenAiWire.text's order). */
+    /** One chunk's facts; {@code *Present} says whether a text field was there at all, even as null. */
     static final class Chunk {
         JsonNode error;
         boolean hasChoice;
