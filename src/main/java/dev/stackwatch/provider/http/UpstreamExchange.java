@@ -38,6 +38,8 @@ final class UpstreamExchange {
     /** Set and cleared on the loop only; the thread reads it to ask the loop to resume. */
     private volatile boolean paused;
     private volatile boolean requestSent;
+    /** Set on the loop when the answer's head is handed over, and kept after the request's thread has taken it. */
+    private volatile boolean answered;
 
     // Touched by the event loop only.
     private HttpResponse head;
@@ -88,6 +90,9 @@ final class UpstreamExchange {
         if (queuedBytes.addAndGet(body.length) >= PAUSE_AT && !last) {
             paused = true;
             channel.config().setAutoRead(false);
+        }
+        if (head != null) {
+            answered = true;
         }
         reads.add(new Read(head, body, last));
         head = null;
@@ -150,7 +155,7 @@ final class UpstreamExchange {
      * close before it took the rest, and then that answer, not the failed writes, is the outcome.
      */
     boolean answered() {
-        return reads.peek() instanceof Read read && read.head() != null;
+        return answered;
     }
 
     /**
