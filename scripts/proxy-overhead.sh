@@ -23,7 +23,9 @@
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
 # (fetched from Maven Central by ./mvnw) over the first round, as <path>-<whole|streamed>.html and .collapsed
 # (text, for scripts/profile-relay.sh's top frames).
-# STACKWATCH_JVM_OPTS (e.g. "-Xms512m -Xlog:gc:file=gc.log") go to the Stackwatch JVMs (stackwatch and compare).
+# STACKWATCH_JVM_OPTS (e.g. "-Xms512m -Xlog:gc:file=gc.log") go to the Stackwatch JVMs (stackwatch and compare);
+# COMPARE_JVM_OPTS, when set, replace them for compare, so that one jar can be paired with itself under other flags
+# (COMPARE_JAR=target/stackwatch.jar STACKWATCH_JVM_OPTS=-XX:+UseSerialGC COMPARE_JVM_OPTS=" ").
 # NO_BUILD=1 reuses the previous run's build. COMPARE_JAR (another build's stackwatch.jar, e.g. of the main branch)
 # adds the path "compare": a second Stackwatch from that jar with the same configuration, for an A/B in one run.
 set -euo pipefail
@@ -108,7 +110,7 @@ if [ -n "${COMPARE_JAR:-}" ]; then
   COMPARE=$(free_port)
   sed -e "s/port: $STACKWATCH,/port: $COMPARE,/" -e "s/management_port: $MANAGEMENT/management_port: $(free_port)/" \
     "$WORK/run.yaml" >"$WORK/compare.yaml"
-  "$JAVA" $JIT_STEADY ${STACKWATCH_JVM_OPTS-} -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
+  "$JAVA" $JIT_STEADY ${COMPARE_JVM_OPTS-${STACKWATCH_JVM_OPTS-}} -jar "$COMPARE_JAR" serve --config "$WORK/compare.yaml" >"$WORK/compare.log" 2>&1 &
   COMPARE_PID=$!
   PIDS+=($COMPARE_PID)
   PATHS="$PATHS compare"
