@@ -31,7 +31,8 @@ class LogFormatTest {
         context.setMDCAdapter(MDC.getMDCAdapter());
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
-        // ConsoleAppender writes to whatever System.out is at the time of each event.
+        // The console appender writes to whatever System.out is when it writes; stopping the context below writes
+        // what is still pending, before System.out is put back.
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         MDC.put("request_id", "req-1");
         try {
