@@ -273,24 +273,26 @@ public final class HttpUpstream implements AutoCloseable {
         T read(ObjectMapper json, byte[] body) throws IOException;
     }
 
+    /** Reads one NDJSON line as a tree; malformed text is a bad upstream response. */
     public JsonNode parse(String text, String what) {
-        return read(text, what, ObjectMapper::readTree);
-    }
-
-    /** How a provider reads a piece of an upstream's answer without a tree, e.g. with the mapper's parser. */
-    @FunctionalInterface
-    public interface TextReader<T> {
-        T read(ObjectMapper json, String text) throws IOException;
-    }
-
-    /** Reads {@code text} with this upstream's JSON mapper; malformed text is a bad upstream response. */
-    public <T> T read(String text, String what, TextReader<T> reader) {
         try {
-            return reader.read(json, text);
+            return json.readTree(text);
         } catch (IOException e) {
-            throw UpstreamFailure.badResponse("upstream sent a malformed " + what + ": "
-                    + abbreviate(text), e);
+            throw malformed(what, text, e);
         }
+    }
+
+    /** Reads a piece of an answer, e.g. an SSE event's data, with {@code reader}; malformed JSON is a bad response. */
+    public <T> T read(byte[] data, String what, BodyReader<T> reader) {
+        try {
+            return reader.read(json, data);
+        } catch (IOException e) {
+            throw malformed(what, new String(data, StandardCharsets.UTF_8), e);
+        }
+    }
+
+    private static UpstreamFailure malformed(String what, String text, IOException e) {
+        return UpstreamFailure.badResponse("upstream sent a malformed " + what + ": " + abbreviate(text), e);
     }
 
     private static UpstreamFailure noFirstByte(String what, Duration firstByteTimeout) {

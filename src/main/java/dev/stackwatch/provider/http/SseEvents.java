@@ -1,7 +1,19 @@
 package dev.stackwatch.provider.http;
 
-/** Reads the {@code data} of Server-Sent Events from a response; comments, ids and event names are skipped. */
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads the {@code data} of Server-Sent Events from a response; comments, ids and event names are skipped. The data
+ * stays bytes, for a parser that reads UTF-8 itself: decoding each chunk's line to a string, copying its data out and
+ * parsing the string's characters were three passes over every streamed chunk where one parse of the bytes does. Bytes
+ * that are not UTF-8 are then the parser's to refuse, as in a whole answer, instead of becoming U+FFFD.
+ */
 public final class SseEvents {
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
     private final UpstreamResponse response;
 
     public SseEvents(UpstreamResponse response) {
@@ -9,16 +21,16 @@ public final class SseEvents {
     }
 
     /** The next event's data (multi-line data joined by '\n'), or null when the stream ends or sends [DONE]. */
-    public String next() {
-        // Nearly every event has one data line: it is the event as it is, with no builder to copy it through.
-        String data = null;
-        StringBuilder lines = null;
+    public byte[] next() {
+        // Nearly every event has one data line: it is the event as it is, with nothing to join.
+        byte[] data = null;
+        ByteArrayOutputStream lines = null;
         while (true) {
-            String line = response.readLine();
-            if (line == null || line.isEmpty()) {
+            byte[] line = response.readLineBytes();
+            if (line == null || line.length == 0) {
                 if (data != null) {
-                    String event = lines == null ? data : lines.toString();
-                    if (!event.equals("[DONE]")) {
+                    byte[] event = lines == null ? data : lines.toByteArray();
+                    if (!Arrays.equals(event, DONE)) {
                         return event;
                     }
                     response.drain();
@@ -29,12 +41,17 @@ public final class SseEvents {
                 }
                 continue;
             }
-            if (line.startsWith("data:")) {
-                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+            if (Arrays.equals(line, 0, Math.min(line.length, DATA.length), DATA, 0, DATA.length)) {
+                byte[] value = Arrays.copyOfRange(line, line.length > 5 && line[5] == ' ' ? 6 : 5, line.length);
                 if (data == null) {
                     data = value;
                 } else {
-                    lines = (lines == null ? new StringBuilder(data) : lines).append('\n').append(value);
+                    if (lines == null) {
+                        lines = new ByteArrayOutputStream();
+                        lines.writeBytes(data);
+                    }
+                    lines.write('\n');
+                    lines.writeBytes(value);
                 }
             }
         }

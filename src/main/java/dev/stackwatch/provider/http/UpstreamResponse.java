@@ -42,6 +42,8 @@ public final class UpstreamResponse implements AutoCloseable {
     private byte[] buffer = NOTHING;
     private int start;
     private int end;
+    /** Where the line {@link #nextLine()} consumed last begins in the buffer. */
+    private int lineStart;
     private Runnable beforeWaiting = () -> { };
 
     UpstreamResponse(String what, UpstreamExchange.Read first, UpstreamExchange exchange,
@@ -77,24 +79,39 @@ public final class UpstreamResponse implements AutoCloseable {
 
     /** The next line without its line break, or null at the end of the body. */
     public String readLine() {
+        int length = nextLine();
+        return length < 0 ? null : new String(buffer, lineStart, length, StandardCharsets.UTF_8);
+    }
+
+    /** The next line's bytes without its line break, or null at the end of the body: for a reader that parses bytes. */
+    public byte[] readLineBytes() {
+        int length = nextLine();
+        return length < 0 ? null : Arrays.copyOfRange(buffer, lineStart, lineStart + length);
+    }
+
+    /**
+     * Consumes the next line and returns its length without the line break, the line being
+     * {@code buffer[lineStart, lineStart + length)} until the next read; -1 at the end of the body.
+     */
+    private int nextLine() {
         int from = start;
         while (true) {
             for (int i = from; i < end; i++) {
                 if (buffer[i] == '\n') {
                     int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
-                    String line = new String(buffer, start, lineEnd - start, StandardCharsets.UTF_8);
+                    lineStart = start;
                     start = i + 1;
-                    return line;
+                    return lineEnd - lineStart;
                 }
             }
             int scanned = end - start;
             if (!fill()) {
                 if (start == end) {
-                    return null;
+                    return -1;
                 }
-                String rest = new String(buffer, start, end - start, StandardCharsets.UTF_8);
+                lineStart = start;
                 start = end;
-                return rest;
+                return end - lineStart;
             }
             // fill() may have moved the unread bytes to the front of the buffer.
             from = start + scanned;

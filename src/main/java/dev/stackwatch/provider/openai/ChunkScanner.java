@@ -43,10 +43,6 @@ final class ChunkScanner {
     private ChunkScanner() {
     }
 
-    static Chunk scan(ObjectMapper json, String data) throws IOException {
-        return scan(json, json.createParser(data));
-    }
-
     static Chunk scan(ObjectMapper json, byte[] data) throws IOException {
         return scan(json, json.createParser(data));
     }

@@ -76,7 +76,7 @@ public final class OpenAiProvider extends RemoteProvider {
                 response.beforeWaiting(tracked::flush);
                 StreamAccumulator acc = new StreamAccumulator(tracked);
                 SseEvents events = new SseEvents(response);
-                for (String data = events.next(); data != null; data = events.next()) {
+                for (byte[] data = events.next(); data != null; data = events.next()) {
                     acc.accept(upstream.read(data, "SSE event", ChunkScanner::scan));
                 }
                 return acc.completion();

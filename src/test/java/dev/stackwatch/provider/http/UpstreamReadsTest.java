@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,11 +106,38 @@ class UpstreamReadsTest {
         List<String> data = new ArrayList<>();
         try (UpstreamResponse response = upstream.get("/events", WAIT)) {
             SseEvents sse = new SseEvents(response);
-            for (String event = sse.next(); event != null; event = sse.next()) {
-                data.add(event);
+            for (byte[] event = sse.next(); event != null; event = sse.next()) {
+                data.add(new String(event, StandardCharsets.UTF_8));
             }
         }
         assertEquals(List.of("{\"a\":1}", "no space", "first\nsecond\n"), data);
+    }
+
+    @Test
+    void eventDataStaysTheUpstreamsBytesAndBytesThatAreNotUtf8AreABadResponse() throws IOException {
+        ByteArrayOutputStream events = new ByteArrayOutputStream();
+        events.writeBytes("data: {\"t\":\"\u00e9 \ud83d\ude00\"}\n\n".getBytes(StandardCharsets.UTF_8));
+        events.writeBytes(ascii("data: {\"t\":\""));
+        events.write(0xC3);   // the first byte of a two-byte character, then a quote: not UTF-8
+        events.writeBytes(ascii("\"}\n\n"));
+        byte[] body = events.toByteArray();
+        serve((in, out) -> {
+            readHead(in);
+            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " + body.length
+                    + "\r\n\r\n"));
+            out.write(body);
+            out.flush();
+        });
+        HttpUpstream.BodyReader<String> text = (json, data) -> json.readTree(data).path("t").asText();
+        try (UpstreamResponse response = upstream.get("/events", WAIT)) {
+            SseEvents sse = new SseEvents(response);
+            assertEquals("\u00e9 \ud83d\ude00", upstream.read(sse.next(), "SSE event", text));
+            byte[] broken = sse.next();
+            assertEquals(0xC3, broken[broken.length - 3] & 0xFF, "passed on as it came, not replaced");
+            UpstreamFailure failure = assertThrows(UpstreamFailure.class,
+                    () -> upstream.read(broken, "SSE event", text));
+            assertTrue(failure.getMessage().contains("malformed SSE event"), failure.getMessage());
+        }
     }
 
     @Test
