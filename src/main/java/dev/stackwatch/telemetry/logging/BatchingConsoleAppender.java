@@ -103,13 +103,15 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     @Override
     protected void append(ILoggingEvent event) {
         byte[] line = encoder.encode(event);
-        boolean now = direct || event.getLevel().isGreaterOrEqual(Level.WARN);
+        boolean warning = event.getLevel().isGreaterOrEqual(Level.WARN);
         boolean wake;
         lock.lock();
         try {
             wake = size == 0;
             add(line);
-            if (now || size > MAX_BATCH_BYTES) {
+            // direct is read under the lock that the exit hook's last batch takes: a line is either in that batch or
+            // written here, never left behind for a writer the exiting JVM will not run again.
+            if (warning || direct || size > MAX_BATCH_BYTES) {
                 write(batch, size);
                 size = 0;
                 return;

@@ -11,9 +11,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The console appender's batches: every line out, in order, in few writes; failures and the last lines at once. */
 class BatchingConsoleAppenderTest {
@@ -80,6 +83,22 @@ class BatchingConsoleAppenderTest {
         // WAITING, not TIMED_WAITING: an idle server's log writer is not woken on a clock.
         Polling.await(Duration.ofSeconds(10), "the writer parked with no timeout",
                 () -> appender.writerThread().getState() == Thread.State.WAITING);
+    }
+
+    /** Lines still in the batch when the JVM exits are written by the exit hook, whichever way main ends. */
+    @ParameterizedTest
+    @ValueSource(strings = {"return", "exit"})
+    void linesLoggedJustBeforeExitAreAllWritten(String ending) throws Exception {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                System.getProperty("java.class.path"), LinesAtExit.class.getName(), "500", ending)
+                .redirectErrorStream(true).start();
+        List<String> lines;
+        try (var out = process.inputReader(StandardCharsets.UTF_8)) {
+            lines = out.lines().filter(l -> l.contains("lines-at-exit")).toList();
+        }
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(500, lines.size(), "lines written before the JVM ended: " + lines.size());
+        assertTrue(lines.getLast().endsWith("line 499"), lines.getLast());
     }
 
     private static PatternLayoutEncoder encoder(LoggerContext context) {
