@@ -148,6 +148,7 @@ public final class StackwatchServer implements AutoCloseable {
 
     /** {@code apiFilters} run before the API routes; the standalone simulator adds its fault injection this way. */
     public static StackwatchServer start(RunConfig config, TelemetrySettings telemetry, List<Filter> apiFilters) {
+        HelidonServices.install();
         ServerConfig server = config.server();
         ListenerFailure.checkFree(server, separateManagement(server));
         Telemetry seen = telemetry(config, telemetry);
