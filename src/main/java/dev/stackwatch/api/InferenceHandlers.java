@@ -39,6 +39,8 @@ public final class InferenceHandlers {
     private final ObjectMapper json;
     private final JsonResponses responses;
     private final RequestParser parser;
+    private final ChunkTemplates chatChunks;
+    private final ChunkTemplates completionChunks;
 
     public InferenceHandlers(ModelCatalog catalog, JsonBodyReader reader, RequestParser parser, ObjectMapper json,
                              JsonResponses responses) {
@@ -47,16 +49,19 @@ public final class InferenceHandlers {
         this.parser = parser;
         this.json = json;
         this.responses = responses;
+        this.chatChunks = ChunkTemplates.of(json, ChatFormat::new);
+        this.completionChunks = ChunkTemplates.of(json, CompletionFormat::new);
     }
 
     public void chat(ServerRequest req, ServerResponse res) {
         GenerationInput in = parser.chat(reader.read(req));
-        generate(req, res, in, new ChatFormat("chatcmpl-" + randomId(), nowSeconds(), in.model()));
+        generate(req, res, in, new ChatFormat("chatcmpl-" + randomId(), nowSeconds(), in.model()), chatChunks);
     }
 
     public void completions(ServerRequest req, ServerResponse res) {
         GenerationInput in = parser.completion(reader.read(req));
-        generate(req, res, in, new CompletionFormat("cmpl-" + randomId(), nowSeconds(), in.model()));
+        generate(req, res, in, new CompletionFormat("cmpl-" + randomId(), nowSeconds(), in.model()),
+                completionChunks);
     }
 
     public void embeddings(ServerRequest req, ServerResponse res) {
@@ -73,7 +78,8 @@ public final class InferenceHandlers {
                 new EmbeddingUsage(result.promptTokens(), result.promptTokens())));
     }
 
-    private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format) {
+    private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format,
+                          ChunkTemplates chunks) {
         InFlight inFlight = inFlight(req);
         RoutedModel routed = route(in.model(), ModelType.LLM);
         GenerationRequest request = in.toRequest(routed.model(), Exchange.of(req), ForwardedHeaders.of(req));
@@ -84,7 +90,7 @@ public final class InferenceHandlers {
         }
         try (SseStream sse = new SseStream(res, json)) {
             try {
-                stream(sse, inFlight, routed, request, in, format);
+                stream(sse, inFlight, routed, request, in, format, chunks.forResponse(format));
             } catch (ClientDisconnectedException e) {
                 if (!sse.started()) {
                     throw e;
@@ -99,16 +105,15 @@ public final class InferenceHandlers {
     }
 
     private void stream(SseStream sse, InFlight inFlight, RoutedModel routed, GenerationRequest request,
-                        GenerationInput in, ResponseFormat format) {
+                        GenerationInput in, ResponseFormat format, ResponseChunks chunks) {
         boolean[] first = {true};
-        DeltaTemplate deltas = DeltaTemplate.of(json, format);
         Completion completion;
         try {
             // Tokens are written uninterruptibly: the drain deadline may interrupt the provider, never a write.
             completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
                 @Override
                 public void token(String text) {
-                    append(() -> sse.appendDelta(deltas, text, first[0]));
+                    append(() -> sse.appendEncoded(chunks.delta(text, first[0])));
                 }
 
                 @Override
@@ -140,9 +145,9 @@ public final class InferenceHandlers {
         }
         // The closing events leave in one write, with [DONE].
         if (first[0]) {
-            sse.appendDelta(deltas, "", true);
+            sse.appendEncoded(chunks.delta("", true));
         }
-        sse.append(format.finish(completion.finishReason()));
+        sse.appendEncoded(chunks.finish(completion.finishReason()));
         if (in.includeUsage()) {
             sse.append(format.usage(completion.usage()));
         }

@@ -7,6 +7,13 @@ import dev.stackwatch.inference.Usage;
 
 /** How one kind of generation (chat or text completion) looks on the wire, whole or as stream chunks. */
 interface ResponseFormat {
+    String id();
+
+    /** Seconds since the epoch. */
+    long created();
+
+    String model();
+
     Object whole(Completion completion);
 
     Object delta(String text, boolean first);

@@ -72,9 +72,9 @@ final class SseStream implements AutoCloseable {
         flush();
     }
 
-    /** A text delta, encoded by the stream's template: what {@code append(format.delta(text, first))} would write. */
-    void appendDelta(DeltaTemplate deltas, String text, boolean first) {
-        gather(NO_TYPE, deltas.encode(text, first));
+    /** Like {@link #append(Object)}, for an event already encoded as JSON. */
+    void appendEncoded(byte[] event) {
+        gather(NO_TYPE, event);
     }
 
     /** Encoded before anything is gathered, so an event that cannot be encoded leaves no partial event behind. */
