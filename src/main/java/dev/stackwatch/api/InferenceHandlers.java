@@ -39,8 +39,8 @@ public final class InferenceHandlers {
     private final ObjectMapper json;
     private final JsonResponses responses;
     private final RequestParser parser;
-    private final ChunkTemplates chatChunks;
-    private final ChunkTemplates completionChunks;
+    private final ResponseTemplates chatJson;
+    private final ResponseTemplates completionJson;
 
     public InferenceHandlers(ModelCatalog catalog, JsonBodyReader reader, RequestParser parser, ObjectMapper json,
                              JsonResponses responses) {
@@ -49,19 +49,19 @@ public final class InferenceHandlers {
         this.parser = parser;
         this.json = json;
         this.responses = responses;
-        this.chatChunks = ChunkTemplates.of(json, ChatFormat::new);
-        this.completionChunks = ChunkTemplates.of(json, CompletionFormat::new);
+        this.chatJson = ResponseTemplates.of(json, ChatFormat::new);
+        this.completionJson = ResponseTemplates.of(json, CompletionFormat::new);
     }
 
     public void chat(ServerRequest req, ServerResponse res) {
         GenerationInput in = parser.chat(reader.read(req));
-        generate(req, res, in, new ChatFormat("chatcmpl-" + randomId(), nowSeconds(), in.model()), chatChunks);
+        generate(req, res, in, new ChatFormat("chatcmpl-" + randomId(), nowSeconds(), in.model()), chatJson);
     }
 
     public void completions(ServerRequest req, ServerResponse res) {
         GenerationInput in = parser.completion(reader.read(req));
         generate(req, res, in, new CompletionFormat("cmpl-" + randomId(), nowSeconds(), in.model()),
-                completionChunks);
+                completionJson);
     }
 
     public void embeddings(ServerRequest req, ServerResponse res) {
@@ -79,18 +79,20 @@ public final class InferenceHandlers {
     }
 
     private void generate(ServerRequest req, ServerResponse res, GenerationInput in, ResponseFormat format,
-                          ChunkTemplates chunks) {
+                          ResponseTemplates templates) {
         InFlight inFlight = inFlight(req);
         RoutedModel routed = route(in.model(), ModelType.LLM);
         GenerationRequest request = in.toRequest(routed.model(), Exchange.of(req), ForwardedHeaders.of(req));
+        TemplatedResponse response = templates.forResponse(format);
         if (!in.stream()) {
-            responses.send(res, format.whole(inFlight.whileClientWaits(ClientDisconnectedException::new,
-                    () -> routed.provider().generate(request, TokenSink.DISCARD))));
+            Completion completion = inFlight.whileClientWaits(ClientDisconnectedException::new,
+                    () -> routed.provider().generate(request, TokenSink.DISCARD));
+            responses.sendEncoded(res, 200, response.whole(completion));
             return;
         }
         try (SseStream sse = new SseStream(res, json)) {
             try {
-                stream(sse, inFlight, routed, request, in, format, chunks.forResponse(format));
+                stream(sse, inFlight, routed, request, in, format, response);
             } catch (ClientDisconnectedException e) {
                 if (!sse.started()) {
                     throw e;
@@ -105,7 +107,7 @@ public final class InferenceHandlers {
     }
 
     private void stream(SseStream sse, InFlight inFlight, RoutedModel routed, GenerationRequest request,
-                        GenerationInput in, ResponseFormat format, ResponseChunks chunks) {
+                        GenerationInput in, ResponseFormat format, TemplatedResponse response) {
         boolean[] first = {true};
         Completion completion;
         try {
@@ -113,7 +115,7 @@ public final class InferenceHandlers {
             completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
                 @Override
                 public void token(String text) {
-                    append(() -> sse.appendEncoded(chunks.delta(text, first[0])));
+                    append(() -> sse.appendEncoded(response.delta(text, first[0])));
                 }
 
                 @Override
@@ -145,9 +147,9 @@ public final class InferenceHandlers {
         }
         // The closing events leave in one write, with [DONE].
         if (first[0]) {
-            sse.appendEncoded(chunks.delta("", true));
+            sse.appendEncoded(response.delta("", true));
         }
-        sse.appendEncoded(chunks.finish(completion.finishReason()));
+        sse.appendEncoded(response.finish(completion.finishReason()));
         if (in.includeUsage()) {
             sse.append(format.usage(completion.usage()));
         }

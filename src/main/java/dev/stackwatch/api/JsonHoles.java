@@ -1,31 +1,32 @@
 package dev.stackwatch.api;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The mapper's bytes for a value built with markers in some of its fields, cut at each marker: the holes are filled
- * with the bytes the mapper would have written there. Immutable: filling a hole makes a new one.
+ * with the bytes the mapper would have written there. Immutable: filling holes makes a new one.
  */
 final class JsonHoles {
-    /** One more piece than holes; the holes' markers in the order they come. */
-    private final List<byte[]> pieces;
-    private final List<Integer> holes;
+    /** One more piece than holes. */
+    private final byte[][] pieces;
+    /** The markers whose holes these are, in the order they come. */
+    private final int[] holes;
 
-    private JsonHoles(List<byte[]> pieces, List<Integer> holes) {
+    private JsonHoles(byte[][] pieces, int[] holes) {
         this.pieces = pieces;
         this.holes = holes;
     }
 
     /**
      * {@code encoded} cut at each of {@code markers} (numbered by their place in the list), or null when a marker does
-     * not occur exactly once: then the shape cannot be spliced, and the caller keeps to the mapper.
+     * not occur exactly once, or two overlap: then the shape cannot be spliced, and the caller keeps to the mapper.
      */
     static JsonHoles cut(byte[] encoded, List<byte[]> markers) {
-        int[] at = new int[markers.size()];
-        Integer[] order = new Integer[markers.size()];
-        for (int m = 0; m < markers.size(); m++) {
+        int n = markers.size();
+        int[] at = new int[n];
+        Integer[] order = new Integer[n];
+        for (int m = 0; m < n; m++) {
             at[m] = indexOf(encoded, markers.get(m), 0);
             if (at[m] < 0 || indexOf(encoded, markers.get(m), at[m] + 1) >= 0) {
                 return null;
@@ -33,52 +34,86 @@ final class JsonHoles {
             order[m] = m;
         }
         Arrays.sort(order, (a, b) -> Integer.compare(at[a], at[b]));
-        List<byte[]> pieces = new ArrayList<>(order.length + 1);
+        byte[][] pieces = new byte[n + 1][];
+        int[] holes = new int[n];
         int from = 0;
-        for (int m : order) {
+        for (int i = 0; i < n; i++) {
+            int m = order[i];
             if (at[m] < from) {
-                return null;   // two markers overlap
+                return null;
             }
-            pieces.add(Arrays.copyOfRange(encoded, from, at[m]));
+            pieces[i] = Arrays.copyOfRange(encoded, from, at[m]);
+            holes[i] = m;
             from = at[m] + markers.get(m).length;
         }
-        pieces.add(Arrays.copyOfRange(encoded, from, encoded.length));
-        return new JsonHoles(List.copyOf(pieces), List.of(order));
+        pieces[n] = Arrays.copyOfRange(encoded, from, encoded.length);
+        return new JsonHoles(pieces, holes);
     }
 
-    /** This with the hole of marker {@code marker} filled with {@code value}. */
-    JsonHoles fill(int marker, byte[] value) {
-        int hole = holes.indexOf(marker);
-        List<byte[]> filled = new ArrayList<>(pieces.size() - 1);
-        filled.addAll(pieces.subList(0, hole));
-        filled.add(concat(pieces.get(hole), value, pieces.get(hole + 1)));
-        filled.addAll(pieces.subList(hole + 2, pieces.size()));
-        List<Integer> left = new ArrayList<>(holes);
-        left.remove(hole);
-        return new JsonHoles(List.copyOf(filled), List.copyOf(left));
+    /** This with the holes of the markers that have a value in {@code values} (indexed by marker) filled. */
+    JsonHoles fill(byte[][] values) {
+        int left = 0;
+        for (int marker : holes) {
+            if (values[marker] == null) {
+                left++;
+            }
+        }
+        byte[][] filledPieces = new byte[left + 1][];
+        int[] leftHoles = new int[left];
+        int piece = 0;
+        int start = 0;
+        for (int i = 0; i <= holes.length; i++) {
+            if (i == holes.length || values[holes[i]] == null) {
+                filledPieces[piece] = join(start, i, values);
+                if (i < holes.length) {
+                    leftHoles[piece] = holes[i];
+                }
+                piece++;
+                start = i + 1;
+            }
+        }
+        return new JsonHoles(filledPieces, leftHoles);
     }
 
     /** The bytes, every hole filled. */
     byte[] bytes() {
-        if (!holes.isEmpty()) {
-            throw new IllegalStateException(holes.size() + " holes left");
+        if (holes.length != 0) {
+            throw new IllegalStateException(holes.length + " holes left");
         }
-        return pieces.get(0);
+        return pieces[0];
     }
 
     /** The bytes, with the one hole left filled with {@code value}. */
     byte[] with(byte[] value) {
-        if (holes.size() != 1) {
-            throw new IllegalStateException(holes.size() + " holes left, not one");
+        if (holes.length != 1) {
+            throw new IllegalStateException(holes.length + " holes left, not one");
         }
-        return concat(pieces.get(0), value, pieces.get(1));
-    }
-
-    private static byte[] concat(byte[] before, byte[] value, byte[] after) {
+        byte[] before = pieces[0];
+        byte[] after = pieces[1];
         byte[] bytes = Arrays.copyOf(before, before.length + value.length + after.length);
         System.arraycopy(value, 0, bytes, before.length, value.length);
         System.arraycopy(after, 0, bytes, before.length + value.length, after.length);
         return bytes;
+    }
+
+    /** Pieces {@code from} to {@code to} with the holes between them filled, in one array. */
+    private byte[] join(int from, int to, byte[][] values) {
+        int length = 0;
+        for (int i = from; i <= to; i++) {
+            length += pieces[i].length + (i < to ? values[holes[i]].length : 0);
+        }
+        byte[] joined = new byte[length];
+        int at = 0;
+        for (int i = from; i <= to; i++) {
+            System.arraycopy(pieces[i], 0, joined, at, pieces[i].length);
+            at += pieces[i].length;
+            if (i < to) {
+                byte[] value = values[holes[i]];
+                System.arraycopy(value, 0, joined, at, value.length);
+                at += value.length;
+            }
+        }
+        return joined;
     }
 
     private static int indexOf(byte[] bytes, byte[] part, int from) {

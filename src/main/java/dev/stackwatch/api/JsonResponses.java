@@ -19,10 +19,14 @@ public final class JsonResponses {
     }
 
     public void send(ServerResponse res, int status, Object body) {
-        byte[] bytes = encode(json, body);
+        sendEncoded(res, status, encode(json, body));
+    }
+
+    /** Sends a body already encoded as JSON. */
+    void sendEncoded(ServerResponse res, int status, byte[] body) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(bytes);
+        res.send(body);
     }
 
     /** {@code body} as JSON; the API's payloads always serialise, so a failure is a bug, not the client's doing. */

@@ -1,7 +1,7 @@
 package dev.stackwatch.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,17 +15,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The spliced chunks are byte for byte what the mapper writes for the format's chunks, whatever the text or model. */
-class ChunkTemplatesTest {
+/** The spliced JSON is byte for byte what the mapper writes for the format, whatever the text, model or counts. */
+class ResponseTemplatesTest {
     private final ObjectMapper json = Json.newMapper();
 
     @Test
     void everyFormatsChunksAreSplicedAndMatchTheMapper() throws Exception {
-        for (ChunkTemplates.Kind kind : List.<ChunkTemplates.Kind>of(ChatFormat::new, CompletionFormat::new)) {
-            ChunkTemplates templates = ChunkTemplates.of(json, kind);
-            assertTrue(templates.templated(), kind + " shows each marker once");
+        for (ResponseTemplates.Kind kind : List.<ResponseTemplates.Kind>of(ChatFormat::new, CompletionFormat::new)) {
+            ResponseTemplates templates = ResponseTemplates.of(json, kind);
+            ResponseTemplates.Shapes shapes = templates.shapes();
+            assertTrue(shapes.firstDelta() != null && shapes.laterDelta() != null, kind + " deltas are spliced");
+            assertEquals(Set.of(FinishReason.values()), shapes.finishes().keySet(), kind + " closing chunks");
+            assertEquals(Set.of(FinishReason.values()), shapes.wholes().keySet(), kind + " whole answers");
             for (ResponseFormat format : List.of(kind.format("chatcmpl-1a2b", 1_795_000_000L, "llama-3.2-3b"),
                     kind.format("cmpl-1a2b", 0L, "ünïcode/model \"quoted\"\n"),
                     kind.format("x", -1L, "\u0001stackwatch-text\u0001"),
@@ -38,23 +42,37 @@ class ChunkTemplatesTest {
 
     @Test
     void aShapeThatRepeatsAFieldGoesThroughTheMapper() throws Exception {
-        ChunkTemplates templates = ChunkTemplates.of(json, ModelTwice::new);
-        assertFalse(templates.templated(), "the model's marker shows twice");
+        ResponseTemplates templates = ResponseTemplates.of(json, ModelTwice::new);
+        assertEquals(null, templates.shapes().firstDelta(), "the model's marker shows twice");
+        assertEquals(Map.of(), templates.shapes().wholes());
         ResponseFormat format = new ModelTwice("id-1", 7L, "m");
         assertSplicedAsTheMapperWrites(templates.forResponse(format), format);
     }
 
-    private void assertSplicedAsTheMapperWrites(ResponseChunks chunks, ResponseFormat format) throws Exception {
-        for (String text : texts()) {
+    private void assertSplicedAsTheMapperWrites(TemplatedResponse response, ResponseFormat format) throws Exception {
+        List<String> texts = texts();
+        for (String text : texts) {
             for (boolean first : new boolean[] {true, false}) {
-                assertArrayEquals(json.writeValueAsBytes(format.delta(text, first)), chunks.delta(text, first),
+                assertArrayEquals(json.writeValueAsBytes(format.delta(text, first)), response.delta(text, first),
                         () -> format + " " + first + " " + escapeForMessage(text));
             }
         }
+        Random random = new Random(7);
         for (FinishReason reason : FinishReason.values()) {
-            assertArrayEquals(json.writeValueAsBytes(format.finish(reason)), chunks.finish(reason),
+            assertArrayEquals(json.writeValueAsBytes(format.finish(reason)), response.finish(reason),
                     () -> format + " " + reason);
+            for (String text : texts.subList(0, 40)) {
+                for (Usage usage : List.of(new Usage(0, 0), new Usage(random.nextInt(100_000), random.nextInt(4096)),
+                        new Usage(987_654_321, 123_456_789), new Usage(-1, Integer.MAX_VALUE))) {
+                    Completion completion = new Completion(text, reason, usage);
+                    assertArrayEquals(json.writeValueAsBytes(format.whole(completion)), response.whole(completion),
+                            () -> format + " " + reason + " " + usage + " " + escapeForMessage(text));
+                }
+            }
         }
+        Completion toolCall = new Completion("", FinishReason.TOOL_CALLS, new Usage(3, 4), json.readTree(
+                "[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]"));
+        assertArrayEquals(json.writeValueAsBytes(format.whole(toolCall)), response.whole(toolCall), "tool calls");
     }
 
     /** A format whose chunks name the model twice. */

@@ -1,0 +1,87 @@
+package dev.stackwatch.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.inference.Completion;
+import dev.stackwatch.inference.FinishReason;
+import dev.stackwatch.inference.Usage;
+
+/**
+ * The JSON of one response, spliced from its kind's {@link ResponseTemplates}: the same bytes the mapper writes for
+ * {@code format.whole(completion)}, {@code format.delta(text, first)} and {@code format.finish(reason)}.
+ */
+final class TemplatedResponse {
+    private final ObjectMapper json;
+    private final ResponseFormat format;
+    private final ResponseTemplates.Shapes shapes;
+    /** The response's id, time and model, indexed by hole; null when its id or model cannot be spliced. */
+    private final byte[][] values;
+    /**
+     * The deltas with the text as their one hole, made on the first of each: a whole answer needs none. Only the
+     * response's own thread writes its tokens.
+     */
+    private JsonHoles firstDelta;
+    private JsonHoles laterDelta;
+
+    TemplatedResponse(ObjectMapper json, ResponseFormat format, ResponseTemplates.Shapes shapes) {
+        this.json = json;
+        this.format = format;
+        this.shapes = shapes;
+        byte[] id = ResponseTemplates.escapedOrNull(format.id());
+        byte[] model = ResponseTemplates.escapedOrNull(format.model());
+        if (id == null || model == null) {
+            this.values = null;
+        } else {
+            this.values = new byte[ResponseTemplates.HOLES][];
+            values[ResponseTemplates.ID_HOLE] = id;
+            values[ResponseTemplates.CREATED_HOLE] = ResponseTemplates.digits(format.created());
+            values[ResponseTemplates.MODEL_HOLE] = model;
+        }
+    }
+
+    /** The JSON of {@code format.whole(completion)}. */
+    byte[] whole(Completion completion) {
+        JsonHoles shape = values == null || completion.toolCalls() != null || completion.usage() == null ? null
+                : shapes.wholes().get(completion.finishReason());
+        byte[] text = ResponseTemplates.escapedOrNull(completion.text());
+        if (shape == null || text == null) {
+            return JsonResponses.encode(json, format.whole(completion));
+        }
+        byte[][] filled = values.clone();
+        Usage usage = completion.usage();
+        filled[ResponseTemplates.TEXT_HOLE] = text;
+        filled[ResponseTemplates.PROMPT_TOKENS_HOLE] = ResponseTemplates.digits(usage.promptTokens());
+        filled[ResponseTemplates.COMPLETION_TOKENS_HOLE] = ResponseTemplates.digits(usage.completionTokens());
+        filled[ResponseTemplates.TOTAL_TOKENS_HOLE] = ResponseTemplates.digits(usage.totalTokens());
+        return shape.fill(filled).bytes();
+    }
+
+    /** The JSON of {@code format.delta(text, first)}. */
+    byte[] delta(String text, boolean first) {
+        JsonHoles around = first ? firstDelta() : laterDelta();
+        byte[] escaped = ResponseTemplates.escapedOrNull(text);
+        if (around == null || escaped == null) {
+            return JsonResponses.encode(json, format.delta(text, first));
+        }
+        return around.with(escaped);
+    }
+
+    /** The JSON of {@code format.finish(reason)}. */
+    byte[] finish(FinishReason reason) {
+        JsonHoles shape = values == null ? null : shapes.finishes().get(reason);
+        return shape == null ? JsonResponses.encode(json, format.finish(reason)) : shape.fill(values).bytes();
+    }
+
+    private JsonHoles firstDelta() {
+        if (firstDelta == null && values != null && shapes.firstDelta() != null) {
+            firstDelta = shapes.firstDelta().fill(values);
+        }
+        return firstDelta;
+    }
+
+    private JsonHoles laterDelta() {
+        if (laterDelta == null && values != null && shapes.laterDelta() != null) {
+            laterDelta = shapes.laterDelta().fill(values);
+        }
+        return laterDelta;
+    }
+}
