@@ -26,8 +26,9 @@
 # STACKWATCH_JVM_OPTS (e.g. "-Xms512m -Xlog:gc:file=gc.log") go to the Stackwatch JVMs (stackwatch and compare);
 # COMPARE_JVM_OPTS, when set, replace them for compare, so that one jar can be paired with itself under other flags
 # (COMPARE_JAR=target/stackwatch.jar STACKWATCH_JVM_OPTS=-XX:+UseSerialGC COMPARE_JVM_OPTS=" ").
-# NO_BUILD=1 reuses the previous run's build. COMPARE_JAR (another build's stackwatch.jar, e.g. of the main branch)
-# adds the path "compare": a second Stackwatch from that jar with the same configuration, for an A/B in one run.
+# NO_BUILD=1 reuses the previous run's build, and refuses to when target/stackwatch.jar is newer than that copy.
+# COMPARE_JAR (another build's stackwatch.jar, e.g. of the main branch) adds the path "compare": a second Stackwatch
+# from that jar with the same configuration, for an A/B in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,6 +61,12 @@ KEEP=${KEEP_LOGS:-}   # set to a folder to keep the servers' logs there
 
 source scripts/lib.sh
 if [ "${NO_BUILD:-0}" = 1 ] && [ -f target/proxy-overhead/app/stackwatch.jar ]; then   # reuse the last build's copy
+  # A copy older than the tree's jar measures a build that is no longer the tree's: say so rather than mislead.
+  if [ target/stackwatch.jar -nt target/proxy-overhead/app/stackwatch.jar ]; then
+    echo "NO_BUILD=1: target/proxy-overhead/app holds an older build than target/stackwatch.jar; run once without" \
+      "NO_BUILD to copy the current one" >&2
+    exit 2
+  fi
   APP_CP="target/proxy-overhead/app/test-classes:target/proxy-overhead/app/classes:$(cat target/test-classpath.txt)"
 else
   build_app target/proxy-overhead
