@@ -16,8 +16,8 @@ final class TemplatedResponse {
     /** The response's id, time and model, indexed by hole; null when its id or model cannot be spliced. */
     private final byte[][] values;
     /**
-     * The deltas with the text as their one hole, made on the first of each: a whole answer needs none. Only the
-     * response's own thread writes its tokens.
+     * The deltas with the text as their one hole, made on the first of each: a whole answer needs none. Tokens come
+     * one at a time; should two threads ever make one at once, each gets the same immutable result.
      */
     private JsonHoles firstDelta;
     private JsonHoles laterDelta;
