@@ -41,7 +41,7 @@ final class ResponseTemplates {
     static final int PROMPT_TOKENS_HOLE = 4;
     static final int COMPLETION_TOKENS_HOLE = 5;
     static final int TOTAL_TOKENS_HOLE = 6;
-    static final int HOLES = 7;
+    static final int HOLES = TOTAL_TOKENS_HOLE + 1;
 
     private final ObjectMapper json;
     private final Kind kind;

@@ -16,11 +16,11 @@ final class TemplatedResponse {
     /** The response's id, time and model, indexed by hole; null when its id or model cannot be spliced. */
     private final byte[][] values;
     /**
-     * The deltas with the text as their one hole, made on the first of each: a whole answer needs none. Tokens come
-     * one at a time; should two threads ever make one at once, each gets the same immutable result.
+     * The first delta and the later ones with the text as their one hole, each made when first needed: a whole answer
+     * needs neither. Tokens come one at a time; should two threads ever make one at once, each gets the same immutable
+     * result.
      */
-    private JsonHoles firstDelta;
-    private JsonHoles laterDelta;
+    private final JsonHoles[] deltas = new JsonHoles[2];
 
     TemplatedResponse(ObjectMapper json, ResponseFormat format, ResponseTemplates.Shapes shapes) {
         this.json = json;
@@ -40,7 +40,7 @@ final class TemplatedResponse {
 
     /** The JSON of {@code format.whole(completion)}. */
     byte[] whole(Completion completion) {
-        JsonHoles shape = values == null || completion.toolCalls() != null || completion.usage() == null ? null
+        JsonHoles shape = values == null || completion.toolCalls() != null ? null
                 : shapes.wholes().get(completion.finishReason());
         byte[] text = ResponseTemplates.escapedOrNull(completion.text());
         if (shape == null || text == null) {
@@ -57,7 +57,7 @@ final class TemplatedResponse {
 
     /** The JSON of {@code format.delta(text, first)}. */
     byte[] delta(String text, boolean first) {
-        JsonHoles around = first ? firstDelta() : laterDelta();
+        JsonHoles around = boundDelta(first);
         byte[] escaped = ResponseTemplates.escapedOrNull(text);
         if (around == null || escaped == null) {
             return JsonResponses.encode(json, format.delta(text, first));
@@ -71,17 +71,12 @@ final class TemplatedResponse {
         return shape == null ? JsonResponses.encode(json, format.finish(reason)) : shape.fill(values).bytes();
     }
 
-    private JsonHoles firstDelta() {
-        if (firstDelta == null && values != null && shapes.firstDelta() != null) {
-            firstDelta = shapes.firstDelta().fill(values);
+    private JsonHoles boundDelta(boolean first) {
+        int which = first ? 0 : 1;
+        JsonHoles shape = first ? shapes.firstDelta() : shapes.laterDelta();
+        if (deltas[which] == null && values != null && shape != null) {
+            deltas[which] = shape.fill(values);
         }
-        return firstDelta;
-    }
-
-    private JsonHoles laterDelta() {
-        if (laterDelta == null && values != null && shapes.laterDelta() != null) {
-            laterDelta = shapes.laterDelta().fill(values);
-        }
-        return laterDelta;
+        return deltas[which];
     }
 }

@@ -2,6 +2,7 @@ package dev.stackwatch.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ class ResponseTemplatesTest {
     @Test
     void aShapeThatRepeatsAFieldGoesThroughTheMapper() throws Exception {
         ResponseTemplates templates = ResponseTemplates.of(json, ModelTwice::new);
-        assertEquals(null, templates.shapes().firstDelta(), "the model's marker shows twice");
+        assertNull(templates.shapes().firstDelta(), "the model's marker shows twice");
         assertEquals(Map.of(), templates.shapes().wholes());
         ResponseFormat format = new ModelTwice("id-1", 7L, "m");
         assertSplicedAsTheMapperWrites(templates.forResponse(format), format);
