@@ -142,7 +142,8 @@ public final class InferenceHandlers {
                 throw e;
             }
             ApiException error = ApiErrors.report(e, "a stream of " + in.model());
-            sse.send(ErrorBody.of(error.getMessage(), error.type(), error.code(), null));
+            sse.append(ErrorBody.of(error.getMessage(), error.type(), error.code(), null));
+            sse.end();
             return;
         }
         // The closing events leave in one write, with [DONE].

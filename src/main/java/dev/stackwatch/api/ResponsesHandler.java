@@ -89,6 +89,7 @@ public final class ResponsesHandler {
                     .put("content_index", 0);
             part.set("part", outputText(""));
             event(sse, seq, "response.content_part.added", part);
+            sse.flush();   // the opening events leave together, before the first token is waited for
             Completion done;
             try {
                 done = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
@@ -103,6 +104,11 @@ public final class ResponsesHandler {
                     @Override
                     public void toolCalls(JsonNode deltas) {
                     }
+
+                    @Override
+                    public void flush() {
+                        inFlight.uninterruptibly(sse::flush);
+                    }
                 }));
             } catch (ClientDisconnectedException e) {
                 throw e;
@@ -112,6 +118,7 @@ public final class ResponsesHandler {
                 ObjectNode failed = response(id, created, modelId, "failed", itemId, null);
                 failed.putObject("error").put("code", error.code()).put("message", error.getMessage());
                 event(sse, seq, "response.failed", "response", failed);
+                sse.end();
                 return;
             }
             event(sse, seq, "response.output_text.done", json.createObjectNode().put("item_id", itemId)
@@ -127,6 +134,7 @@ public final class ResponsesHandler {
             finished.accept(response);
             event(sse, seq, done.finishReason() == FinishReason.STOP ? "response.completed" : "response.incomplete",
                     "response", response);
+            sse.end();
         }
     }
 
@@ -139,7 +147,7 @@ public final class ResponsesHandler {
     private void event(SseStream sse, int[] seq, String type, ObjectNode event) {
         ObjectNode ordered = json.createObjectNode().put("type", type).put("sequence_number", seq[0]++);
         ordered.setAll(event);
-        sse.send(type, ordered);
+        sse.append(type, ordered);
     }
 
     private static String status(Completion done) {

@@ -3,6 +3,7 @@ package dev.stackwatch.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.ClientDisconnectedException;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,11 +44,6 @@ final class SseStream implements AutoCloseable {
         return out != null;
     }
 
-    void send(Object event) {
-        append(event);
-        flush();
-    }
-
     /** Writes an event without flushing it: it leaves with the next {@link #flush} (or once many have gathered). */
     void append(Object event) {
         gather(NO_TYPE, JsonResponses.encode(json, event));
@@ -66,10 +62,9 @@ final class SseStream implements AutoCloseable {
         }
     }
 
-    /** An event with its type named ({@code event: <type>}), as the Responses API streams them. */
-    void send(String type, Object event) {
+    /** Like {@link #append(Object)}, with the event's type named ({@code event: <type>}), as the Responses API does. */
+    void append(String type, Object event) {
         gather(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), JsonResponses.encode(json, event));
-        flush();
     }
 
     /** Like {@link #append(Object)}, for an event already encoded as JSON. */
@@ -94,10 +89,30 @@ final class SseStream implements AutoCloseable {
         }
     }
 
+    /** Ends the stream with {@code [DONE]}, as OpenAI's streams end; see {@link #end()}. */
     void done() {
         begin();
         pending().writeBytes(DONE);
-        flush();
+        end();
+    }
+
+    /**
+     * Sends what was appended and completes the response here, so a failed last write is the client's disconnect like
+     * any other. Nothing is flushed first: a stream that came in one upstream read (nothing sent yet) leaves as one
+     * write, headers and body together with a length, where a flush would have sent the headers, the events and the
+     * chunked body's end as three.
+     */
+    void end() {
+        begin();
+        try {
+            sendPending();
+            out.close();
+            if (res instanceof RoutingResponse routing) {
+                routing.commit();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ClientDisconnectedException(e);
+        }
     }
 
     private ByteArrayOutputStream pending() {
