@@ -12,8 +12,12 @@ import java.io.IOException;
  * Reads what a streamed OpenAI chunk, or a whole answer, tells the relay (its error, first choice's text, tool calls or
  * tool-call pieces and finish reason, and usage) in one pass over the parser's tokens. Building each chunk's whole JSON
  * tree cost more than any other step of reading it; only the rare parts a caller keeps as JSON (tool calls, usage, an
- * error) become trees. Reads like {@code readTree} would: the mapper's limits and duplicate-key check apply, trailing
- * tokens are refused.
+ * error) become trees. Reads like {@code readTree} would: the mapper's limits apply, trailing tokens are refused.
+ * <p>
+ * Except that a repeated key is not refused: the last one counts, as it does for the OpenAI SDKs reading the upstream
+ * directly. The mapper refuses repeats so that Stackwatch and a server behind it cannot read one request two ways;
+ * here nothing read is passed on as it came (the client gets Stackwatch's own encoding of what was read), so there is
+ * nothing to disagree about, and the check cost a fifth of the reading (a hash set per object of a few keys).
  */
 final class ChunkScanner {
     /** One chunk's facts; {@code *Present} says whether a text field was there at all, even as null. */
@@ -44,7 +48,9 @@ final class ChunkScanner {
     }
 
     static Chunk scan(ObjectMapper json, byte[] data) throws IOException {
-        return scan(json, json.createParser(data));
+        JsonParser parser = json.createParser(data);
+        parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        return scan(json, parser);
     }
 
     private static Chunk scan(ObjectMapper json, JsonParser parser) throws IOException {

@@ -114,10 +114,31 @@ class ChunkScannerTest {
     }
 
     @Test
+    void aRepeatedKeyCountsAsItsLastAsAClientReadingTheUpstreamWouldHaveIt() throws IOException {
+        ObjectMapper lastWins = new ObjectMapper();   // Jackson's default, like the SDKs' JSON readers
+        List<String> chunks = List.of(
+                "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}",
+                "{\"choices\":[],\"choices\":[{\"delta\":{\"content\":\"second\"}}]}",
+                "{\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\","
+                        + "\"finish_reason\":\"length\"}]}",
+                "{\"usage\":{\"completion_tokens\":1},\"usage\":{\"completion_tokens\":2,\"completion_tokens\":3}}",
+                "{\"error\":{\"message\":\"a\"},\"error\":{\"message\":\"b\",\"message\":\"c\"}}");
+        for (String data : chunks) {
+            JsonNode tree = lastWins.readTree(data);
+            ChunkScanner.Chunk chunk = ChunkScanner.scan(json, data.getBytes(StandardCharsets.UTF_8));
+            JsonNode choice = tree.path("choices").path(0);
+            assertEquals(!choice.isMissingNode(), chunk.hasChoice, data);
+            assertEquals(treeText(choice), chunk.piece(), data);
+            assertEquals(choice.path("finish_reason").textValue(), chunk.finishReason, data);
+            assertEquals(tree.get("usage"), chunk.usage, data);
+            assertEquals(tree.get("error"), chunk.error, data);
+        }
+    }
+
+    @Test
     void refusesWhatTheMapperRefuses() {
         for (String bad : List.of("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]} {}", "{\"choices\":[",
-                "{\"choices\":[],\"choices\":[]}", "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}",
-                "not json")) {
+                "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]", "not json")) {
             assertThrows(IOException.class, () -> json.readTree(bad), bad);
             assertThrows(IOException.class, () -> ChunkScanner.scan(json, bad.getBytes(StandardCharsets.UTF_8)), bad);
         }
