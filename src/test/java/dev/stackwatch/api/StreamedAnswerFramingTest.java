@@ -3,6 +3,11 @@ package dev.stackwatch.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.sun.net.httpserver.HttpExchange;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.LoopbackHttpServer;
@@ -84,6 +89,25 @@ class StreamedAnswerFramingTest {
         assertTrue(response.headers().firstValue("transfer-encoding").isEmpty(), response.headers().map().toString());
         assertEquals("t0 t1 t2 t3 t4 t5 ", SseEvents.text(SseEvents.parse(response.body())));
         assertTrue(response.body().endsWith("data: [DONE]\n\n"), response.body());
+    }
+
+    @Test
+    void theOpenAiSdkReadsAStreamThatCarriesItsLength() {
+        StringBuilder text = new StringBuilder();
+        List<String> finishReasons = new ArrayList<>();
+        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1")
+                .apiKey("not-needed").maxRetries(0).build();
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("at-once").addUserMessage("hi").build())) {
+            stream.stream().flatMap(chunk -> chunk.choices().stream()).forEach(choice -> {
+                choice.delta().content().ifPresent(text::append);
+                choice.finishReason().ifPresent(reason -> finishReasons.add(reason.asString()));
+            });
+        } finally {
+            sdk.close();
+        }
+        assertEquals("t0 t1 t2 t3 t4 t5 ", text.toString());
+        assertEquals(List.of("stop"), finishReasons);
     }
 
     @Test
