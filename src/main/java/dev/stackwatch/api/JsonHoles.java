@@ -1,5 +1,6 @@
 package dev.stackwatch.api;
 
+import dev.stackwatch.wire.Bytes;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,8 +28,8 @@ final class JsonHoles {
         int[] at = new int[n];
         Integer[] order = new Integer[n];
         for (int m = 0; m < n; m++) {
-            at[m] = indexOf(encoded, markers.get(m), 0);
-            if (at[m] < 0 || indexOf(encoded, markers.get(m), at[m] + 1) >= 0) {
+            at[m] = Bytes.indexOf(encoded, markers.get(m), 0);
+            if (at[m] < 0 || Bytes.indexOf(encoded, markers.get(m), at[m] + 1) >= 0) {
                 return null;
             }
             order[m] = m;
@@ -88,12 +89,9 @@ final class JsonHoles {
         if (holes.length != 1) {
             throw new IllegalStateException(holes.length + " holes left, not one");
         }
-        byte[] before = pieces[0];
-        byte[] after = pieces[1];
-        byte[] bytes = Arrays.copyOf(before, before.length + value.length + after.length);
-        System.arraycopy(value, 0, bytes, before.length, value.length);
-        System.arraycopy(after, 0, bytes, before.length + value.length, after.length);
-        return bytes;
+        byte[][] values = new byte[holes[0] + 1][];
+        values[holes[0]] = value;
+        return join(0, 1, values);
     }
 
     /** Pieces {@code from} to {@code to} with the holes between them filled, in one array. */
@@ -114,18 +112,5 @@ final class JsonHoles {
             }
         }
         return joined;
-    }
-
-    private static int indexOf(byte[] bytes, byte[] part, int from) {
-        outer:
-        for (int i = from; i <= bytes.length - part.length; i++) {
-            for (int j = 0; j < part.length; j++) {
-                if (bytes[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

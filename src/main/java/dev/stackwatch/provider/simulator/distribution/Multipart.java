@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.simulator.distribution;
 
 import dev.stackwatch.wire.ApiException;
+import dev.stackwatch.wire.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,14 +28,14 @@ record Multipart(Map<String, Part> parts) {
         }
         byte[] delimiter = ("--" + b.group(1)).getBytes(StandardCharsets.US_ASCII);
         Map<String, Part> parts = new LinkedHashMap<>();
-        int at = indexOf(body, delimiter, 0);
+        int at = Bytes.indexOf(body, delimiter, 0);
         while (at >= 0) {
             int headersStart = at + delimiter.length + 2;
             if (headersStart > body.length || body[at + delimiter.length] == '-') {
                 break;
             }
-            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), headersStart);
-            int next = indexOf(body, concat("\r\n".getBytes(StandardCharsets.US_ASCII), delimiter), headersStart);
+            int headersEnd = Bytes.indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), headersStart);
+            int next = Bytes.indexOf(body, concat("\r\n".getBytes(StandardCharsets.US_ASCII), delimiter), headersStart);
             if (headersEnd < 0 || next < 0) {
                 break;
             }
@@ -54,18 +55,5 @@ record Multipart(Map<String, Part> parts) {
         byte[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern, int from) {
-        outer:
-        for (int i = Math.max(from, 0); i <= data.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
