@@ -11,6 +11,7 @@ import dev.stackwatch.wire.ApiException;
 import dev.stackwatch.wire.ErrorBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
@@ -75,11 +76,18 @@ public final class ApiErrors {
             } catch (RuntimeException | Error t) {
                 handle(req, res, t);
             }
-            if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
-                    || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            if (saysClose(req.headers()) || saysClose(res.headers())) {
                 closeConnection.run();
             }
         };
+    }
+
+    /**
+     * Whether {@code headers} hold {@code Connection: close}. Helidon's token search builds a stream of the values even
+     * when there is no Connection header, which most requests and responses lack: about 1 % of a request's CPU.
+     */
+    private static boolean saysClose(Headers headers) {
+        return headers.contains(HeaderNames.CONNECTION) && headers.containsToken(HeaderValues.CONNECTION_CLOSE);
     }
 
     /** Runs a route handler so that what it throws is answered here, inside the measuring filters. */

@@ -2,7 +2,9 @@ package dev.stackwatch.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.ClientDisconnectedException;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +26,11 @@ final class SseStream implements AutoCloseable {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_TYPE = new byte[0];
     /** Gathered events past this go to the response without waiting for the flush. */
+    // Made once, with their wire bytes: created per stream, the three headers were validated and encoded each time.
+    private static final Header CONTENT_TYPE = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "text/event-stream");
+    private static final Header CACHE_CONTROL = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-cache");
+    private static final Header NO_PROXY_BUFFERING =
+            HeaderValues.createCached(HeaderNames.create("X-Accel-Buffering"), "no");
     private static final int PENDING_LIMIT = 16 * 1024;
 
     private final ServerResponse res;
@@ -136,9 +143,9 @@ final class SseStream implements AutoCloseable {
             return;
         }
         try {
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            res.header("X-Accel-Buffering", "no");
+            res.header(CONTENT_TYPE);
+            res.header(CACHE_CONTROL);
+            res.header(NO_PROXY_BUFFERING);
             out = res.outputStream();
         } catch (RuntimeException e) {
             throw new ClientDisconnectedException(e);
