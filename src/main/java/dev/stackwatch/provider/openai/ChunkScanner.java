@@ -2,10 +2,12 @@ package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.stackwatch.inference.Usage;
 import java.io.IOException;
 
 /**
@@ -36,7 +38,8 @@ final class ChunkScanner {
         /** A whole answer's tool calls, from its message. */
         JsonNode messageToolCalls;
         String finishReason;
-        JsonNode usage;
+        /** The token counts of a usage object; null when the chunk had none. */
+        Usage usage;
 
         /** The choice's text: its message's content, else its delta's, else its {@code text} (a text completion's). */
         String piece() {
@@ -64,8 +67,7 @@ final class ChunkScanner {
                     JsonToken value = p.nextToken();
                     switch (name) {
                         case "error" -> chunk.error = trees(json).readTree(p);
-                        case "usage" -> chunk.usage = value == JsonToken.START_OBJECT ? trees(json).readTree(p)
-                                : skip(p);
+                        case "usage" -> chunk.usage = value == JsonToken.START_OBJECT ? usage(p) : skip(p);
                         case "choices" -> choices(p, value, chunk, json);
                         default -> p.skipChildren();
                     }
@@ -146,6 +148,46 @@ final class ChunkScanner {
                 p.skipChildren();
             }
         }
+    }
+
+    /**
+     * A usage object's token counts, read in place: every whole answer and the last chunk of a stream have one, and
+     * building it as a tree to read two numbers was about a tenth of the scanner's samples.
+     */
+    private static Usage usage(JsonParser p) throws IOException {
+        int prompt = 0;
+        int completion = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "prompt_tokens" -> prompt = asInt(p, value);
+                case "completion_tokens" -> completion = asInt(p, value);
+                default -> p.skipChildren();
+            }
+        }
+        return new Usage(prompt, completion);
+    }
+
+    /**
+     * A value as {@code JsonNode.asInt(0)} reads its node: a number cut to an int, numeric text parsed, true as 1,
+     * anything else 0.
+     */
+    private static int asInt(JsonParser p, JsonToken value) throws IOException {
+        return switch (value) {
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> p.getIntValue();
+                case LONG -> (int) p.getLongValue();
+                default -> p.getBigIntegerValue().intValue();
+            };
+            case VALUE_NUMBER_FLOAT -> (int) p.getDoubleValue();
+            case VALUE_STRING -> NumberInput.parseAsInt(p.getText(), 0);
+            case VALUE_TRUE -> 1;
+            default -> {
+                p.skipChildren();
+                yield 0;
+            }
+        };
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.Embeddings;
 import dev.stackwatch.inference.FinishReason;
@@ -23,12 +22,8 @@ final class OpenAiWire {
         JsonNode toolCalls = answer.messageToolCalls;
         return new Completion(answer.piece(),
                 FinishReason.fromWire(answer.finishReason == null ? "stop" : answer.finishReason),
-                usage(answer.usage == null ? MissingNode.getInstance() : answer.usage),
+                answer.usage == null ? new Usage(0, 0) : answer.usage,
                 toolCalls != null && !toolCalls.isEmpty() ? toolCalls : null);
-    }
-
-    static Usage usage(JsonNode usage) {
-        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0));
     }
 
     static Embeddings embeddings(JsonNode body) {

@@ -44,7 +44,7 @@ final class StreamAccumulator {
             }
         }
         if (chunk.usage != null) {
-            usage = OpenAiWire.usage(chunk.usage);
+            usage = chunk.usage;
         }
     }
 

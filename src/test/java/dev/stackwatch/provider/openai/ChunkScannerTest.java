@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
+import dev.stackwatch.inference.Usage;
 import dev.stackwatch.provider.http.UpstreamFailure;
 import dev.stackwatch.wire.Json;
 import java.io.IOException;
@@ -33,6 +34,17 @@ class ChunkScannerTest {
         return content.isTextual() ? content.asText() : "";
     }
 
+    /** A usage object's token counts, as the tree-based reading took them. */
+    private static Usage treeUsage(JsonNode usage) {
+        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0));
+    }
+
+    /** What the tree-based reading made of a chunk's usage: its counts when it is an object, else nothing. */
+    private static Usage treeUsageOf(JsonNode chunk) {
+        JsonNode usage = chunk.path("usage");
+        return usage.isObject() ? treeUsage(usage) : null;
+    }
+
     /** A whole answer, as the tree-based reading took it; null where it had no choices (a bad upstream response). */
     private static Completion treeCompletion(JsonNode body) {
         JsonNode choice = body.path("choices").path(0);
@@ -41,7 +53,7 @@ class ChunkScannerTest {
         }
         JsonNode toolCalls = choice.path("message").path("tool_calls");
         return new Completion(treeText(choice), FinishReason.fromWire(choice.path("finish_reason").asText("stop")),
-                OpenAiWire.usage(body.path("usage")), toolCalls.isArray() && !toolCalls.isEmpty() ? toolCalls : null);
+                treeUsage(body.path("usage")), toolCalls.isArray() && !toolCalls.isEmpty() ? toolCalls : null);
     }
 
     @Test
@@ -79,7 +91,7 @@ class ChunkScannerTest {
                 assertEquals(toolCalls.isArray() ? toolCalls : null, chunk.toolCalls, data);
                 assertEquals(choice.path("finish_reason").isTextual() ? choice.get("finish_reason").asText() : null, chunk.finishReason, data);
             }
-            assertEquals(tree.path("usage").isObject() ? tree.get("usage") : null, chunk.usage, data);
+            assertEquals(treeUsageOf(tree), chunk.usage, data);
             assertEquals(tree.has("error") ? tree.get("error") : null, chunk.error, data);
         }
     }
@@ -130,8 +142,26 @@ class ChunkScannerTest {
             assertEquals(!choice.isMissingNode(), chunk.hasChoice, data);
             assertEquals(treeText(choice), chunk.piece(), data);
             assertEquals(choice.path("finish_reason").textValue(), chunk.finishReason, data);
-            assertEquals(tree.get("usage"), chunk.usage, data);
+            assertEquals(treeUsageOf(tree), chunk.usage, data);
             assertEquals(tree.get("error"), chunk.error, data);
+        }
+    }
+
+    @Test
+    void readsTokenCountsOfEveryTypeAsTheTreeDoes() throws IOException {
+        List<String> values = List.of("0", "7", "-3", "2147483647", "2147483648", "-2147483649", "9223372036854775807",
+                "123456789012345678901234567890", "12.9", "-0.5", "1e3", "1.5e300", "\"42\"", "\" 8 \"", "\"x\"",
+                "\"3.7\"", "\"\"", "true", "false", "null", "{\"a\":1}", "[1,2]", "[]", "{}");
+        for (String value : values) {
+            for (String data : List.of(
+                    "{\"choices\":[],\"usage\":{\"prompt_tokens\":" + value + ",\"completion_tokens\":" + value + "}}",
+                    "{\"usage\":{\"total_tokens\":" + value + ",\"prompt_tokens_details\":{\"cached_tokens\":" + value
+                            + "},\"completion_tokens\":5,\"prompt_tokens\":" + value + "}}",
+                    "{\"usage\":{\"prompt_tokens\":1,\"prompt_tokens\":" + value + "}}")) {
+                JsonNode tree = new ObjectMapper().readTree(data);
+                assertEquals(treeUsageOf(tree), ChunkScanner.scan(json, data.getBytes(StandardCharsets.UTF_8)).usage,
+                        data);
+            }
         }
     }
 
