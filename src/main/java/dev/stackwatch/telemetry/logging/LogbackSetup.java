@@ -3,17 +3,12 @@ package dev.stackwatch.telemetry.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.Encoder;
-import ch.qos.logback.core.pattern.DynamicConverter;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 import net.logstash.logback.stacktrace.ShortenedThrowableConverter;
@@ -25,8 +20,6 @@ import net.logstash.logback.stacktrace.ShortenedThrowableConverter;
  * {@code ${NAME}} would (context property, then system property, then environment); Cli has validated them already.
  */
 public final class LogbackSetup extends ContextAwareBase implements Configurator {
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level %logger{30} - "
-            + "%maskedMsg%replace( [%mdc]){' \\[\\]', ''}%n%maskedEx";
     /** Fields named like credentials are masked whole in JSON lines; other strings go through SecretMask. */
     static final String MASKED_JSON_FIELDS = "authorization,api_key,x-api-key,password,secret";
 
@@ -70,14 +63,12 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
 
     /** One human-readable line per event; key-values and MDC values (request_id, trace_id, span_id) after the message. */
     private static Encoder<ILoggingEvent> text(LoggerContext context) {
-        // Secrets in the message and the stack trace are masked by SecretMask, as in the JSON lines.
-        Map<String, Supplier<DynamicConverter>> rules = new HashMap<>();
-        rules.put("maskedMsg", MaskingMessageConverter::new);
-        rules.put("maskedEx", MaskingThrowableConverter::new);
-        context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        TextLineLayout layout = new TextLineLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(TEXT_PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         return encoder;
     }

@@ -5,8 +5,8 @@ import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.pattern.DynamicConverter;
 
-/** {@code %maskedMsg} in LogbackSetup's text pattern: the message and its key-values, through {@link SecretMask}. */
-public final class MaskingMessageConverter extends DynamicConverter<ILoggingEvent> {
+/** {@code %maskedMsg} of the reference pattern (TextLineTest): the message and its key-values, through {@link SecretMask}. */
+final class MaskingMessageConverter extends DynamicConverter<ILoggingEvent> {
     private final MessageConverter message = new MessageConverter();
     private final KeyValuePairConverter keyValues = new KeyValuePairConverter();
 
