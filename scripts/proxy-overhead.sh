@@ -278,7 +278,8 @@ run() {
   p50=$(awk '/ 50% in/ {print $3*1000}' "$WORK/$name.txt")
   p90=$(awk '/ 90% in/ {print $3*1000}' "$WORK/$name.txt")
   p99=$(awk '/ 99% in/ {print $3*1000}' "$WORK/$name.txt")
-  ok=$(awk '/\[200\]/ {print $2}' "$WORK/$name.txt")
+  # The status line alone ("  [200]<tab>10000 responses"): another line naming [200] once made this two words.
+  ok=$(awk '/^[[:space:]]*\[200\][[:space:]]/ {print $2; exit}' "$WORK/$name.txt")
   # CPU per request in microseconds: 100 clock ticks per second.
   upstream_cpu=$(per_request $((upstream1 - upstream0)) "$ok" 10000)
   if [ "$proxy_pid" = 0 ]; then

@@ -83,11 +83,29 @@ public final class ApiErrors {
     }
 
     /**
-     * Whether {@code headers} hold {@code Connection: close}. Helidon's token search builds a stream of the values even
-     * when there is no Connection header, which most requests and responses lack: about 1 % of a request's CPU.
+     * Whether {@code headers} hold {@code Connection: close}. Helidon's token search builds a stream and a token list
+     * for every value; most requests have no Connection header and most responses say {@code keep-alive}, so the
+     * search runs only for a value that has "close" in it at all. It was about 1 % of a request's CPU.
      */
     private static boolean saysClose(Headers headers) {
-        return headers.contains(HeaderNames.CONNECTION) && headers.containsToken(HeaderValues.CONNECTION_CLOSE);
+        if (!headers.contains(HeaderNames.CONNECTION)) {
+            return false;
+        }
+        for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
+            if (containsIgnoringCase(value, "close")) {
+                return headers.containsToken(HeaderValues.CONNECTION_CLOSE);
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoringCase(String text, String word) {
+        for (int i = 0; i + word.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs a route handler so that what it throws is answered here, inside the measuring filters. */

@@ -128,6 +128,8 @@ class BadInputCorpusTest {
                 Arguments.of("HTTP/1.0", "GET /v1/models HTTP/1.0\r\n\r\n", 505),
                 Arguments.of("Connection: close, then a pipelined request", "GET /v1/models HTTP/1.1\r\nHost: x\r\n"
                         + "Connection: close\r\n\r\n" + next, 200),
+                Arguments.of("Connection: keep-alive, Close, then a pipelined request", "GET /v1/models HTTP/1.1\r\n"
+                        + "Host: x\r\nConnection: keep-alive, Close\r\n\r\n" + next, 200),
                 Arguments.of("request line of spaces", "   \r\n\r\n", 400),
                 Arguments.of("HTTP/2 preface on an HTTP/1.1 port", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400));
     }

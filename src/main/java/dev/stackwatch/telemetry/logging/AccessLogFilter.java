@@ -56,7 +56,7 @@ public final class AccessLogFilter implements Filter {
         double durationMs = (System.nanoTime() - start) / 1e6;
         Exchange exchange = Exchange.of(req);
         String method = req.prologue().method().text();
-        String endpoint = Exchange.of(req).routeLabel();
+        String endpoint = exchange.routeLabel();
         int status = Abandoned.statusOf(req, res);
         // request_id, trace_id and span_id come from the MDC, like on every other line of this request.
         LoggingEventBuilder event = ACCESS.atLevel(level)
