@@ -25,12 +25,12 @@ final class SseStream implements AutoCloseable {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_TYPE = new byte[0];
-    /** Gathered events past this go to the response without waiting for the flush. */
     // Made once, with their wire bytes: created per stream, the three headers were validated and encoded each time.
     private static final Header CONTENT_TYPE = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "text/event-stream");
     private static final Header CACHE_CONTROL = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-cache");
     private static final Header NO_PROXY_BUFFERING =
             HeaderValues.createCached(HeaderNames.create("X-Accel-Buffering"), "no");
+    /** Gathered events past this go to the response without waiting for the flush. */
     private static final int PENDING_LIMIT = 16 * 1024;
 
     private final ServerResponse res;

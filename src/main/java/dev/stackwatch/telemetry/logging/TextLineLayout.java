@@ -16,8 +16,8 @@ import org.slf4j.event.KeyValuePair;
 /**
  * The text format's line, built in one buffer: the time in UTC to the millisecond, the level, the logger's name
  * shortened to 30 characters, the message and its key-values (secrets masked by {@link SecretMask}), the MDC in
- * brackets when there is one, and the stack trace (masked too). It writes what the pattern
- * {@link LogbackSetup#TEXT_PATTERN} wrote, which stays as the test's reference: through the pattern's converters an
+ * brackets when there is one, and the stack trace (masked too). It writes what logback's pattern for the text format
+ * wrote, which TextLineTest keeps as its reference: through the pattern's converters an
  * access line was built as four strings (the key-values, the message joined to them, the MDC, the MDC's brackets
  * removed again by a regular expression when empty) before the line itself, and its time was formatted from scratch
  * every millisecond.
