@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 [ "${NO_BUILD:-0}" = 1 ] || ./mvnw -B -q -o -DskipTests -Daot.skip=true package
-cp target/stackwatch.jar "$WORK/" && cp -r target/libs "$WORK/" 2>/dev/null || true
+cp target/stackwatch.jar "$WORK/"
 JAR=$WORK/stackwatch.jar
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_http() {

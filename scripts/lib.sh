@@ -7,7 +7,7 @@ build_app() {
   ./mvnw -B -q -o -DskipTests -Daot.skip=true package
   ./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
   rm -rf "$out/app" && mkdir -p "$out/app"
-  cp -r target/stackwatch.jar target/libs target/classes target/test-classes "$out/app/"
+  cp -r target/stackwatch.jar target/classes target/test-classes "$out/app/"
   APP_CP="$out/app/test-classes:$out/app/classes:$(cat target/test-classpath.txt)"
 }
 

@@ -96,7 +96,6 @@ class StartupCacheIT {
         }
         Path target = Files.createDirectories(dir.resolve("target"));
         Files.copy(ROOT.resolve("target/stackwatch.jar"), target.resolve("stackwatch.jar"));
-        Files.createSymbolicLink(target.resolve("libs"), ROOT.resolve("target/libs"));
         return dir;
     }
 

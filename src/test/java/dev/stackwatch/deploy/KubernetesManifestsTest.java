@@ -128,10 +128,10 @@ class KubernetesManifestsTest {
         assertTrue(df.contains("LOG_FORMAT=json"), df);
         assertTrue(df.contains("EXPOSE 8321 8080"), df);
         assertTrue(df.contains("ENTRYPOINT [\"java\""), "exec-form entrypoint so java gets SIGTERM and drains");
-        // The files it copies are the ones `./mvnw package` produces (thin jar + libs/ from the pom).
+        // What it copies is what `./mvnw package` produces: one jar, dependencies merged in by the shade plugin.
         String pom = Files.readString(Repo.ROOT.resolve("pom.xml"));
-        assertTrue(pom.contains("<finalName>stackwatch</finalName>") && pom.contains("<classpathPrefix>libs/</classpathPrefix>"));
-        assertTrue(df.contains("COPY target/stackwatch.jar") && df.contains("COPY target/libs/"), df);
+        assertTrue(pom.contains("<finalName>stackwatch</finalName>") && pom.contains("<artifactId>maven-shade-plugin</artifactId>"));
+        assertTrue(df.contains("COPY target/stackwatch.jar") && !df.contains("libs"), df);
         // The start-up cache is made in the image by the image's java, and the entrypoint uses that same file.
         java.util.regex.Matcher made = java.util.regex.Pattern.compile("RUN java -XX:AOTCacheOutput=(\\S+) .*train")
                 .matcher(df);
