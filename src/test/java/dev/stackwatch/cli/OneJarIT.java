@@ -2,6 +2,7 @@ package dev.stackwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +89,7 @@ class OneJarIT {
                 lines(bytes(merged, merged.getEntry("META-INF/services/com.fasterxml.jackson.core.JsonFactory"))));
         // Every per-module file Helidon's merged manifest names is there.
         for (String file : lines(bytes(merged, merged.getEntry("META-INF/helidon/manifest")))) {
-            assertTrue(merged.getEntry(file) != null, file);
+            assertNotNull(merged.getEntry(file), file);
         }
     }
 
