@@ -22,7 +22,9 @@
 # req/s is then the CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
 # (fetched from Maven Central by ./mvnw) over the first round, as <path>-<whole|streamed>.html and .collapsed
-# (text, for scripts/profile-relay.sh's top frames).
+# (text, for scripts/profile-relay.sh's top frames). PROFILE_EVENT (default "itimer,interval=1ms", CPU time) picks
+# another of async-profiler's events, e.g. "alloc,alloc=16k" (bytes allocated) or
+# "java.lang.VirtualThread.yieldContinuation,interval=1" (every call of a Java method, counted with its stack).
 # STACKWATCH_JVM_OPTS (e.g. "-Xms512m -Xlog:gc:file=gc.log") go to the Stackwatch JVMs (stackwatch and compare);
 # COMPARE_JVM_OPTS, when set, replace them for compare, so that one jar can be paired with itself under other flags
 # (COMPARE_JAR=target/stackwatch.jar STACKWATCH_JVM_OPTS=-XX:+UseSerialGC COMPARE_JVM_OPTS=" ").
@@ -44,6 +46,7 @@ CONNECTIONS=${3:-20}
 PATHS=${PATHS:-direct nginx bare-relay hybrid-relay netty-relay stackwatch}
 TTFT_MS=${TTFT_MS:-20}
 PROFILE=${PROFILE:-}
+PROFILE_EVENT=${PROFILE_EVENT:-itimer,interval=1ms}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 # The JVM proxies keep their compiler threads: HotSpot otherwise ends idle ones, and their CPU would drop out of the
 # "jit %" sums.
@@ -261,7 +264,7 @@ run() {
   local profiling=
   if [ -n "$PROFILER_LIB" ] && [ "$warmup" -gt 0 ] && [ "$name" != direct ] && [ "$name" != nginx ]; then
     profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole).html
-    profiler "$proxy_pid" start,event=itimer,interval=1ms
+    profiler "$proxy_pid" "start,event=$PROFILE_EVENT"
   fi
   proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID"); switches0=$(switches "$proxy_pid")
   jit0=$(jit_ticks "$proxy_pid")

@@ -18,8 +18,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Reading one streamed chat answer of 16 deltas, a closing chunk and a usage chunk, as an OpenAI-compatible server
- * sends them (vLLM's field order), the way the OpenAI provider reads each: {@code scan} is {@link ChunkScanner};
- * {@code tree} builds each chunk's tree with the mapper, as the provider did before the scanner.
+ * sends them (vLLM's field order): {@code stream} is how the OpenAI provider reads them now ({@link StreamChunkReader},
+ * one per answer); {@code scan} is {@link ChunkScanner} on every chunk, as it read them before; {@code tree} builds
+ * each chunk's tree with the mapper, as the provider did before the scanner.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -50,6 +51,14 @@ public class ChunkReadingBenchmark {
     public void scan(Blackhole out) throws IOException {
         for (byte[] chunk : chunks) {
             out.consume(ChunkScanner.scan(json, chunk));
+        }
+    }
+
+    @Benchmark
+    public void stream(Blackhole out) throws IOException {
+        StreamChunkReader reader = new StreamChunkReader();
+        for (byte[] chunk : chunks) {
+            out.consume(reader.read(json, chunk));
         }
     }
 

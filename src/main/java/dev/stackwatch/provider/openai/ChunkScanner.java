@@ -40,6 +40,25 @@ final class ChunkScanner {
         String finishReason;
         /** The token counts of a usage object; null when the chunk had none. */
         Usage usage;
+        /** Where a delta's content string lies in the chunk's bytes: its opening quote, and just past its closing one. */
+        int deltaContentStart = -1;
+        int deltaContentEnd = -1;
+
+        /** A chunk that is a text delta and nothing else. */
+        static Chunk textDelta(String text) {
+            Chunk chunk = new Chunk();
+            chunk.hasChoice = true;
+            chunk.deltaContentPresent = true;
+            chunk.deltaContent = text;
+            return chunk;
+        }
+
+        /** Whether this chunk tells nothing but a delta's text, and where that text lies is known. */
+        boolean isTextDeltaOnly() {
+            return hasChoice && deltaContentPresent && deltaContent != null && deltaContentStart >= 0
+                    && error == null && !messageContentPresent && !textPresent && toolCalls == null
+                    && messageToolCalls == null && finishReason == null && usage == null;
+        }
 
         /** The choice's text: its message's content, else its delta's, else its {@code text} (a text completion's). */
         String piece() {
@@ -129,10 +148,13 @@ final class ChunkScanner {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             if (name.equals("content")) {
+                long start = delta && v == JsonToken.VALUE_STRING ? p.currentTokenLocation().getByteOffset() : -1;
                 String content = v == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
                 if (delta) {
                     chunk.deltaContentPresent = true;
                     chunk.deltaContent = content;
+                    chunk.deltaContentStart = (int) start;
+                    chunk.deltaContentEnd = start < 0 ? -1 : (int) p.currentLocation().getByteOffset();
                 } else {
                     chunk.messageContentPresent = true;
                     chunk.messageContent = content;

@@ -76,8 +76,9 @@ public final class OpenAiProvider extends RemoteProvider {
                 response.beforeWaiting(tracked::flush);
                 StreamAccumulator acc = new StreamAccumulator(tracked);
                 SseEvents events = new SseEvents(response);
+                StreamChunkReader chunks = new StreamChunkReader();
                 for (byte[] data = events.next(); data != null; data = events.next()) {
-                    acc.accept(upstream.read(data, "SSE event", ChunkScanner::scan));
+                    acc.accept(upstream.read(data, "SSE event", chunks::read));
                 }
                 return acc.completion();
             }

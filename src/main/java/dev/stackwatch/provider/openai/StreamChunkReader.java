@@ -1,0 +1,64 @@
+package dev.stackwatch.provider.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads one stream's chunks as {@link ChunkScanner} does, without a parser for most of them. OpenAI-compatible servers
+ * (vLLM, Ollama, the simulator) send every text delta of a stream as the same bytes but for the text: once a chunk
+ * that tells nothing but a delta's text has been scanned, a next chunk made of the same bytes before and after the
+ * text, with a text of plain ASCII between them (no quote, backslash or control character, so the string ends where
+ * that chunk's did), is the same JSON with another text. Anything else (escapes, other scripts, a role, a finish
+ * reason, usage, an OpenAI {@code obfuscation} field that differs per chunk) is scanned, and a scanned text delta
+ * becomes the next pattern. Creating a parser per chunk (its context, pooled buffers and encoding detection) was most
+ * of the scanner's cost on a streamed answer.
+ */
+final class StreamChunkReader {
+    /** The last scanned text delta up to and including its text's opening quote; null until there is one. */
+    private byte[] before;
+    /** The same chunk from its text's closing quote to its end. */
+    private byte[] after;
+    private int withoutParser;
+
+    /** One chunk's facts, as {@link ChunkScanner#scan} reads them with {@code json}. */
+    ChunkScanner.Chunk read(ObjectMapper json, byte[] data) throws IOException {
+        String text = before == null ? null
+                : textBetween(data, json.getFactory().streamReadConstraints().getMaxStringLength());
+        if (text != null) {
+            withoutParser++;
+            return ChunkScanner.Chunk.textDelta(text);
+        }
+        ChunkScanner.Chunk chunk = ChunkScanner.scan(json, data);
+        if (chunk.isTextDeltaOnly()) {
+            before = Arrays.copyOfRange(data, 0, chunk.deltaContentStart + 1);
+            after = Arrays.copyOfRange(data, chunk.deltaContentEnd - 1, data.length);
+        }
+        return chunk;
+    }
+
+    /** How many chunks were read without a parser. */
+    int readWithoutParser() {
+        return withoutParser;
+    }
+
+    /** The text of a chunk that matches the pattern, else null. */
+    private String textBetween(byte[] data, int maxStringLength) {
+        int from = before.length;
+        int to = data.length - after.length;
+        if (to < from || to - from > maxStringLength
+                || !Arrays.equals(data, 0, from, before, 0, from)
+                || !Arrays.equals(data, to, data.length, after, 0, after.length)) {
+            return null;
+        }
+        for (int i = from; i < to; i++) {
+            byte b = data[i];
+            // Bytes are signed: every byte of a multi-byte UTF-8 sequence is negative, so below 0x20 as well.
+            if (b < 0x20 || b == '"' || b == '\\') {
+                return null;
+            }
+        }
+        return new String(data, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+}
