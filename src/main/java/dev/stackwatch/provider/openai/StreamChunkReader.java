@@ -16,15 +16,19 @@ import java.util.Arrays;
  * of the scanner's cost on a streamed answer.
  */
 final class StreamChunkReader {
-    /** The last scanned text delta up to and including its text's opening quote; null until there is one. */
-    private byte[] before;
-    /** The same chunk from its text's closing quote to its end. */
-    private byte[] after;
+    /** The last scanned chunk that was a text delta and nothing else; null until there is one. */
+    private byte[] pattern;
+    /** Where that chunk's text begins (past its opening quote) and ends (at its closing quote). */
+    private int textFrom;
+    private int textTo;
     private int withoutParser;
 
-    /** One chunk's facts, as {@link ChunkScanner#scan} reads them with {@code json}. */
+    /**
+     * One chunk's facts, as {@link ChunkScanner#scan} reads them with {@code json}. The reader may keep {@code data}
+     * as its pattern: it must not change afterwards.
+     */
     ChunkScanner.Chunk read(ObjectMapper json, byte[] data) throws IOException {
-        String text = before == null ? null
+        String text = pattern == null ? null
                 : textBetween(data, json.getFactory().streamReadConstraints().getMaxStringLength());
         if (text != null) {
             withoutParser++;
@@ -32,8 +36,9 @@ final class StreamChunkReader {
         }
         ChunkScanner.Chunk chunk = ChunkScanner.scan(json, data);
         if (chunk.isTextDeltaOnly()) {
-            before = Arrays.copyOfRange(data, 0, chunk.deltaContentStart + 1);
-            after = Arrays.copyOfRange(data, chunk.deltaContentEnd - 1, data.length);
+            pattern = data;
+            textFrom = chunk.deltaContentStart + 1;
+            textTo = chunk.deltaContentEnd - 1;
         }
         return chunk;
     }
@@ -45,11 +50,11 @@ final class StreamChunkReader {
 
     /** The text of a chunk that matches the pattern, else null. */
     private String textBetween(byte[] data, int maxStringLength) {
-        int from = before.length;
-        int to = data.length - after.length;
+        int from = textFrom;
+        int to = data.length - (pattern.length - textTo);
         if (to < from || to - from > maxStringLength
-                || !Arrays.equals(data, 0, from, before, 0, from)
-                || !Arrays.equals(data, to, data.length, after, 0, after.length)) {
+                || !Arrays.equals(data, 0, from, pattern, 0, from)
+                || !Arrays.equals(data, to, data.length, pattern, textTo, pattern.length)) {
             return null;
         }
         for (int i = from; i < to; i++) {
