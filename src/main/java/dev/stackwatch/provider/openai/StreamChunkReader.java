@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Reads one stream's chunks as {@link ChunkScanner} does, without a parser for most of them. OpenAI-compatible servers
- * (vLLM, Ollama, the simulator) send every text delta of a stream as the same bytes but for the text: once a chunk
- * that tells nothing but a delta's text has been scanned, a next chunk made of the same bytes before and after the
- * text, with a text of plain ASCII between them (no quote, backslash or control character, so the string ends where
- * that chunk's did), is the same JSON with another text. Anything else (escapes, other scripts, a role, a finish
- * reason, usage, an OpenAI {@code obfuscation} field that differs per chunk) is scanned, and a scanned text delta
- * becomes the next pattern. Creating a parser per chunk (its context, pooled buffers and encoding detection) was most
- * of the scanner's cost on a streamed answer.
+ * Reads one stream's chunks as {@link ChunkScanner} does, without a parser for most of them. OpenAI-compatible
+ * servers (vLLM and the simulator, for example) send every text delta of a stream as the same bytes but for the text:
+ * once a chunk that tells nothing but a delta's text has been scanned, a next chunk made of the same bytes before and
+ * after the text, with a text of plain ASCII between them (no quote, backslash or control character, so the string
+ * ends where that chunk's did), is the same JSON with another text. Anything else (escapes, other scripts, a role, a
+ * finish reason, usage, an OpenAI {@code obfuscation} field that differs per chunk) is scanned, and a scanned text
+ * delta becomes the next pattern. Creating a parser per chunk (its context, pooled buffers and encoding detection) was
+ * most of the scanner's cost on a streamed answer.
  */
 final class StreamChunkReader {
     /** The last scanned chunk that was a text delta and nothing else; null until there is one. */
