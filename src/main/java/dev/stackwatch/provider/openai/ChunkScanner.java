@@ -40,9 +40,9 @@ final class ChunkScanner {
         String finishReason;
         /** The token counts of a usage object; null when the chunk had none. */
         Usage usage;
-        /** Where a delta's content string lies in the chunk's bytes: its opening quote, and just past its closing one. */
-        int deltaContentStart = -1;
-        int deltaContentEnd = -1;
+        /** Where a delta's content string's text lies in the chunk's bytes, between its quotes; -1 when not a string. */
+        int deltaTextFrom = -1;
+        int deltaTextTo = -1;
 
         /** A chunk that is a text delta and nothing else. */
         static Chunk textDelta(String text) {
@@ -55,8 +55,7 @@ final class ChunkScanner {
 
         /** Whether this chunk tells nothing but a delta's text, and where that text lies is known. */
         boolean isTextDeltaOnly() {
-            return hasChoice && deltaContentPresent && deltaContent != null && deltaContentStart >= 0
-                    && error == null && !messageContentPresent && !textPresent && toolCalls == null
+            return hasChoice && deltaTextFrom >= 0 && error == null && !messageContentPresent && !textPresent && toolCalls == null
                     && messageToolCalls == null && finishReason == null && usage == null;
         }
 
@@ -153,8 +152,9 @@ final class ChunkScanner {
                 if (delta) {
                     chunk.deltaContentPresent = true;
                     chunk.deltaContent = content;
-                    chunk.deltaContentStart = (int) start;
-                    chunk.deltaContentEnd = start < 0 ? -1 : (int) p.currentLocation().getByteOffset();
+                    // The token starts at the opening quote; reading the text moved the parser past the closing one.
+                    chunk.deltaTextFrom = start < 0 ? -1 : (int) start + 1;
+                    chunk.deltaTextTo = start < 0 ? -1 : (int) p.currentLocation().getByteOffset() - 1;
                 } else {
                     chunk.messageContentPresent = true;
                     chunk.messageContent = content;

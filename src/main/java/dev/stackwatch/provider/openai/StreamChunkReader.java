@@ -37,8 +37,8 @@ final class StreamChunkReader {
         ChunkScanner.Chunk chunk = ChunkScanner.scan(json, data);
         if (chunk.isTextDeltaOnly()) {
             pattern = data;
-            textFrom = chunk.deltaContentStart + 1;
-            textTo = chunk.deltaContentEnd - 1;
+            textFrom = chunk.deltaTextFrom;
+            textTo = chunk.deltaTextTo;
         }
         return chunk;
     }
