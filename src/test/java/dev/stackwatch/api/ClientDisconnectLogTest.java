@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.server.StackwatchServer;
+import dev.stackwatch.testing.LogCapture;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
@@ -33,7 +33,7 @@ class ClientDisconnectLogTest {
     private static final int CLIENTS = 3;
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+    private final LogCapture events = new LogCapture();
     /** Helidon logs through java.util.logging; the CLI bridges it to SLF4J, this test JVM does not. */
     private final java.util.logging.Logger helidon = java.util.logging.Logger.getLogger("io.helidon");
     private final List<LogRecord> helidonRecords = new CopyOnWriteArrayList<>();
@@ -99,10 +99,10 @@ class ClientDisconnectLogTest {
         Polling.await(Duration.ofSeconds(10), "every stream to notice its client left", () -> Scrape.of(
                 server.managementPort()).sum("llamastack_inference_requests_total", Map.of("outcome", "cancelled"))
                 == CLIENTS);
-        Polling.await(Duration.ofSeconds(5), "every access line", () -> events.list.stream()
+        Polling.await(Duration.ofSeconds(5), "every access line", () -> events.snapshot().stream()
                 .filter(e -> e.getLoggerName().equals("stackwatch.access")).count() >= CLIENTS);
 
-        List<ILoggingEvent> other = events.list.stream()
+        List<ILoggingEvent> other = events.snapshot().stream()
                 .filter(e -> !e.getLoggerName().equals("stackwatch.access"))
                 .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
                 .filter(e -> !e.getLoggerName().contains("ProviderHealthChecks") && !e.getLoggerName().contains("HealthMonitor"))

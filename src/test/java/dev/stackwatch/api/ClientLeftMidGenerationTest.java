@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.ClientThatLeaves;
+import dev.stackwatch.testing.LogCapture;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
@@ -61,7 +61,7 @@ class ClientLeftMidGenerationTest {
     private static final Pattern COMPLETION_TOKENS = Pattern.compile("\"completion_tokens\":(\\d+)");
     private static final String CHAT = "/v1/chat/completions";
 
-    private final ListAppender<ILoggingEvent> access = new ListAppender<>();
+    private final LogCapture access = new LogCapture();
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     @BeforeEach
@@ -82,7 +82,7 @@ class ClientLeftMidGenerationTest {
     void aClientThatLeavesMidGenerationStopsItAndIsCounted499() throws IOException {
         StackwatchServer server = started(MODELS);
         Scrape before = Scrape.of(server.managementPort());
-        int mark = access.list.size();
+        int mark = access.size();
 
         hangUpMidGeneration(server, chat("sim-slow", 400), () -> inFlight(server) == 1);
 
@@ -100,7 +100,7 @@ class ClientLeftMidGenerationTest {
         assertEquals(0, delta(before, after, "llamastack_tokens_total", Map.of("model", "sim-slow", "type", "output")));
         assertEquals(0, delta(before, after, "llamastack_provider_errors_total", Map.of()));
         List<ILoggingEvent> lines = Polling.awaitValue(Duration.ofSeconds(5), "the access line",
-                () -> access.list.size() > mark ? List.copyOf(access.list.subList(mark, access.list.size())) : null);
+                () -> access.size() > mark ? access.since(mark) : null);
         assertEquals(List.of("499 " + CHAT),
                 lines.stream().map(e -> keyValue(e, "status") + " " + keyValue(e, "endpoint")).toList());
     }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.testing.HttpCalls;
+import dev.stackwatch.testing.LogCapture;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.Scrape;
 import dev.stackwatch.testing.TestServers;
@@ -23,7 +23,7 @@ class AuthObservabilityTest {
     @Test
     void refusalsAreCountedAndTheAccessLogNamesTheKey() {
         Logger access = (Logger) LoggerFactory.getLogger("stackwatch.access");
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        LogCapture events = new LogCapture();
         events.start();
         access.addAppender(events);
         try (StackwatchServer server = TestServers.start(TestServers.FAST_SIMULATOR + """
@@ -45,11 +45,11 @@ class AuthObservabilityTest {
             assertEquals(3.0, scrape.sum("llamastack_auth_failures_total", Map.of("reason", "rejected")));
 
             ILoggingEvent accepted = Polling.awaitValue(Duration.ofSeconds(5), "the accepted request's access event",
-                    () -> events.list.stream().filter(e -> e.getFormattedMessage().startsWith("GET /v1/models 200"))
+                    () -> events.snapshot().stream().filter(e -> e.getFormattedMessage().startsWith("GET /v1/models 200"))
                             .findFirst().orElse(null));
             assertEquals("ops", accepted.getKeyValuePairs().stream().filter(kv -> kv.key.equals("api_key_name"))
                     .findFirst().orElseThrow().value);
-            for (ILoggingEvent e : events.list) {
+            for (ILoggingEvent e : events.snapshot()) {
                 assertFalse(e.getFormattedMessage().contains(TOKEN) || String.valueOf(e.getKeyValuePairs()).contains(TOKEN),
                         "the token never reaches the access log");
             }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.stackwatch.testing.LogCapture;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.ClientThatLeaves;
 import dev.stackwatch.testing.RunningServer;
@@ -56,8 +56,8 @@ class RefusalAccountingTest {
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
 
     private static RunningServer server;
-    private static ListAppender<ILoggingEvent> access;
-    private static ListAppender<ILoggingEvent> all;
+    private static LogCapture access;
+    private static LogCapture all;
 
     @BeforeAll
     static void start() {
@@ -236,8 +236,8 @@ class RefusalAccountingTest {
         counted.forEach(s -> expected.merge(s + " " + endpoint, 1.0, Double::sum));
 
         Map<String, Double> before = requests(server.scrape());
-        int logMark = access.list.size();
-        int allMark = all.list.size();
+        int logMark = access.size();
+        int allMark = all.size();
         String received = abandoned == 499 ? hangUpWhileGenerating(server, request) : exchange(server.port(), request);
 
         assertEquals(answered, statuses(received), name + ": what the client got: " + received);
@@ -247,13 +247,13 @@ class RefusalAccountingTest {
         });
         assertEquals(expected, delta, name + ": llamastack_requests_total delta");
         List<ILoggingEvent> lines = Polling.awaitValue(Duration.ofSeconds(10), name + ": access lines", () -> {
-            List<ILoggingEvent> l = List.copyOf(access.list.subList(logMark, access.list.size()));
+            List<ILoggingEvent> l = access.since(logMark);
             return l.size() >= counted.size() ? l : null;
         });
         Map<String, Double> logged = new TreeMap<>();
         lines.forEach(e -> logged.merge(keyValue(e, "status") + " " + keyValue(e, "endpoint"), 1.0, Double::sum));
         assertEquals(expected, logged, name + ": access log");
-        for (ILoggingEvent e : List.copyOf(all.list.subList(allMark, all.list.size()))) {
+        for (ILoggingEvent e : all.since(allMark)) {
             String text = e.getFormattedMessage() + e.getKeyValuePairs() + (e.getThrowableProxy() == null ? ""
                     : e.getThrowableProxy().getMessage());
             assertFalse(text.contains(BODY_SECRET) || text.contains("SMUGGLED"), name + ": logged " + text);
@@ -327,14 +327,14 @@ class RefusalAccountingTest {
         return d;
     }
 
-    private static ListAppender<ILoggingEvent> attach(String logger) {
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private static LogCapture attach(String logger) {
+        LogCapture appender = new LogCapture();
         appender.start();
         ((Logger) LoggerFactory.getLogger(logger)).addAppender(appender);
         return appender;
     }
 
-    private static void detach(String logger, ListAppender<ILoggingEvent> appender) {
+    private static void detach(String logger, LogCapture appender) {
         ((Logger) LoggerFactory.getLogger(logger)).detachAppender(appender);
     }
 }

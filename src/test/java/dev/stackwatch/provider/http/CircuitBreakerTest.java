@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.inference.CircuitState;
 import dev.stackwatch.inference.ProviderException;
+import dev.stackwatch.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +23,7 @@ class CircuitBreakerTest {
     private final CircuitBreaker breaker = new CircuitBreaker("p", 3, Duration.ofSeconds(10), now::get);
 
     private final Logger log = (Logger) LoggerFactory.getLogger(CircuitBreaker.class);
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+    private final LogCapture events = new LogCapture();
 
     @BeforeEach
     void capture() {
@@ -37,7 +37,7 @@ class CircuitBreakerTest {
     }
 
     private List<String> logged() {
-        return events.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        return events.snapshot().stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
     private void fail(int times) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.telemetry.TelemetrySettings;
+import dev.stackwatch.testing.LogCapture;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.RunningServer;
 import dev.stackwatch.testing.TestServers;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /** The access log as events, in-process: prompts only on request, probes only at debug. */
 class AccessLogTest {
     private final Logger access = (Logger) LoggerFactory.getLogger("stackwatch.access");
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+    private final LogCapture events = new LogCapture();
     private RunningServer server;
 
     @BeforeEach
@@ -44,7 +44,7 @@ class AccessLogTest {
 
     private Map<String, Object> awaitEvent(String endpoint) {
         ILoggingEvent event = Polling.awaitValue(Duration.ofSeconds(5), "an access event for " + endpoint,
-                () -> events.list.stream().filter(e -> fields(e).get("endpoint").equals(endpoint)).findFirst()
+                () -> events.snapshot().stream().filter(e -> fields(e).get("endpoint").equals(endpoint)).findFirst()
                         .orElse(null));
         return fields(event);
     }
@@ -66,7 +66,7 @@ class AccessLogTest {
         assertEquals(false, logged.get("stream"));
         assertTrue(!logged.containsKey("ttft_ms"), "a whole response has no time to first token");
         server.close();
-        events.list.clear();
+        events.clear();
 
         server = RunningServer.start(TestServers.FAST_SIMULATOR);
         assertEquals(200, server.api().post("/v1/chat/completions", chat).statusCode());
@@ -81,12 +81,12 @@ class AccessLogTest {
         assertEquals(200, server.management().get("/health").statusCode());
         assertEquals(200, server.api().get("/v1/models").statusCode());
         awaitEvent("/v1/models");
-        assertTrue(events.list.stream().allMatch(e -> e.getLevel() == Level.INFO
+        assertTrue(events.snapshot().stream().allMatch(e -> e.getLevel() == Level.INFO
                 && !e.getFormattedMessage().contains("/health")), "at info, no probe is logged");
 
         access.setLevel(Level.DEBUG);
         assertEquals(200, server.management().get("/health").statusCode());
-        Polling.await(Duration.ofSeconds(5), "the probe at debug", () -> events.list.stream()
+        Polling.await(Duration.ofSeconds(5), "the probe at debug", () -> events.snapshot().stream()
                 .anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().startsWith("GET other 200")));
     }
 
@@ -104,7 +104,7 @@ class AccessLogTest {
         assertEquals(200, server.api().get("/metrics").statusCode());
         assertEquals(200, server.api().get("/v1/models").statusCode());
         awaitEvent("/v1/models");
-        assertEquals(List.of("GET /v1/models 200"), events.list.stream()
+        assertEquals(List.of("GET /v1/models 200"), events.snapshot().stream()
                 .map(e -> e.getFormattedMessage().replaceAll(" \\d+ ms$", "")).toList(), "only the API call at info");
     }
 }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.telemetry.TelemetrySettings;
 import dev.stackwatch.testing.HttpCalls;
+import dev.stackwatch.testing.LogCapture;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.TestServers;
 import java.net.http.HttpResponse;
@@ -31,7 +31,7 @@ class CallerTraceLogsTest {
     private static final String CALLER_SPAN = "00f067aa0ba902b7";
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+    private final LogCapture events = new LogCapture();
     private final HttpCalls http = new HttpCalls();
     private StackwatchServer server;
 
@@ -72,7 +72,7 @@ class CallerTraceLogsTest {
                 String requestId = res.headers().firstValue("x-request-id").orElseThrow();
                 List<ILoggingEvent> lines = Polling.awaitValue(Duration.ofSeconds(5), "the request's access line",
                         () -> {
-                            List<ILoggingEvent> mine = events.list.stream()
+                            List<ILoggingEvent> mine = events.snapshot().stream()
                                     .filter(e -> requestId.equals(e.getMDCPropertyMap().get("request_id"))).toList();
                             return mine.stream().anyMatch(e -> e.getLoggerName().equals("stackwatch.access"))
                                     ? mine : null;
@@ -86,7 +86,7 @@ class CallerTraceLogsTest {
         }
         HttpResponse<String> untraced = http.send(api + "/v1/models", null);
         assertEquals(Optional.empty(), untraced.headers().firstValue("x-trace-id"));
-        assertTrue(events.list.stream().noneMatch(e -> e.getMDCPropertyMap().containsKey("trace_id")
+        assertTrue(events.snapshot().stream().noneMatch(e -> e.getMDCPropertyMap().containsKey("trace_id")
                 && e.getMDCPropertyMap().get("request_id") != null
                 && e.getMDCPropertyMap().get("request_id").equals(untraced.headers().firstValue("x-request-id")
                         .orElseThrow())), "no caller trace, no trace id");
