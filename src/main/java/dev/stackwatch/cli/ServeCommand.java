@@ -33,12 +33,27 @@ final class ServeCommand {
             System.out.println(USAGE);
             return 0;
         }
+        CountDownLatch stop = StopSignals.install();
+        Started started = start(args.get("config", env.get("LLAMA_STACK_CONFIG")), env);
+        stop.await();
+        LOG.info("stop signal received; draining for up to {} ms",
+                started.config().server().drainTimeout().toMillis());
+        started.server().close();
+        return 0;
+    }
+
+    /** A running server and the configuration it was started with. */
+    record Started(StackwatchServer server, RunConfig config) {}
+
+    /**
+     * Loads the configuration ({@code path}, or the built-in one when null or blank) and starts the server, as
+     * {@code serve} does; the training run starts its server through here too, so that the start-up cache holds the
+     * code a replica runs before it answers.
+     */
+    static Started start(String path, Map<String, String> env) {
         long start = System.nanoTime();
         ConfigLoader loader = new ConfigLoader(env, LOG::warn);
-        String path = args.get("config", env.get("LLAMA_STACK_CONFIG"));
         RunConfig config = path == null || path.isBlank() ? loader.loadDefault() : loader.load(Path.of(path));
-
-        CountDownLatch stop = StopSignals.install();
         StackwatchServer server = StackwatchServer.start(config, TelemetrySettings.fromEnv(env), List.of());
         LOG.info("Stackwatch {} serving the API on port {} and management on port {} (config: {}) after {} ms",
                 BuildInfo.load().version(), server.port(), server.managementPort(), config.source(),
@@ -47,10 +62,7 @@ final class ServeCommand {
             LOG.info("Live console: http://{}:{}{}", displayHost(config.server().host()), server.managementPort(),
                     ConsoleEndpoints.PATH);
         }
-        stop.await();
-        LOG.info("stop signal received; draining for up to {} ms", config.server().drainTimeout().toMillis());
-        server.close();
-        return 0;
+        return new Started(server, config);
     }
 
     /** A wildcard bind address is not something a browser can open; localhost is, on the same machine. */

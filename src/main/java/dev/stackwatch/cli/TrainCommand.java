@@ -5,6 +5,8 @@ import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.telemetry.TelemetrySettings;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,26 +59,42 @@ final class TrainCommand {
             return 0;
         }
         int rounds = args.number("rounds", 20);
-        // The built-in config as `serve` loads it, on loopback and free ports, with the simulator's delays cut: the
-        // code paths are the same, only the waiting goes.
+        // The built-in config started as `serve` starts it, on loopback, with the simulator's delays cut: the code
+        // paths are the same, only the waiting goes. The ports are free ones named in advance, not 0, so that the
+        // check `serve` makes of its ports runs here too.
         Map<String, String> trainingEnv = new HashMap<>(env);
-        trainingEnv.putAll(Map.of("LLS_HOST", "127.0.0.1", "LLS_PORT", "0", "MANAGEMENT_PORT", "0",
+        int[] ports = freePorts();
+        trainingEnv.putAll(Map.of("LLS_HOST", "127.0.0.1", "LLS_PORT", String.valueOf(ports[0]),
+                "MANAGEMENT_PORT", String.valueOf(ports[1]),
                 "SIMULATOR_TTFT_MS", "1", "SIMULATOR_INTER_TOKEN_MS", "1", "SIMULATOR_LOAD_TIME_MS", "0"));
-        ConfigLoader loader = new ConfigLoader(trainingEnv, LOG::warn);
-        TelemetrySettings telemetry = TelemetrySettings.fromEnv(env);
-        try (StackwatchServer server = StackwatchServer.start(loader.loadDefault(), telemetry, List.of())) {
+        ServeCommand.Started started = ServeCommand.start(null, trainingEnv);
+        try (StackwatchServer server = started.server()) {
             Traffic.send(server, rounds);
             // A deployment's models are remote: a second server relays the same traffic to the first through a
             // remote provider, so the upstream client (and its event loop) is in the cache as well, and a replica
             // in front of vLLM gets ready as fast as one on the simulator.
-            RunConfig front = loader.parse(FRONT.formatted(server.port()), "training front");
-            try (StackwatchServer relaying = StackwatchServer.start(front, telemetry, List.of())) {
+            Map<String, String> frontEnv = new HashMap<>(trainingEnv);
+            frontEnv.putAll(Map.of("LLS_PORT", "0", "MANAGEMENT_PORT", "0"));
+            RunConfig front = new ConfigLoader(frontEnv, LOG::warn).parse(FRONT.formatted(server.port()),
+                    "training front");
+            try (StackwatchServer relaying = StackwatchServer.start(front, TelemetrySettings.fromEnv(env),
+                    List.of())) {
                 Traffic.send(relaying, rounds);
             }
         } catch (IOException e) {
             throw new IllegalStateException("training traffic failed: " + e.getMessage(), e);
         }
         return 0;
+    }
+
+    /** Two ports the system has just handed out as free, for the API and management listeners. */
+    private static int[] freePorts() {
+        try (ServerSocket api = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket management = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new int[] {api.getLocalPort(), management.getLocalPort()};
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port for the training run: " + e.getMessage(), e);
+        }
     }
 
     /** Requests over the JDK's client, which the OTLP exporters use too; each answer's status is checked. */

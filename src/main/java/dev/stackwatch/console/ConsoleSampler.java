@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * Turns reads of the metrics registry into the console's view. There is no second bookkeeping: every figure is a
  * delta between two scrapes of the same registry /metrics serves. Reads happen when the console asks (no thread of
  * its own); a new point is taken only when the last is at least {@link #MIN_INTERVAL_NANOS} old, so several open
- * pages do not shrink the intervals. The first read is taken when the sampler is made (server start), so the page's
- * first request already gets a point, covering everything since then, instead of an all-dashes first view.
+ * pages do not shrink the intervals. The sampler is made before the server serves anything, when every counter and
+ * histogram it reads is zero: that is its first read, so the page's first request already gets a point covering
+ * everything since start, instead of an all-dashes first view, and start-up pays for no scrape.
  */
 public final class ConsoleSampler {
     static final long MIN_INTERVAL_NANOS = 900_000_000L;
@@ -51,8 +52,8 @@ public final class ConsoleSampler {
         this.snapshots = snapshots;
         this.errors = errors;
         this.nanoClock = nanoClock;
-        last = PromSnapshot.of(exposition.get());
-        lastNative = snapshots.get();
+        last = PromSnapshot.of("");
+        lastNative = MetricSnapshots.builder().build();
         lastNanos = nanoClock.getAsLong();
     }
 

@@ -119,6 +119,10 @@ public final class EdgeSecurity {
         DirectHandler directErrors = api ? apiDirectErrors : managementDirectErrors;
         listener
                 .protocolsDiscoverServices(false)
+                // The jar carries no content encoder and no media support beyond the ones Helidon registers itself
+                // (bodies are read as bytes and strings): looking for more only costs start-up its time.
+                .contentEncoding(encoding -> encoding.contentEncodingsDiscoverServices(false))
+                .mediaContext(media -> media.mediaSupportsDiscoverServices(false))
                 // Nagle's algorithm holds back small SSE writes; streamed tokens must leave at once.
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 // Connections that never send a request line: Helidon's idle check closes those.

@@ -324,6 +324,9 @@ public final class StackwatchServer implements AutoCloseable {
         boolean separateManagement = separateManagement(server);
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
+                // The one server feature on the class path is the service registry's request scope, which nothing
+                // here uses; looking it up is start-up time spent for nothing.
+                .featuresDiscoverServices(false)
                 .host(server.host())
                 .port(server.port())
                 .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)

@@ -46,16 +46,19 @@ class ConsoleSamplerTest {
                 exposition(30, 2, 4, 30, 500, 3)));
         AtomicLong clock = new AtomicLong();
         RecentErrors errors = new RecentErrors(5);
+        // Made at server start, when every counter is zero: that is its first read.
         ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, NO_NATIVE, errors, clock::get);
 
-        // The sampler took reads[0] when it was made (server start).
         clock.addAndGet(ConsoleSampler.MIN_INTERVAL_NANOS - 1);
         assertEquals(List.of(), sampler.view().history(), "reads closer than the minimum interval make no point");
         clock.set(2_000_000_000L);
+        assertEquals(5.0, sampler.view().history().getFirst().requestsPerSecond(), 1e-9,
+                "the first point is everything since start: 10 requests in 2 s");
+        clock.set(4_000_000_000L);
         ConsoleView view = sampler.view();
 
-        assertEquals(1, view.history().size());
-        ConsoleView.Point p = view.history().getFirst();
+        assertEquals(2, view.history().size());
+        ConsoleView.Point p = view.history().getLast();
         assertEquals(2.0, p.seconds(), 1e-9);
         assertEquals(13.0, p.requestsPerSecond(), 1e-9, "26 requests in 2 s");
         assertEquals(3.0, p.errorsPerSecond(), 1e-9);
@@ -77,7 +80,7 @@ class ConsoleSamplerTest {
 
     @Test
     void theFirstViewAfterStartAlreadyHasAPoint() {
-        Deque<String> reads = new ArrayDeque<>(List.of(exposition(0, 0, 0, 0, 0, 0), exposition(8, 0, 2, 8, 40, 1)));
+        Deque<String> reads = new ArrayDeque<>(List.of(exposition(8, 0, 2, 8, 40, 1)));
         AtomicLong clock = new AtomicLong();
         ConsoleSampler sampler = new ConsoleSampler(reads::removeFirst, NO_NATIVE, new RecentErrors(5), clock::get);
         clock.set(4_000_000_000L);  // the page opens 4 s after the server started
