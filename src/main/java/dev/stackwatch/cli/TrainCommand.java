@@ -4,6 +4,9 @@ import dev.stackwatch.config.ConfigLoader;
 import dev.stackwatch.config.RunConfig;
 import dev.stackwatch.server.StackwatchServer;
 import dev.stackwatch.telemetry.TelemetrySettings;
+import dev.stackwatch.telemetry.logging.LogbackSetup;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code stackwatch train}: the training run behind the start-up cache that the build and the Dockerfile make
  * (bin/aot-cache). It starts the server as {@code serve} would, with the built-in config on free loopback ports, sends
  * what a replica sees first (probes, the model list, chat answers whole and streamed, an embedding, a refused request,
- * a scrape), then the same through a second server whose remote provider relays to the first, stops both and exits;
- * the JVM records what ran into the cache named by {@code -XX:AOTCacheOutput} (JDK 25+) or
+ * a scrape), then the same through a second server whose remote provider relays to the first, stops both and exits.
+ * Both trace every request to a local OTLP collector, the second pushes its metrics there too, and every log line is
+ * encoded as text and as JSON: what a deployment runs is in the cache whichever way it is configured. The JVM
+ * records what ran into the cache named by {@code -XX:AOTCacheOutput} (JDK 25+) or
  * {@code -XX:ArchiveClassesAtExit} (older), so a later start maps those classes instead of loading them.
  */
 final class TrainCommand {
@@ -59,32 +64,63 @@ final class TrainCommand {
             return 0;
         }
         int rounds = args.number("rounds", 20);
+        // Training runs what a deployment runs (deploy/kubernetes: JSON logs, traces exported over OTLP), or a
+        // deployment would load those classes from the jar at every start: a collector here answers every export.
+        WebServer collector = otlpCollector();
+        Runnable otherFormatOff = LogbackSetup.alsoEncodeInOtherFormat();
+        try {
+            train(rounds, env, collector.port());
+        } finally {
+            otherFormatOff.run();
+            collector.stop();
+        }
+        return 0;
+    }
+
+    private static void train(int rounds, Map<String, String> env, int collectorPort) throws InterruptedException {
         // The built-in config started as `serve` starts it, on loopback, with the simulator's delays cut: the code
         // paths are the same, only the waiting goes. The ports are free ones named in advance, not 0, so that the
-        // check `serve` makes of its ports runs here too.
+        // check `serve` makes of its ports runs here too. Every trace is sampled and sent within a tenth of a second.
         Map<String, String> trainingEnv = new HashMap<>(env);
         int[] ports = freePorts();
         trainingEnv.putAll(Map.of("LLS_HOST", "127.0.0.1", "LLS_PORT", String.valueOf(ports[0]),
                 "MANAGEMENT_PORT", String.valueOf(ports[1]),
-                "SIMULATOR_TTFT_MS", "1", "SIMULATOR_INTER_TOKEN_MS", "1", "SIMULATOR_LOAD_TIME_MS", "0"));
+                "SIMULATOR_TTFT_MS", "1", "SIMULATOR_INTER_TOKEN_MS", "1", "SIMULATOR_LOAD_TIME_MS", "0",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collectorPort,
+                "OTEL_TRACES_SAMPLER_ARG", "1", "OTEL_BSP_SCHEDULE_DELAY", "100",
+                "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=training"));
         ServeCommand.Started started = ServeCommand.start(null, trainingEnv);
         try (StackwatchServer server = started.server()) {
             Traffic.send(server, rounds);
             // A deployment's models are remote: a second server relays the same traffic to the first through a
             // remote provider, so the upstream client (and its event loop) is in the cache as well, and a replica
-            // in front of vLLM gets ready as fast as one on the simulator.
+            // in front of vLLM gets ready as fast as one on the simulator. It pushes its metrics over OTLP too.
             Map<String, String> frontEnv = new HashMap<>(trainingEnv);
-            frontEnv.putAll(Map.of("LLS_PORT", "0", "MANAGEMENT_PORT", "0"));
+            frontEnv.putAll(Map.of("LLS_PORT", "0", "MANAGEMENT_PORT", "0",
+                    "OTEL_METRICS_EXPORTER", "prometheus,otlp", "OTEL_METRIC_EXPORT_INTERVAL", "100"));
             RunConfig front = new ConfigLoader(frontEnv, LOG::warn).parse(FRONT.formatted(server.port()),
                     "training front");
-            try (StackwatchServer relaying = StackwatchServer.start(front, TelemetrySettings.fromEnv(env),
+            try (StackwatchServer relaying = StackwatchServer.start(front, TelemetrySettings.fromEnv(frontEnv),
                     List.of())) {
                 Traffic.send(relaying, rounds);
             }
         } catch (IOException e) {
             throw new IllegalStateException("training traffic failed: " + e.getMessage(), e);
         }
-        return 0;
+    }
+
+    /** An OTLP/HTTP collector that accepts every export (an empty protobuf answer is a full success). */
+    private static WebServer otlpCollector() {
+        return WebServer.builder()
+                .shutdownHook(false)
+                .host("127.0.0.1")
+                .port(0)
+                .routing(routing -> routing.post("/v1/*", (req, res) -> {
+                    req.content().consume();
+                    res.header(HeaderNames.CONTENT_TYPE, "application/x-protobuf").send();
+                }))
+                .build()
+                .start();
     }
 
     /** Two ports the system has just handed out as free, for the API and management listeners. */

@@ -5,16 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackwatch.testing.Http;
+import dev.stackwatch.testing.OtlpReceiver;
+import dev.stackwatch.testing.Polling;
 import dev.stackwatch.testing.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +66,40 @@ class StartupCacheIT {
             assertEquals(200, models.statusCode(), models.body());
             assertTrue(models.body().contains("llama-3.2-3b-instruct-sim"), models.body());
         }
+    }
+
+    @Test
+    void aStartAsDeployedTakesItsTracingAndJsonLoggingFromTheCache(@TempDir Path dir) throws Exception {
+        // As deploy/kubernetes runs it: JSON lines, every trace exported over OTLP. Training does both, so neither
+        // the exporter, the JDK HTTP client it sends with, nor the JSON encoder is read from the jar at a start.
+        Path classes = dir.resolve("classes.log");
+        try (OtlpReceiver collector = new OtlpReceiver();
+             ServerProcess server = ServerProcess.launchedBy(LAUNCHER, dir, Map.of(
+                     "JAVA_OPTS", "-Xlog:class+load:file=" + classes, "LLS_HOST", "127.0.0.1", "LOG_FORMAT", "json",
+                     "SIMULATOR_LOAD_TIME_MS", "0", "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
+                     "OTEL_TRACES_SAMPLER_ARG", "1", "OTEL_BSP_SCHEDULE_DELAY", "50"));
+             Http api = new Http(server.port())) {
+            Polling.await(Duration.ofSeconds(20), "a chat completion", () -> api.post("/v1/chat/completions", """
+                    {"model":"llama-3.2-3b-instruct-sim","messages":[{"role":"user","content":"hi"}],"max_tokens":4}\
+                    """).statusCode() == 200);
+            Polling.await(Duration.ofSeconds(20), "the chat's spans at the collector",
+                    () -> !collector.spans().isEmpty());
+        }
+        // JDK 25 does not archive a class a multi-release jar keeps under META-INF/versions (OpenTelemetry has one).
+        Set<String> versioned;
+        try (JarFile jar = new JarFile(ROOT.resolve("target/stackwatch.jar").toFile())) {
+            versioned = jar.stream().map(JarEntry::getName).filter(n -> n.startsWith("META-INF/versions/"))
+                    .map(n -> n.replaceFirst("^META-INF/versions/\\d+/", "").replaceFirst("\\.class$", "")
+                            .replace('/', '.'))
+                    .collect(Collectors.toSet());
+        }
+        List<String> notFromTheCache = Files.readAllLines(classes, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains(" io.opentelemetry.") || line.contains(" net.logstash.")
+                        || line.contains(" jdk.internal.net.http."))
+                .filter(line -> !line.contains("source: shared objects file"))
+                .filter(line -> !versioned.contains(line.replaceFirst(".*\\] (\\S+) source:.*", "$1")))
+                .toList();
+        assertEquals(List.of(), notFromTheCache);
     }
 
     @Test

@@ -6,12 +6,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.io.OutputStream;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 import net.logstash.logback.stacktrace.ShortenedThrowableConverter;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stackwatch's logging set-up, which logback finds through ServiceLoader (META-INF/services) when SLF4J makes the first
@@ -59,6 +62,35 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         root.setLevel(Level.toLevel(setting(context, "LOG_LEVEL", "info"), Level.INFO));
         root.addAppender(console);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * For the training run behind the start-up cache: until the returned action runs, every event is also encoded in
+     * the format this process does not write, to nowhere, so that either format starts from the cache (text on a
+     * console, JSON in the Kubernetes deployment). Does nothing under an operator's own logback configuration.
+     */
+    public static Runnable alsoEncodeInOtherFormat() {
+        if (System.getProperty(OWN_CONFIGURATION) != null
+                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return () -> { };
+        }
+        return alsoEncodeInOtherFormat(context);
+    }
+
+    static Runnable alsoEncodeInOtherFormat(LoggerContext context) {
+        boolean json = "json".equals(setting(context, "LOG_FORMAT", "text"));
+        OutputStreamAppender<ILoggingEvent> other = new OutputStreamAppender<>();
+        other.setContext(context);
+        other.setName("other-format");
+        other.setEncoder(json ? text(context) : json(context));
+        other.setOutputStream(OutputStream.nullOutputStream());
+        other.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(other);
+        return () -> {
+            root.detachAppender(other);
+            other.stop();
+        };
     }
 
     /** One human-readable line per event; key-values and MDC values (request_id, trace_id, span_id) after the message. */

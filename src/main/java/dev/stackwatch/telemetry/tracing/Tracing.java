@@ -36,7 +36,8 @@ public final class Tracing implements AutoCloseable {
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(resource.build())))
                 .setSampler(settings.sampler())
-                .addSpanProcessor(BatchSpanProcessor.builder(new FailureCountingSpanExporter(exporter.build(),
+                .addSpanProcessor(BatchSpanProcessor.builder(new FailureCountingSpanExporter(
+                                new DeferredSpanExporter(exporter::build),
                                 new ExportHealth("traces", settings.endpoint().toString(), exportFailed)))
                         .setScheduleDelay(settings.scheduleDelay())
                         .build())

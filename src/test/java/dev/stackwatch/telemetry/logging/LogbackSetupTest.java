@@ -1,16 +1,23 @@
 package dev.stackwatch.telemetry.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggerContextListener;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.util.List;
 import java.util.ServiceLoader;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +45,34 @@ class LogbackSetupTest {
         } finally {
             context.stop();
             julRoot.setLevel(julRootBefore);
+        }
+    }
+
+    @Test
+    void theTrainingRunAlsoEncodesEveryEventInTheOtherFormatUntilItIsDone() {
+        for (String format : List.of("text", "json")) {
+            LoggerContext context = new LoggerContext();
+            context.putProperty("LOG_FORMAT", format);
+            try {
+                new LogbackSetup().configure(context);
+                Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+                Runnable off = LogbackSetup.alsoEncodeInOtherFormat(context);
+                OutputStreamAppender<ILoggingEvent> appender =
+                        assertInstanceOf(OutputStreamAppender.class, root.getAppender("other-format"));
+                assertTrue(appender.isStarted());
+                if (format.equals("text")) {
+                    assertInstanceOf(LogstashEncoder.class, appender.getEncoder());
+                } else {
+                    assertInstanceOf(TextLineLayout.class,
+                            assertInstanceOf(LayoutWrappingEncoder.class, appender.getEncoder()).getLayout());
+                }
+                root.info("through both encoders");
+                off.run();
+                assertFalse(appender.isStarted());
+                assertNull(root.getAppender("other-format"), format);
+            } finally {
+                context.stop();
+            }
         }
     }
 
