@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -43,7 +44,13 @@ final class UpstreamConnections implements AutoCloseable {
     /** The connection's handler, kept where a closed connection still has it (its pipeline is emptied). */
     private static final AttributeKey<Handler> HANDLER = AttributeKey.valueOf(UpstreamConnections.class, "handler");
 
-    private final Bootstrap bootstrap;
+    /**
+     * Made at the first connection, on the thread that needs it (the first model load, in the background): setting up
+     * the event loop initialises Netty, whose native transport and buffer cleaner cost a start about 0.1 s of CPU before
+     * the listeners could open.
+     */
+    private final Supplier<Bootstrap> makeBootstrap;
+    private Bootstrap bootstrap;
     private final String host;
     private final int port;
     private final Deque<Channel> idle = new ConcurrentLinkedDeque<>();
@@ -58,7 +65,7 @@ final class UpstreamConnections implements AutoCloseable {
         SSLContext tlsContext = tls ? settings.tls().sslContext() : null;
         boolean verify = settings.tls().verify();
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
-        this.bootstrap = transport.bootstrap()
+        this.makeBootstrap = () -> transport.bootstrap()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -124,13 +131,20 @@ final class UpstreamConnections implements AutoCloseable {
         }
     }
 
+    private synchronized Bootstrap bootstrap() {
+        if (bootstrap == null) {
+            bootstrap = makeBootstrap.get();
+        }
+        return bootstrap;
+    }
+
     private Channel connect() throws IOException {
         // Resolved here, on the request's thread: the event loop must never wait for DNS.
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new UnknownHostException(host);
         }
-        ChannelFuture connecting = bootstrap.connect(address);
+        ChannelFuture connecting = bootstrap().connect(address);
         Channel channel = connecting.channel();
         try {
             await(connecting);

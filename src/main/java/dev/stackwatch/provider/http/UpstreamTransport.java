@@ -55,6 +55,11 @@ public final class UpstreamTransport implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true);
     }
 
+    /** Whether the event loop has been set up, which the first connection of any provider does. */
+    synchronized boolean started() {
+        return loops != null;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -191,6 +192,21 @@ class UpstreamReadsTest {
             }
         }
         assertEquals(1, connections.get(), "connections opened for three answers");
+    }
+
+    @Test
+    void theEventLoopIsSetUpByTheFirstConnectionNotByTheProvider() {
+        serve((in, out) -> {
+            readHead(in);
+            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"));
+            out.flush();
+        });
+        // Made before the listeners open; Netty's set-up waits for the first request upstream (a model load).
+        assertFalse(transport.started(), "the upstream client is made, its event loop is not");
+        try (UpstreamResponse response = upstream.get("/first", WAIT)) {
+            assertEquals("{}", new String(response.readAll(16), StandardCharsets.UTF_8));
+        }
+        assertTrue(transport.started());
     }
 
     @Test
