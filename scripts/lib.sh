@@ -1,4 +1,4 @@
-# Shared by soak.sh and idle-streams.sh (sourced): build, copy, start a server and wait until it answers.
+# Shared by the scripts that source it: build, copy, start a server and wait until it answers; fetch the profiler.
 
 # Builds the jar and test classes and copies them to $1/app, so rebuilding the tree during a long run cannot swap
 # classes under the running processes. Sets APP_CP, the classpath of the load generators.
@@ -25,4 +25,13 @@ start_server() {
   done
   echo "server did not start; see $out/server.log" >&2
   exit 1
+}
+
+# Fetches async-profiler (tools.profiler:async-profiler from Maven Central, through ./mvnw) and unpacks its agent
+# into $1. Sets PROFILER_LIB, the agent's path for -agentpath or jcmd's JVMTI.agent_load.
+fetch_profiler() {
+  ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.2:jar:linux-x64
+  unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.2/async-profiler-4.2-linux-x64.jar" \
+    linux-x64/libasyncProfiler.so -d "$1"
+  PROFILER_LIB=$1/linux-x64/libasyncProfiler.so
 }

@@ -196,10 +196,7 @@ PER_CONNECTION=$(( (RATE + CONNECTIONS - 1) / CONNECTIONS ))
 
 PROFILER_LIB=
 if [ -n "$PROFILE" ]; then
-  ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.2:jar:linux-x64
-  unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.2/async-profiler-4.2-linux-x64.jar" \
-    linux-x64/libasyncProfiler.so -d "$WORK"
-  PROFILER_LIB=$WORK/linux-x64/libasyncProfiler.so
+  fetch_profiler "$WORK"
   mkdir -p "$PROFILE"
 fi
 # Starts or stops async-profiler in a running JVM (loaded as an agent through jcmd, as asprof does). CPU time is

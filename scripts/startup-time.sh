@@ -22,12 +22,11 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR
 declare -A times
 agent=""
 if [ -n "${PROFILE:-}" ]; then
-  ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.2:jar:linux-x64
+  source scripts/lib.sh
   mkdir -p "$PROFILE"
   PROFILE=$(cd "$PROFILE" && pwd)
-  unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.2/async-profiler-4.2-linux-x64.jar" \
-    linux-x64/libasyncProfiler.so -d "$PROFILE"
-  agent=$PROFILE/linux-x64/libasyncProfiler.so
+  fetch_profiler "$PROFILE"
+  agent=$PROFILER_LIB
 fi
 for i in $(seq "$runs"); do
   for b in "${builds[@]}"; do

@@ -45,7 +45,8 @@ class AuthObservabilityTest {
             assertEquals(3.0, scrape.sum("llamastack_auth_failures_total", Map.of("reason", "rejected")));
 
             ILoggingEvent accepted = Polling.awaitValue(Duration.ofSeconds(5), "the accepted request's access event",
-                    () -> events.snapshot().stream().filter(e -> e.getFormattedMessage().startsWith("GET /v1/models 200"))
+                    () -> events.snapshot().stream()
+                            .filter(e -> e.getFormattedMessage().startsWith("GET /v1/models 200"))
                             .findFirst().orElse(null));
             assertEquals("ops", accepted.getKeyValuePairs().stream().filter(kv -> kv.key.equals("api_key_name"))
                     .findFirst().orElseThrow().value);

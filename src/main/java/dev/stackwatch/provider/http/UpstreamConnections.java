@@ -46,8 +46,8 @@ final class UpstreamConnections implements AutoCloseable {
 
     /**
      * Made at the first connection, on the thread that needs it (the first model load, in the background): setting up
-     * the event loop initialises Netty, whose native transport and buffer cleaner cost a start about 0.1 s of CPU before
-     * the listeners could open.
+     * the event loop initialises Netty, whose native transport and buffer cleaner cost a start about 0.1 s of CPU
+     * before the listeners could open.
      */
     private final Supplier<Bootstrap> makeBootstrap;
     private Bootstrap bootstrap;

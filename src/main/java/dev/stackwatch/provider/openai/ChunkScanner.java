@@ -40,7 +40,7 @@ final class ChunkScanner {
         String finishReason;
         /** The token counts of a usage object; null when the chunk had none. */
         Usage usage;
-        /** Where a delta's content string's text lies in the chunk's bytes, between its quotes; -1 when not a string. */
+        /** Where a delta's content text lies in the chunk's bytes, between its quotes; -1 when not a string. */
         int deltaTextFrom = -1;
         int deltaTextTo = -1;
 
@@ -55,8 +55,8 @@ final class ChunkScanner {
 
         /** Whether this chunk tells nothing but a delta's text, and where that text lies is known. */
         boolean isTextDeltaOnly() {
-            return hasChoice && deltaTextFrom >= 0 && error == null && !messageContentPresent && !textPresent && toolCalls == null
-                    && messageToolCalls == null && finishReason == null && usage == null;
+            return hasChoice && deltaTextFrom >= 0 && error == null && !messageContentPresent && !textPresent
+                    && toolCalls == null && messageToolCalls == null && finishReason == null && usage == null;
         }
 
         /** The choice's text: its message's content, else its delta's, else its {@code text} (a text completion's). */
