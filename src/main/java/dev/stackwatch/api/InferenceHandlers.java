@@ -115,7 +115,7 @@ public final class InferenceHandlers {
             completion = inFlight.interruptibly(() -> routed.provider().generate(request, new TokenSink() {
                 @Override
                 public void token(String text) {
-                    append(() -> sse.appendEncoded(response.delta(text, first[0])));
+                    append(() -> sse.appendDelta(response, text, first[0]));
                 }
 
                 @Override
@@ -148,7 +148,7 @@ public final class InferenceHandlers {
         }
         // The closing events leave in one write, with [DONE].
         if (first[0]) {
-            sse.appendEncoded(response.delta("", true));
+            sse.appendDelta(response, "", true);
         }
         sse.appendEncoded(response.finish(completion.finishReason()));
         if (in.includeUsage()) {

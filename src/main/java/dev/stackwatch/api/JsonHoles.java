@@ -1,6 +1,7 @@
 package dev.stackwatch.api;
 
 import dev.stackwatch.wire.Bytes;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -84,14 +85,17 @@ final class JsonHoles {
         return pieces[0];
     }
 
-    /** The bytes, with the one hole left filled with {@code value}. */
-    byte[] with(byte[] value) {
+    /**
+     * Writes the bytes, with the one hole left filled with {@code value}, to {@code out}: a streamed delta goes straight
+     * into its batch instead of through an array of its own.
+     */
+    void writeWith(byte[] value, ByteArrayOutputStream out) {
         if (holes.length != 1) {
             throw new IllegalStateException(holes.length + " holes left, not one");
         }
-        byte[][] values = new byte[holes[0] + 1][];
-        values[holes[0]] = value;
-        return join(0, 1, values);
+        out.writeBytes(pieces[0]);
+        out.writeBytes(value);
+        out.writeBytes(pieces[1]);
     }
 
     /** Pieces {@code from} to {@code to} with the holes between them filled, in one array. */

@@ -18,13 +18,15 @@ import java.nio.charset.StandardCharsets;
  * <p>
  * Events appended between two flushes are gathered here and handed to the response in one write, so they leave as one
  * HTTP chunk and one socket write: the response's own buffer is kept small (it is held for a stream's whole life), and
- * filling it would send a batch of tokens as several writes.
+ * filling it would send a batch of tokens as several writes. A stream that ends before its first flush (it came from
+ * the upstream in one read) is sent as one whole response, with a length, and the response's output stream is never
+ * made: through it the same bytes were copied three more times (its buffer, a copy of the first write kept in case
+ * more came, and the header block that, at this server's header size, is made twice).
  */
 final class SseStream implements AutoCloseable {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] NO_TYPE = new byte[0];
     // Made once, with their wire bytes: created per stream, the three headers were validated and encoded each time.
     private static final Header CONTENT_TYPE = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "text/event-stream");
     private static final Header CACHE_CONTROL = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -35,12 +37,15 @@ final class SseStream implements AutoCloseable {
 
     private final ServerResponse res;
     private final ObjectMapper json;
+    /** The headers are set: the stream has begun, and an error can no longer be a status. */
+    private boolean started;
+    /** Made at the first send before the end; a stream that ends before it needs none. */
     private OutputStream out;
     /**
      * Events appended since the last flush; made for each batch and let go after it, so an open stream waiting for
      * its next token holds none (idle streams are what the memory per stream is measured on).
      */
-    private ByteArrayOutputStream pending;
+    private Batch pending;
 
     SseStream(ServerResponse res, ObjectMapper json) {
         this.res = res;
@@ -48,17 +53,49 @@ final class SseStream implements AutoCloseable {
     }
 
     boolean started() {
-        return out != null;
+        return started;
     }
 
     /** Writes an event without flushing it: it leaves with the next {@link #flush} (or once many have gathered). */
     void append(Object event) {
-        gather(NO_TYPE, JsonResponses.encode(json, event));
+        appendEncoded(JsonResponses.encode(json, event));
+    }
+
+    /** Like {@link #append(Object)}, with the event's type named ({@code event: <type>}), as the Responses API does. */
+    void append(String type, Object event) {
+        byte[] encoded = JsonResponses.encode(json, event);
+        Batch batch = batch();
+        batch.writeBytes(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8));
+        batch.writeBytes(DATA);
+        batch.writeBytes(encoded);
+        ended(batch);
+    }
+
+    /** Like {@link #append(Object)}, for an event already encoded as JSON. */
+    void appendEncoded(byte[] event) {
+        Batch batch = batch();
+        batch.writeBytes(DATA);
+        batch.writeBytes(event);
+        ended(batch);
+    }
+
+    /** Like {@link #append(Object)}, for a text delta spliced from {@code response}'s template into the batch. */
+    void appendDelta(TemplatedResponse response, String text, boolean first) {
+        Batch batch = batch();
+        int start = batch.size();
+        batch.writeBytes(DATA);
+        try {
+            response.writeDelta(text, first, batch);
+        } catch (RuntimeException e) {
+            batch.cut(start);
+            throw e;
+        }
+        ended(batch);
     }
 
     /** Sends what was appended; nothing is committed if nothing was. */
     void flush() {
-        if (out == null) {
+        if (pending == null && out == null) {
             return;
         }
         try {
@@ -69,37 +106,9 @@ final class SseStream implements AutoCloseable {
         }
     }
 
-    /** Like {@link #append(Object)}, with the event's type named ({@code event: <type>}), as the Responses API does. */
-    void append(String type, Object event) {
-        gather(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8), JsonResponses.encode(json, event));
-    }
-
-    /** Like {@link #append(Object)}, for an event already encoded as JSON. */
-    void appendEncoded(byte[] event) {
-        gather(NO_TYPE, event);
-    }
-
-    /** Encoded before anything is gathered, so an event that cannot be encoded leaves no partial event behind. */
-    private void gather(byte[] type, byte[] payload) {
-        begin();
-        ByteArrayOutputStream batch = pending();
-        batch.writeBytes(type);
-        batch.writeBytes(DATA);
-        batch.writeBytes(payload);
-        batch.writeBytes(END);
-        if (batch.size() >= PENDING_LIMIT) {
-            try {
-                sendPending();
-            } catch (IOException | RuntimeException e) {
-                throw new ClientDisconnectedException(e);
-            }
-        }
-    }
-
     /** Ends the stream with {@code [DONE]}, as OpenAI's streams end; see {@link #end()}. */
     void done() {
-        begin();
-        pending().writeBytes(DONE);
+        batch().writeBytes(DONE);
         end();
     }
 
@@ -112,6 +121,12 @@ final class SseStream implements AutoCloseable {
     void end() {
         begin();
         try {
+            if (out == null) {
+                Batch batch = batch();
+                pending = null;
+                batch.sendWhole(res);
+                return;
+            }
             sendPending();
             out.close();
             if (res instanceof RoutingResponse routing) {
@@ -122,39 +137,56 @@ final class SseStream implements AutoCloseable {
         }
     }
 
-    private ByteArrayOutputStream pending() {
-        if (pending == null) {
-            pending = new ByteArrayOutputStream(1024);
-        }
-        return pending;
-    }
-
-    private void sendPending() throws IOException {
-        if (pending != null) {
-            ByteArrayOutputStream batch = pending;
-            pending = null;   // a failed write must not send it again from close()
-            batch.writeTo(out);
-        }
-    }
-
-    /** Starts the response on the first event: its headers leave with the first flush. */
+    /** Sets the headers on the first event: they leave with the first send. */
     private void begin() {
-        if (out != null) {
+        if (started) {
             return;
         }
         try {
             res.header(CONTENT_TYPE);
             res.header(CACHE_CONTROL);
             res.header(NO_PROXY_BUFFERING);
-            out = res.outputStream();
         } catch (RuntimeException e) {
             throw new ClientDisconnectedException(e);
+        }
+        started = true;
+    }
+
+    /** The batch to append the next event to; the stream begins with the first. */
+    private Batch batch() {
+        begin();
+        if (pending == null) {
+            pending = new Batch();
+        }
+        return pending;
+    }
+
+    /** Ends the event just appended, and sends the batch at once if it has grown large. */
+    private void ended(Batch batch) {
+        batch.writeBytes(END);
+        if (batch.size() >= PENDING_LIMIT) {
+            try {
+                sendPending();
+            } catch (IOException | RuntimeException e) {
+                throw new ClientDisconnectedException(e);
+            }
+        }
+    }
+
+    private void sendPending() throws IOException {
+        if (out == null) {
+            out = res.outputStream();
+        }
+        if (pending != null) {
+            Batch batch = pending;
+            pending = null;   // a failed write must not send it again from close()
+            batch.writeTo(out);
         }
     }
 
     @Override
     public void close() {
-        if (out == null) {
+        if (pending == null && out == null) {
             return;
         }
         try {
@@ -162,6 +194,23 @@ final class SseStream implements AutoCloseable {
             out.close();
         } catch (IOException | RuntimeException e) {
             // the client is gone; there is nobody left to tell
+        }
+    }
+
+    /** The events of one batch, in the array they were gathered in. */
+    private static final class Batch extends ByteArrayOutputStream {
+        Batch() {
+            super(1024);
+        }
+
+        /** Drops what was written after {@code size}: an event that failed half-way. */
+        void cut(int size) {
+            count = size;
+        }
+
+        /** The batch as the whole response's body, sent from this array. */
+        void sendWhole(ServerResponse res) {
+            res.send(buf, 0, count);
         }
     }
 }

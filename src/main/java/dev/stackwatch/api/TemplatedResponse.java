@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Usage;
+import java.io.ByteArrayOutputStream;
 
 /**
  * The JSON of one response, spliced from its kind's {@link ResponseTemplates}: the same bytes the mapper writes for
@@ -55,14 +56,18 @@ final class TemplatedResponse {
         return shape.fill(filled).bytes();
     }
 
-    /** The JSON of {@code format.delta(text, first)}. */
-    byte[] delta(String text, boolean first) {
+    /**
+     * Writes the JSON of {@code format.delta(text, first)} to {@code out}. Nothing is written when encoding fails, so
+     * no partial event is left behind.
+     */
+    void writeDelta(String text, boolean first, ByteArrayOutputStream out) {
         JsonHoles around = boundDelta(first);
         byte[] escaped = ResponseTemplates.escapedOrNull(text);
         if (around == null || escaped == null) {
-            return JsonResponses.encode(json, format.delta(text, first));
+            out.writeBytes(JsonResponses.encode(json, format.delta(text, first)));
+        } else {
+            around.writeWith(escaped, out);
         }
-        return around.with(escaped);
     }
 
     /** The JSON of {@code format.finish(reason)}. */

@@ -11,8 +11,10 @@ import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Usage;
 import dev.stackwatch.wire.Json;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,7 +56,7 @@ class ResponseTemplatesTest {
         List<String> texts = texts();
         for (String text : texts) {
             for (boolean first : new boolean[] {true, false}) {
-                assertArrayEquals(json.writeValueAsBytes(format.delta(text, first)), response.delta(text, first),
+                assertArrayEquals(json.writeValueAsBytes(format.delta(text, first)), delta(response, text, first),
                         () -> format + " " + first + " " + escapeForMessage(text));
             }
         }
@@ -74,6 +76,17 @@ class ResponseTemplatesTest {
         Completion toolCall = new Completion("", FinishReason.TOOL_CALLS, new Usage(3, 4), json.readTree(
                 "[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]"));
         assertArrayEquals(json.writeValueAsBytes(format.whole(toolCall)), response.whole(toolCall), "tool calls");
+    }
+
+    /** The delta as {@link TemplatedResponse#writeDelta} appends it to a batch that already holds an event. */
+    private static byte[] delta(TemplatedResponse response, String text, boolean first) {
+        byte[] before = "data: {}\n\n".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        batch.writeBytes(before);
+        response.writeDelta(text, first, batch);
+        byte[] all = batch.toByteArray();
+        assertArrayEquals(before, Arrays.copyOf(all, before.length), "what the batch held stays");
+        return Arrays.copyOfRange(all, before.length, all.length);
     }
 
     /** A format whose chunks name the model twice. */

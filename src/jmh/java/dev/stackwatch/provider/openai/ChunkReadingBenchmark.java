@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.wire.ByteSlice;
 import dev.stackwatch.wire.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public class ChunkReadingBenchmark {
     public void stream(Blackhole out) throws IOException {
         StreamChunkReader reader = new StreamChunkReader();
         for (byte[] chunk : chunks) {
-            out.consume(reader.read(json, chunk));
+            out.consume(reader.read(json, ByteSlice.of(chunk)));
         }
     }
 

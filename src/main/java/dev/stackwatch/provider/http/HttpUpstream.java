@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.deadline.Deadline;
 import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.inference.UpstreamHeaders;
+import dev.stackwatch.wire.ByteSlice;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
@@ -282,12 +283,18 @@ public final class HttpUpstream implements AutoCloseable {
         }
     }
 
+    /** How a provider reads a piece of an answer in place, e.g. an SSE event's data. */
+    @FunctionalInterface
+    public interface PieceReader<T> {
+        T read(ObjectMapper json, ByteSlice piece) throws IOException;
+    }
+
     /** Reads a piece of an answer, e.g. an SSE event's data, with {@code reader}; malformed JSON is a bad response. */
-    public <T> T read(byte[] data, String what, BodyReader<T> reader) {
+    public <T> T read(ByteSlice data, String what, PieceReader<T> reader) {
         try {
             return reader.read(json, data);
         } catch (IOException e) {
-            throw malformed(what, new String(data, StandardCharsets.UTF_8), e);
+            throw malformed(what, data.utf8(), e);
         }
     }
 

@@ -1,14 +1,15 @@
 package dev.stackwatch.provider.http;
 
+import dev.stackwatch.wire.ByteSlice;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Reads the {@code data} of Server-Sent Events from a response; comments, ids and event names are skipped. The data
  * stays bytes, for a parser that reads UTF-8 itself: decoding each chunk's line to a string, copying its data out and
  * parsing the string's characters were three passes over every streamed chunk where one parse of the bytes does. Bytes
- * that are not UTF-8 are then the parser's to refuse, as in a whole answer, instead of becoming U+FFFD.
+ * that are not UTF-8 are then the parser's to refuse, as in a whole answer, instead of becoming U+FFFD. An event's one
+ * data line is handed over in place, a view of the upstream's read; only several lines are joined into a new array.
  */
 public final class SseEvents {
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
@@ -21,16 +22,16 @@ public final class SseEvents {
     }
 
     /** The next event's data (multi-line data joined by '\n'), or null when the stream ends or sends [DONE]. */
-    public byte[] next() {
+    public ByteSlice next() {
         // Nearly every event has one data line: it is the event as it is, with nothing to join.
-        byte[] data = null;
+        ByteSlice data = null;
         ByteArrayOutputStream lines = null;
         while (true) {
-            byte[] line = response.readLineBytes();
-            if (line == null || line.length == 0) {
+            ByteSlice line = response.readLineBytes();
+            if (line == null || line.length() == 0) {
                 if (data != null) {
-                    byte[] event = lines == null ? data : lines.toByteArray();
-                    if (!Arrays.equals(event, DONE)) {
+                    ByteSlice event = lines == null ? data : ByteSlice.of(lines.toByteArray());
+                    if (!event.contentEquals(DONE)) {
                         return event;
                     }
                     response.drain();
@@ -41,17 +42,17 @@ public final class SseEvents {
                 }
                 continue;
             }
-            if (Arrays.equals(line, 0, Math.min(line.length, DATA.length), DATA, 0, DATA.length)) {
-                byte[] value = Arrays.copyOfRange(line, line.length > 5 && line[5] == ' ' ? 6 : 5, line.length);
+            if (line.startsWith(DATA)) {
+                ByteSlice value = line.from(line.length() > 5 && line.at(5) == ' ' ? 6 : 5);
                 if (data == null) {
                     data = value;
                 } else {
                     if (lines == null) {
                         lines = new ByteArrayOutputStream();
-                        lines.writeBytes(data);
+                        lines.write(data.array(), data.from(), data.length());
                     }
                     lines.write('\n');
-                    lines.writeBytes(value);
+                    lines.write(value.array(), value.from(), value.length());
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.stackwatch.provider.http;
 
 import dev.stackwatch.deadline.Deadline;
 import dev.stackwatch.deadline.DeadlineTimer;
+import dev.stackwatch.wire.ByteSlice;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -83,10 +84,14 @@ public final class UpstreamResponse implements AutoCloseable {
         return length < 0 ? null : new String(buffer, lineStart, length, StandardCharsets.UTF_8);
     }
 
-    /** The next line's bytes without its line break, or null at the end of the body: for a reader that parses bytes. */
-    public byte[] readLineBytes() {
+    /**
+     * The next line's bytes without its line break, or null at the end of the body: for a reader that parses bytes.
+     * The slice views the read it came in, not a copy: no array this hands out or keeps is ever written again (a read
+     * that does not end a line is joined with the next into a new array).
+     */
+    public ByteSlice readLineBytes() {
         int length = nextLine();
-        return length < 0 ? null : Arrays.copyOfRange(buffer, lineStart, lineStart + length);
+        return length < 0 ? null : new ByteSlice(buffer, lineStart, lineStart + length);
     }
 
     /**

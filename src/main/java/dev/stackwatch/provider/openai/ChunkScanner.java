@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.stackwatch.inference.Usage;
+import dev.stackwatch.wire.ByteSlice;
 import java.io.IOException;
 
 /**
@@ -70,7 +71,12 @@ final class ChunkScanner {
     }
 
     static Chunk scan(ObjectMapper json, byte[] data) throws IOException {
-        JsonParser parser = json.createParser(data);
+        return scan(json, ByteSlice.of(data));
+    }
+
+    /** Reads {@code data} in place; the text offsets of the chunk it returns count from the slice's start. */
+    static Chunk scan(ObjectMapper json, ByteSlice data) throws IOException {
+        JsonParser parser = json.createParser(data.array(), data.from(), data.length());
         parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return scan(json, parser);
     }

@@ -16,6 +16,7 @@ import dev.stackwatch.provider.http.UpstreamGuard;
 import dev.stackwatch.provider.http.UpstreamResponse;
 import dev.stackwatch.provider.http.UpstreamSettings;
 import dev.stackwatch.provider.http.UpstreamTransport;
+import dev.stackwatch.wire.ByteSlice;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +78,7 @@ public final class OpenAiProvider extends RemoteProvider {
                 StreamAccumulator acc = new StreamAccumulator(tracked);
                 SseEvents events = new SseEvents(response);
                 StreamChunkReader chunks = new StreamChunkReader();
-                for (byte[] data = events.next(); data != null; data = events.next()) {
+                for (ByteSlice data = events.next(); data != null; data = events.next()) {
                     acc.accept(upstream.read(data, "SSE event", chunks::read));
                 }
                 return acc.completion();

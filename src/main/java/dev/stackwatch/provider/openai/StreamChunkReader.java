@@ -1,6 +1,7 @@
 package dev.stackwatch.provider.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.wire.ByteSlice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,16 +19,13 @@ import java.util.Arrays;
 final class StreamChunkReader {
     /** The last scanned chunk that was a text delta and nothing else; null until there is one. */
     private byte[] pattern;
-    /** Where that chunk's text begins (past its opening quote) and ends (at its closing quote). */
+    /** Where that chunk's text begins (past its opening quote) and ends (at its closing quote), from its start. */
     private int textFrom;
     private int textTo;
     private int withoutParser;
 
-    /**
-     * One chunk's facts, as {@link ChunkScanner#scan} reads them with {@code json}. The reader may keep {@code data}
-     * as its pattern: it must not change afterwards.
-     */
-    ChunkScanner.Chunk read(ObjectMapper json, byte[] data) throws IOException {
+    /** One chunk's facts, as {@link ChunkScanner#scan} reads them with {@code json}. */
+    ChunkScanner.Chunk read(ObjectMapper json, ByteSlice data) throws IOException {
         String text = pattern == null ? null
                 : textBetween(data, json.getFactory().streamReadConstraints().getMaxStringLength());
         if (text != null) {
@@ -36,7 +34,9 @@ final class StreamChunkReader {
         }
         ChunkScanner.Chunk chunk = ChunkScanner.scan(json, data);
         if (chunk.isTextDeltaOnly()) {
-            pattern = data;
+            // A copy: the chunk is a view of the upstream read it came in, which may hold many more, and an open
+            // stream keeps its pattern for as long as it waits.
+            pattern = data.toArray();
             textFrom = chunk.deltaTextFrom;
             textTo = chunk.deltaTextTo;
         }
@@ -49,21 +49,23 @@ final class StreamChunkReader {
     }
 
     /** The text of a chunk that matches the pattern, else null. */
-    private String textBetween(byte[] data, int maxStringLength) {
-        int from = textFrom;
-        int to = data.length - (pattern.length - textTo);
+    private String textBetween(ByteSlice data, int maxStringLength) {
+        byte[] in = data.array();
+        int base = data.from();
+        int from = base + textFrom;
+        int to = data.to() - (pattern.length - textTo);
         if (to < from || to - from > maxStringLength
-                || !Arrays.equals(data, 0, from, pattern, 0, from)
-                || !Arrays.equals(data, to, data.length, pattern, textTo, pattern.length)) {
+                || !Arrays.equals(in, base, from, pattern, 0, textFrom)
+                || !Arrays.equals(in, to, data.to(), pattern, textTo, pattern.length)) {
             return null;
         }
         for (int i = from; i < to; i++) {
-            byte b = data[i];
+            byte b = in[i];
             // Bytes are signed: every byte of a multi-byte UTF-8 sequence is negative, so below 0x20 as well.
             if (b < 0x20 || b == '"' || b == '\\') {
                 return null;
             }
         }
-        return new String(data, from, to - from, StandardCharsets.ISO_8859_1);
+        return new String(in, from, to - from, StandardCharsets.ISO_8859_1);
     }
 }

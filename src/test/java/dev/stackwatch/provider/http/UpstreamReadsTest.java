@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stackwatch.deadline.DeadlineTimer;
 import dev.stackwatch.testing.Polling;
 import dev.stackwatch.inference.UpstreamHeaders;
+import dev.stackwatch.wire.ByteSlice;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,8 +108,8 @@ class UpstreamReadsTest {
         List<String> data = new ArrayList<>();
         try (UpstreamResponse response = upstream.get("/events", WAIT)) {
             SseEvents sse = new SseEvents(response);
-            for (byte[] event = sse.next(); event != null; event = sse.next()) {
-                data.add(new String(event, StandardCharsets.UTF_8));
+            for (ByteSlice event = sse.next(); event != null; event = sse.next()) {
+                data.add(event.utf8());
             }
         }
         assertEquals(List.of("{\"a\":1}", "no space", "first\nsecond\n"), data);
@@ -129,12 +130,12 @@ class UpstreamReadsTest {
             out.write(body);
             out.flush();
         });
-        HttpUpstream.BodyReader<String> text = (json, data) -> json.readTree(data).path("t").asText();
+        HttpUpstream.PieceReader<String> text = (json, data) -> json.readTree(data.toArray()).path("t").asText();
         try (UpstreamResponse response = upstream.get("/events", WAIT)) {
             SseEvents sse = new SseEvents(response);
             assertEquals("\u00e9 \ud83d\ude00", upstream.read(sse.next(), "SSE event", text));
-            byte[] broken = sse.next();
-            assertEquals(0xC3, broken[broken.length - 3] & 0xFF, "passed on as it came, not replaced");
+            ByteSlice broken = sse.next();
+            assertEquals(0xC3, broken.at(broken.length() - 3) & 0xFF, "passed on as it came, not replaced");
             UpstreamFailure failure = assertThrows(UpstreamFailure.class,
                     () -> upstream.read(broken, "SSE event", text));
             assertTrue(failure.getMessage().contains("malformed SSE event"), failure.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stackwatch.wire.ByteSlice;
 import dev.stackwatch.wire.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ class StreamChunkReaderTest {
     private static final String TAIL = "\"logprobs\":null,\"finish_reason\":null}]}";
 
     private final ObjectMapper json = Json.newMapper();
+    private int reads;
 
     private String delta(String text) throws IOException {
         return HEAD + "\"delta\":{\"content\":" + json.writeValueAsString(text) + "}," + TAIL;
@@ -47,7 +49,7 @@ class StreamChunkReaderTest {
         StreamChunkReader reader = new StreamChunkReader();
         for (String chunk : chunks) {
             byte[] data = chunk.getBytes(StandardCharsets.UTF_8);
-            assertSameFacts(ChunkScanner.scan(json, data), reader.read(json, data), chunk);
+            assertSameFacts(ChunkScanner.scan(json, data), reader.read(json, asRead(data)), chunk);
         }
         // Plain ASCII texts after a scanned delta of the same shape: 10 of the first 11 deltas (the empty one too),
         // " ~end" and " \u007f"; not " after", which follows a chunk of another id.
@@ -57,7 +59,7 @@ class StreamChunkReaderTest {
     @Test
     void refusesWhatTheScannerRefuses() throws IOException {
         StreamChunkReader reader = new StreamChunkReader();
-        reader.read(json, delta("learned").getBytes(StandardCharsets.UTF_8));
+        reader.read(json, asRead(delta("learned").getBytes(StandardCharsets.UTF_8)));
         List<byte[]> bad = List.of(
                 // A raw control character and a malformed UTF-8 byte where the pattern's text would be.
                 (HEAD + "\"delta\":{\"content\":\"a\u0001b\"}," + TAIL).getBytes(StandardCharsets.UTF_8),
@@ -65,7 +67,7 @@ class StreamChunkReaderTest {
                 (HEAD + "\"delta\":{\"content\":\"unterminated}," + TAIL).getBytes(StandardCharsets.UTF_8));
         for (byte[] data : bad) {
             assertThrows(IOException.class, () -> ChunkScanner.scan(json, data));
-            assertThrows(IOException.class, () -> reader.read(json, data));
+            assertThrows(IOException.class, () -> reader.read(json, asRead(data)));
         }
         assertEquals(0, reader.readWithoutParser());
     }
@@ -74,7 +76,7 @@ class StreamChunkReaderTest {
     void readsRandomTextsAsTheScannerDoes() throws IOException {
         Random random = new Random(21);
         StreamChunkReader reader = new StreamChunkReader();
-        reader.read(json, delta("first").getBytes(StandardCharsets.UTF_8));
+        reader.read(json, asRead(delta("first").getBytes(StandardCharsets.UTF_8)));
         int plain = 0;
         for (int i = 0; i < 500; i++) {
             StringBuilder text = new StringBuilder();
@@ -87,7 +89,7 @@ class StreamChunkReaderTest {
             }
             String chunk = delta(text.toString());
             byte[] data = chunk.getBytes(StandardCharsets.UTF_8);
-            assertSameFacts(ChunkScanner.scan(json, data), reader.read(json, data), chunk);
+            assertSameFacts(ChunkScanner.scan(json, data), reader.read(json, asRead(data)), chunk);
             // As sent: a lone surrogate half becomes '?' in UTF-8.
             String sent = new String(text.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
             if (sent.chars().allMatch(c -> c >= 0x20 && c < 0x80 && c != '"' && c != '\\')) {
@@ -96,6 +98,21 @@ class StreamChunkReaderTest {
         }
         assertEquals(plain, reader.readWithoutParser());
         assertTrue(plain > 100, "plain texts: " + plain);
+    }
+
+    /**
+     * {@code data} as the provider hands it over: a view of the upstream read it came in, here after an event of
+     * another length each time and before the next, so that any offset counted from the read instead of the chunk
+     * shows.
+     */
+    private ByteSlice asRead(byte[] data) {
+        byte[] before = ("data: {\"n\":" + "x".repeat(reads++ % 7) + "}\n\ndata: ").getBytes(StandardCharsets.UTF_8);
+        byte[] after = "\n\ndata: {\"choices\":[]}\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] read = new byte[before.length + data.length + after.length];
+        System.arraycopy(before, 0, read, 0, before.length);
+        System.arraycopy(data, 0, read, before.length, data.length);
+        System.arraycopy(after, 0, read, before.length + data.length, after.length);
+        return new ByteSlice(read, before.length, before.length + data.length);
     }
 
     private static byte[] withByte(String text, char marker, byte value) {
