@@ -29,9 +29,9 @@ public record ByteSlice(byte[] array, int from, int to) {
         return array[from + index];
     }
 
-    /** This slice from {@code offset} (counted from its start) to its end. */
-    public ByteSlice from(int offset) {
-        return new ByteSlice(array, from + offset, to);
+    /** This slice without its first {@code count} bytes. */
+    public ByteSlice skip(int count) {
+        return new ByteSlice(array, from + count, to);
     }
 
     /** Whether this slice holds exactly {@code bytes}. */

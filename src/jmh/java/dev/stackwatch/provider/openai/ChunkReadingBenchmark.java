@@ -51,7 +51,7 @@ public class ChunkReadingBenchmark {
     @Benchmark
     public void scan(Blackhole out) throws IOException {
         for (byte[] chunk : chunks) {
-            out.consume(ChunkScanner.scan(json, chunk));
+            out.consume(ChunkScanner.scan(json, ByteSlice.of(chunk)));
         }
     }
 

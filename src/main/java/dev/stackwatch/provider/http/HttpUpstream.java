@@ -252,7 +252,7 @@ public final class HttpUpstream implements AutoCloseable {
 
     /** Parses a whole JSON body; anything else is a bad upstream response. */
     public JsonNode readJson(UpstreamResponse response, int limit) {
-        return readJson(response, limit, ObjectMapper::readTree);
+        return readJson(response, limit, (mapper, body) -> mapper.readTree(body.array(), body.from(), body.length()));
     }
 
     /**
@@ -262,16 +262,16 @@ public final class HttpUpstream implements AutoCloseable {
     public <T> T readJson(UpstreamResponse response, int limit, BodyReader<T> reader) {
         byte[] bytes = response.readAll(limit);
         try {
-            return reader.read(json, bytes);
+            return reader.read(json, ByteSlice.of(bytes));
         } catch (IOException e) {
             throw UpstreamFailure.badResponse("upstream sent invalid JSON: " + UpstreamResponse.describe(e), e);
         }
     }
 
-    /** How a provider reads a whole answer's bytes, e.g. with the mapper's parser. */
+    /** How a provider reads a whole answer, or a piece of one such as an SSE event's data, in place. */
     @FunctionalInterface
     public interface BodyReader<T> {
-        T read(ObjectMapper json, byte[] body) throws IOException;
+        T read(ObjectMapper json, ByteSlice body) throws IOException;
     }
 
     /** Reads one NDJSON line as a tree; malformed text is a bad upstream response. */
@@ -283,14 +283,8 @@ public final class HttpUpstream implements AutoCloseable {
         }
     }
 
-    /** How a provider reads a piece of an answer in place, e.g. an SSE event's data. */
-    @FunctionalInterface
-    public interface PieceReader<T> {
-        T read(ObjectMapper json, ByteSlice piece) throws IOException;
-    }
-
     /** Reads a piece of an answer, e.g. an SSE event's data, with {@code reader}; malformed JSON is a bad response. */
-    public <T> T read(ByteSlice data, String what, PieceReader<T> reader) {
+    public <T> T read(ByteSlice data, String what, BodyReader<T> reader) {
         try {
             return reader.read(json, data);
         } catch (IOException e) {

@@ -43,7 +43,7 @@ public final class SseEvents {
                 continue;
             }
             if (line.startsWith(DATA)) {
-                ByteSlice value = line.from(line.length() > 5 && line.at(5) == ' ' ? 6 : 5);
+                ByteSlice value = line.skip(line.length() > 5 && line.at(5) == ' ' ? 6 : 5);
                 if (data == null) {
                     data = value;
                 } else {

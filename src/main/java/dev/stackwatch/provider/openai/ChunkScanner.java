@@ -70,10 +70,6 @@ final class ChunkScanner {
     private ChunkScanner() {
     }
 
-    static Chunk scan(ObjectMapper json, byte[] data) throws IOException {
-        return scan(json, ByteSlice.of(data));
-    }
-
     /** Reads {@code data} in place; the text offsets of the chunk it returns count from the slice's start. */
     static Chunk scan(ObjectMapper json, ByteSlice data) throws IOException {
         JsonParser parser = json.createParser(data.array(), data.from(), data.length());

@@ -46,8 +46,8 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         context.addListener(propagator);
 
         // One appender, whose encoder depends on the format.
-        BatchingConsoleAppender console = new BatchingConsoleAppender(
-                "json".equals(setting(context, "LOG_FORMAT", "text")) ? json(context) : text(context));
+        BatchingConsoleAppender console =
+                new BatchingConsoleAppender(writesJson(context) ? json(context) : text(context));
         console.setContext(context);
         console.setName("console");
         console.start();
@@ -78,11 +78,10 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
     }
 
     static Runnable alsoEncodeInOtherFormat(LoggerContext context) {
-        boolean json = "json".equals(setting(context, "LOG_FORMAT", "text"));
         OutputStreamAppender<ILoggingEvent> other = new OutputStreamAppender<>();
         other.setContext(context);
         other.setName("other-format");
-        other.setEncoder(json ? text(context) : json(context));
+        other.setEncoder(writesJson(context) ? text(context) : json(context));
         other.setOutputStream(OutputStream.nullOutputStream());
         other.start();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -145,6 +144,11 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         }
         encoder.start();
         return encoder;
+    }
+
+    /** Whether this process logs JSON ({@code LOG_FORMAT=json}) rather than text lines. */
+    private static boolean writesJson(LoggerContext context) {
+        return "json".equals(setting(context, "LOG_FORMAT", "text"));
     }
 
     private static String setting(LoggerContext context, String name, String fallback) {

@@ -130,7 +130,7 @@ class UpstreamReadsTest {
             out.write(body);
             out.flush();
         });
-        HttpUpstream.PieceReader<String> text = (json, data) -> json.readTree(data.toArray()).path("t").asText();
+        HttpUpstream.BodyReader<String> text = (json, data) -> json.readTree(data.toArray()).path("t").asText();
         try (UpstreamResponse response = upstream.get("/events", WAIT)) {
             SseEvents sse = new SseEvents(response);
             assertEquals("\u00e9 \ud83d\ude00", upstream.read(sse.next(), "SSE event", text));

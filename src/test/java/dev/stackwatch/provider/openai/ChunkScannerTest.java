@@ -9,6 +9,7 @@ import dev.stackwatch.inference.Completion;
 import dev.stackwatch.inference.FinishReason;
 import dev.stackwatch.inference.Usage;
 import dev.stackwatch.provider.http.UpstreamFailure;
+import dev.stackwatch.wire.ByteSlice;
 import dev.stackwatch.wire.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ class ChunkScannerTest {
                 "{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"x\"}}]}");
         for (String data : chunks) {
             JsonNode tree = json.readTree(data);
-            ChunkScanner.Chunk chunk = ChunkScanner.scan(json, data.getBytes(StandardCharsets.UTF_8));
+            ChunkScanner.Chunk chunk = scan(data);
             JsonNode choice = tree.path("choices").path(0);
             assertEquals(!choice.isMissingNode(), chunk.hasChoice, data);
             if (!choice.isMissingNode()) {
@@ -116,7 +117,7 @@ class ChunkScannerTest {
                 "[]");
         for (String data : answers) {
             Completion tree = treeCompletion(json.readTree(data));
-            ChunkScanner.Chunk answer = ChunkScanner.scan(json, data.getBytes(StandardCharsets.UTF_8));
+            ChunkScanner.Chunk answer = scan(data);
             if (tree == null) {
                 assertThrows(UpstreamFailure.class, () -> OpenAiWire.completion(answer), data);
             } else {
@@ -137,7 +138,7 @@ class ChunkScannerTest {
                 "{\"error\":{\"message\":\"a\"},\"error\":{\"message\":\"b\",\"message\":\"c\"}}");
         for (String data : chunks) {
             JsonNode tree = lastWins.readTree(data);
-            ChunkScanner.Chunk chunk = ChunkScanner.scan(json, data.getBytes(StandardCharsets.UTF_8));
+            ChunkScanner.Chunk chunk = scan(data);
             JsonNode choice = tree.path("choices").path(0);
             assertEquals(!choice.isMissingNode(), chunk.hasChoice, data);
             assertEquals(treeText(choice), chunk.piece(), data);
@@ -159,7 +160,7 @@ class ChunkScannerTest {
                             + "},\"completion_tokens\":5,\"prompt_tokens\":" + value + "}}",
                     "{\"usage\":{\"prompt_tokens\":1,\"prompt_tokens\":" + value + "}}")) {
                 JsonNode tree = new ObjectMapper().readTree(data);
-                assertEquals(treeUsageOf(tree), ChunkScanner.scan(json, data.getBytes(StandardCharsets.UTF_8)).usage,
+                assertEquals(treeUsageOf(tree), scan(data).usage,
                         data);
             }
         }
@@ -170,7 +171,11 @@ class ChunkScannerTest {
         for (String bad : List.of("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]} {}", "{\"choices\":[",
                 "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]", "not json")) {
             assertThrows(IOException.class, () -> json.readTree(bad), bad);
-            assertThrows(IOException.class, () -> ChunkScanner.scan(json, bad.getBytes(StandardCharsets.UTF_8)), bad);
+            assertThrows(IOException.class, () -> scan(bad), bad);
         }
+    }
+
+    private ChunkScanner.Chunk scan(String data) throws IOException {
+        return ChunkScanner.scan(json, ByteSlice.of(data.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -49,7 +49,7 @@ class StreamChunkReaderTest {
         StreamChunkReader reader = new StreamChunkReader();
         for (String chunk : chunks) {
             byte[] data = chunk.getBytes(StandardCharsets.UTF_8);
-            assertSameFacts(ChunkScanner.scan(json, data), reader.read(json, asRead(data)), chunk);
+            assertSameFacts(ChunkScanner.scan(json, ByteSlice.of(data)), reader.read(json, asRead(data)), chunk);
         }
         // Plain ASCII texts after a scanned delta of the same shape: 10 of the first 11 deltas (the empty one too),
         // " ~end" and " \u007f"; not " after", which follows a chunk of another id.
@@ -66,7 +66,7 @@ class StreamChunkReaderTest {
                 withByte(delta("a?b"), '?', (byte) 0xC3),
                 (HEAD + "\"delta\":{\"content\":\"unterminated}," + TAIL).getBytes(StandardCharsets.UTF_8));
         for (byte[] data : bad) {
-            assertThrows(IOException.class, () -> ChunkScanner.scan(json, data));
+            assertThrows(IOException.class, () -> ChunkScanner.scan(json, ByteSlice.of(data)));
             assertThrows(IOException.class, () -> reader.read(json, asRead(data)));
         }
         assertEquals(0, reader.readWithoutParser());
@@ -89,7 +89,7 @@ class StreamChunkReaderTest {
             }
             String chunk = delta(text.toString());
             byte[] data = chunk.getBytes(StandardCharsets.UTF_8);
-            assertSameFacts(ChunkScanner.scan(json, data), reader.read(json, asRead(data)), chunk);
+            assertSameFacts(ChunkScanner.scan(json, ByteSlice.of(data)), reader.read(json, asRead(data)), chunk);
             // As sent: a lone surrogate half becomes '?' in UTF-8.
             String sent = new String(text.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
             if (sent.chars().allMatch(c -> c >= 0x20 && c < 0x80 && c != '"' && c != '\\')) {
