@@ -60,7 +60,7 @@ public final class OpenAiProvider extends RemoteProvider {
 
     @Override
     public Completion generate(GenerationRequest request, TokenSink sink) {
-        ObjectNode body = request.body().deepCopy();
+        ObjectNode body = topLevelCopy(request.body());
         body.put("model", request.model().providerModelId());
         String path = request.operation() == Operation.COMPLETION ? "/completions" : "/chat/completions";
         if (request.stream()) {
@@ -77,9 +77,10 @@ public final class OpenAiProvider extends RemoteProvider {
                 response.beforeWaiting(tracked::flush);
                 StreamAccumulator acc = new StreamAccumulator(tracked);
                 SseEvents events = new SseEvents(response);
-                StreamChunkReader chunks = new StreamChunkReader();
+                // One reader for the stream: a method reference in the loop was a new object per event.
+                HttpUpstream.BodyReader<ChunkScanner.Chunk> chunks = new StreamChunkReader()::read;
                 for (ByteSlice data = events.next(); data != null; data = events.next()) {
-                    acc.accept(upstream.read(data, "SSE event", chunks::read));
+                    acc.accept(upstream.read(data, "SSE event", chunks));
                 }
                 return acc.completion();
             }
@@ -88,7 +89,7 @@ public final class OpenAiProvider extends RemoteProvider {
 
     @Override
     public Embeddings embed(EmbeddingRequest request) {
-        ObjectNode body = request.body().deepCopy();
+        ObjectNode body = topLevelCopy(request.body());
         body.put("model", request.model().providerModelId());
         // The API layer encodes base64 itself when the client asked for it; floats are what it needs.
         body.put("encoding_format", "float");
@@ -97,6 +98,17 @@ public final class OpenAiProvider extends RemoteProvider {
                 return OpenAiWire.embeddings(upstream.readJson(response, MAX_RESPONSE_BYTES));
             }
         });
+    }
+
+    /**
+     * The body with its top-level fields copied, the nested ones shared with the request: the upstream's body differs
+     * only at the top (model, stream options, encoding format), and nothing writes the nested nodes. A deep copy
+     * rebuilt the client's whole message history for every request.
+     */
+    private static ObjectNode topLevelCopy(ObjectNode body) {
+        ObjectNode copy = body.objectNode();
+        copy.setAll(body);
+        return copy;
     }
 
     @Override
