@@ -17,13 +17,16 @@
 # slices while its compiler threads took more than WARM_JIT_PERCENT (default 5) of its CPU in the last slice, up to
 # WARMUP_MAX seconds (default 240), so that every row is steady state; the "jit %" column says how much of the
 # measured CPU was still compilation. ROUNDS (default 2) repeats every path.
-# PATHS (default "direct nginx bare-relay hybrid-relay netty-relay stackwatch") picks the paths. TTFT_MS (default 20) is the upstream's time to
-# first token. A rate of 0 sends as fast as the connections allow: with TTFT_MS=0 that saturates the machine, and
-# req/s is then the CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
+# PATHS (default "direct nginx bare-relay hybrid-relay netty-relay stackwatch") picks the paths. TTFT_MS (default 20)
+# is the upstream's time to first token. ITL_MS (default 0) is its time between tokens: above 0 a streamed answer
+# arrives one token per read, as a model server sends it, and every path relays each token as a write of its own. A
+# rate of 0 sends as fast as the connections allow: with TTFT_MS=0 that saturates the machine, and req/s is then the
+# CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
 # (fetched from Maven Central by ./mvnw) over the first round, as <path>-<whole|streamed>.html and .collapsed
-# (text, for scripts/profile-relay.sh's top frames). PROFILE_EVENT (default "itimer,interval=1ms", CPU time) picks
-# another of async-profiler's events, e.g. "alloc,alloc=16k" (bytes allocated) or
+# (text, for scripts/profile-relay.sh's top frames); <path>-streamed-per-token.* when ITL_MS is above 0.
+# PROFILE_EVENT (default "itimer,interval=1ms", CPU time) picks another of async-profiler's events, e.g.
+# "alloc,alloc=16k" (bytes allocated) or
 # "java.lang.VirtualThread.yieldContinuation,interval=1" (every call of a Java method, counted with its stack).
 # STACKWATCH_JVM_OPTS (e.g. "-Xms512m -Xlog:gc:file=gc.log") go to the Stackwatch JVMs (stackwatch and compare);
 # COMPARE_JVM_OPTS, when set, replace them for compare, so that one jar can be paired with itself under other flags
@@ -45,6 +48,7 @@ DURATION=${2:-20}
 CONNECTIONS=${3:-20}
 PATHS=${PATHS:-direct nginx bare-relay hybrid-relay netty-relay stackwatch}
 TTFT_MS=${TTFT_MS:-20}
+ITL_MS=${ITL_MS:-0}
 PROFILE=${PROFILE:-}
 PROFILE_EVENT=${PROFILE_EVENT:-itimer,interval=1ms}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -89,7 +93,7 @@ wait_http() {
 }
 
 UPSTREAM=$(free_port)
-"$JAVA" -jar "$JAR" simulate --port "$UPSTREAM" --ttft-ms "$TTFT_MS" --inter-token-ms 0 --jitter 0 \
+"$JAVA" -jar "$JAR" simulate --port "$UPSTREAM" --ttft-ms "$TTFT_MS" --inter-token-ms "$ITL_MS" --jitter 0 \
   >"$WORK/simulator.log" 2>&1 &
 UPSTREAM_PID=$!
 PIDS+=($UPSTREAM_PID)
@@ -260,7 +264,7 @@ run() {
   local proxy0 upstream0 proxy1 upstream1 switches0 switches1
   local profiling=
   if [ -n "$PROFILER_LIB" ] && [ "$warmup" -gt 0 ] && [ "$name" != direct ] && [ "$name" != nginx ]; then
-    profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole).html
+    profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole)$([ "$ITL_MS" = 0 ] || echo -per-token).html
     profiler "$proxy_pid" "start,event=$PROFILE_EVENT"
   fi
   proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID"); switches0=$(switches "$proxy_pid")
@@ -298,7 +302,7 @@ run() {
 }
 
 echo "rate ${RATE}/s (0: unlimited) for ${DURATION}s over ${CONNECTIONS} connections; upstream time to first token" \
-  "${TTFT_MS} ms, 16 tokens;" \
+  "${TTFT_MS} ms, ${ITL_MS} ms between tokens, 16 tokens;" \
   "stream: $STREAM_FIELD; route $ROUTE"
 echo "warm-up ${WARMUP}-${WARMUP_MAX}s per path, ${ROUNDS} rounds; cpu columns: CPU time per request (user + system, microseconds)"
 echo "of the proxy and of the upstream; switches: the proxy's context switches per request (all threads); jit %: share"
