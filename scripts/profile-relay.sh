@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # CPU flame graphs of the relay: Stackwatch (remote::openai, all telemetry on), the bare relay (the stack's floor),
-# the hybrid relay (Helidon with a Netty client) and the Netty relay (an event-loop core) in front of `stackwatch simulate`, with scripts/proxy-overhead.sh's set-up and load, for whole and streamed chat
-# completions. async-profiler (tools.profiler:async-profiler from Maven Central) samples each proxy's CPU every
-# millisecond over one measured run after the warm-up, and the hybrid relay's and Stackwatch's for streams that arrive
-# a token per read. Writes docs/profiles/<path>-<whole|streamed|streamed-per-token>.html and
-# docs/profiles/top-frames.txt: per profile, the share of samples in the JIT compiler, the share of each library (by
-# the innermost frame of a known library in each stack), and the costs below the last Stackwatch frame of each stack
-# (which of Stackwatch's calls the CPU goes to). Needs what proxy-overhead.sh needs.
+# the hybrid relay (Helidon with a Netty client) and the Netty relay (an event-loop core) in front of `stackwatch
+# simulate`, with scripts/proxy-overhead.sh's set-up and load, for whole and streamed chat completions, and the hybrid
+# relay and Stackwatch for streams that arrive a token per read. async-profiler (tools.profiler:async-profiler from
+# Maven Central) samples each proxy's CPU every millisecond over one measured run after the warm-up. Writes
+# docs/profiles/<path>-<whole|streamed|streamed-per-token>.html and docs/profiles/top-frames.txt: per profile, the
+# share of samples in the JIT compiler, the share of each library (by the innermost frame of a known library in each
+# stack), and the costs below the last Stackwatch frame of each stack (which of Stackwatch's calls the CPU goes to).
+# Needs what proxy-overhead.sh needs.
 # Usage: scripts/profile-relay.sh [rate_per_second] [duration_seconds]; WARMUP (default 60), PATHS as there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ export PATHS=${PATHS:-bare-relay hybrid-relay netty-relay stackwatch} WARMUP=${W
 STREAM=0 NO_BUILD=${NO_BUILD:-0} scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 STREAM=1 NO_BUILD=1 scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 # Streams as a model server sends them, a token per read 2 ms apart (<path>-streamed-per-token): each answer lasts
-# about 50 ms, so fewer a second over more connections.
+# about 55 ms, so fewer a second over more connections.
 PATHS="hybrid-relay stackwatch" STREAM=1 ITL_MS=2 NO_BUILD=1 scripts/proxy-overhead.sh 300 "$DURATION" 64
 cp "$RAW"/*.html "$OUT"/
 

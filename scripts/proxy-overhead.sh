@@ -264,7 +264,9 @@ run() {
   local proxy0 upstream0 proxy1 upstream1 switches0 switches1
   local profiling=
   if [ -n "$PROFILER_LIB" ] && [ "$warmup" -gt 0 ] && [ "$name" != direct ] && [ "$name" != nginx ]; then
-    profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole)$([ "$ITL_MS" = 0 ] || echo -per-token).html
+    profiling=$PROFILE/$name-$([ "$STREAM" = 1 ] && echo streamed || echo whole)
+    [ "$ITL_MS" = 0 ] || profiling=$profiling-per-token
+    profiling=$profiling.html
     profiler "$proxy_pid" "start,event=$PROFILE_EVENT"
   fi
   proxy0=$(cpu_ticks "$proxy_pid"); upstream0=$(cpu_ticks "$UPSTREAM_PID"); switches0=$(switches "$proxy_pid")
