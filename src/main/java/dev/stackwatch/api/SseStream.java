@@ -74,11 +74,8 @@ final class SseStream implements AutoCloseable {
     /** Like {@link #append(Object)}, with the event's type named ({@code event: <type>}), as the Responses API does. */
     void append(String type, Object event) {
         byte[] encoded = JsonResponses.encode(json, event);
-        Batch batch = batch();
-        batch.writeBytes(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8));
-        batch.writeBytes(DATA);
-        batch.writeBytes(encoded);
-        ended(batch);
+        batch().writeBytes(("event: " + type + "\n").getBytes(StandardCharsets.UTF_8));
+        appendEncoded(encoded);
     }
 
     /** Like {@link #append(Object)}, for an event already encoded as JSON. */

@@ -1,5 +1,6 @@
 package dev.stackwatch.wire;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -42,6 +43,11 @@ public record ByteSlice(byte[] array, int from, int to) {
     /** Whether this slice begins with {@code prefix}. */
     public boolean startsWith(byte[] prefix) {
         return length() >= prefix.length && Arrays.equals(array, from, from + prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Appends the bytes to {@code out}. */
+    public void writeTo(ByteArrayOutputStream out) {
+        out.write(array, from, to - from);
     }
 
     /** A copy of the bytes, in an array of their own. */

@@ -49,10 +49,10 @@ public final class SseEvents {
                 } else {
                     if (lines == null) {
                         lines = new ByteArrayOutputStream();
-                        lines.write(data.array(), data.from(), data.length());
+                        data.writeTo(lines);
                     }
                     lines.write('\n');
-                    lines.write(value.array(), value.from(), value.length());
+                    value.writeTo(lines);
                 }
             }
         }

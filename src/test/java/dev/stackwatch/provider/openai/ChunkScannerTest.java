@@ -160,8 +160,7 @@ class ChunkScannerTest {
                             + "},\"completion_tokens\":5,\"prompt_tokens\":" + value + "}}",
                     "{\"usage\":{\"prompt_tokens\":1,\"prompt_tokens\":" + value + "}}")) {
                 JsonNode tree = new ObjectMapper().readTree(data);
-                assertEquals(treeUsageOf(tree), scan(data).usage,
-                        data);
+                assertEquals(treeUsageOf(tree), scan(data).usage, data);
             }
         }
     }
