@@ -3,8 +3,9 @@
 # through a bare Helidon relay (src/test/java/dev/stackwatch/bench/BareRelay.java: Stackwatch's server and client
 # libraries with nothing else, the floor for this stack), through an event-loop relay (bench/NettyRelay.java: Netty,
 # each client connection paired with an upstream one on the same thread, the floor another relay core would give)
-# through Helidon with a Netty client (bench/HybridRelay.java: what replacing only the upstream client would give)
-# and through Stackwatch (remote::openai), so the latency
+# through Helidon with a Netty client (bench/HybridRelay.java: what replacing only the upstream client would give),
+# through Netty's server handing each request to a virtual thread (bench/NettyVirtualThreadRelay.java: an event-loop
+# listener with blocking handlers, what stage 2 would build) and through Stackwatch (remote::openai), so the latency
 # Stackwatch adds can be read against known baselines. The upstream is the simulator (`stackwatch simulate`) with a
 # fixed time to first token. Needs: hey, nginx and a JDK >= 21 (JAVA_HOME or PATH); builds the project first.
 # Usage: scripts/proxy-overhead.sh [rate_per_second] [duration_seconds] [connections]
@@ -17,11 +18,11 @@
 # slices while its compiler threads took more than WARM_JIT_PERCENT (default 5) of its CPU in the last slice, up to
 # WARMUP_MAX seconds (default 240), so that every row is steady state; the "jit %" column says how much of the
 # measured CPU was still compilation. ROUNDS (default 2) repeats every path.
-# PATHS (default "direct nginx bare-relay hybrid-relay netty-relay stackwatch") picks the paths. TTFT_MS (default 20)
-# is the upstream's time to first token. ITL_MS (default 0) is its time between tokens: above 0 a streamed answer
-# arrives one token per read, as a model server sends it, and every path relays each token as a write of its own. A
-# rate of 0 sends as fast as the connections allow: with TTFT_MS=0 that saturates the machine, and req/s is then the
-# CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
+# PATHS (default "direct nginx bare-relay hybrid-relay netty-vt-relay netty-relay stackwatch") picks the paths.
+# TTFT_MS (default 20) is the upstream's time to first token. ITL_MS (default 0) is its time between tokens: above 0 a
+# streamed answer arrives one token per read, as a model server sends it, and every path relays each token as a write
+# of its own. A rate of 0 sends as fast as the connections allow: with TTFT_MS=0 that saturates the machine, and req/s
+# is then the CPU-bound rate (the CPU-bound run in docs/benchmarks.md).
 # PROFILE (a folder) records a CPU flame graph of each JVM proxy with async-profiler
 # (fetched from Maven Central by ./mvnw) over the first round, as <path>-<whole|streamed>.html and .collapsed
 # (text, for scripts/profile-relay.sh's top frames); <path>-streamed-per-token.* when ITL_MS is above 0.
@@ -46,7 +47,7 @@ STREAM=${STREAM:-0}
 API=${API:-chat}
 DURATION=${2:-20}
 CONNECTIONS=${3:-20}
-PATHS=${PATHS:-direct nginx bare-relay hybrid-relay netty-relay stackwatch}
+PATHS=${PATHS:-direct nginx bare-relay hybrid-relay netty-vt-relay netty-relay stackwatch}
 TTFT_MS=${TTFT_MS:-20}
 ITL_MS=${ITL_MS:-0}
 PROFILE=${PROFILE:-}
@@ -172,9 +173,10 @@ start_relay() {
   printf -v "$3_PID" '%s' "$!"
   wait_http "http://127.0.0.1:$port/" -s
 }
-BARE=0 BARE_PID=0 HYBRID=0 HYBRID_PID=0 NETTY=0 NETTY_PID=0
+BARE=0 BARE_PID=0 HYBRID=0 HYBRID_PID=0 NETTY_VT=0 NETTY_VT_PID=0 NETTY=0 NETTY_PID=0
 start_relay bare-relay BareRelay BARE
 start_relay hybrid-relay HybridRelay HYBRID
+start_relay netty-vt-relay NettyVirtualThreadRelay NETTY_VT
 start_relay netty-relay NettyRelay NETTY
 
 wait_http "http://127.0.0.1:$NGINX/v1/models"
@@ -319,6 +321,7 @@ for round in $(seq 1 "$ROUNDS"); do
       nginx) run nginx "$NGINX" "$NGINX_PID" "$warmup" ;;
       bare-relay) [ "$API" = responses ] || run bare-relay "$BARE" "$BARE_PID" "$warmup" ;;
       hybrid-relay) [ "$API" = responses ] || run hybrid-relay "$HYBRID" "$HYBRID_PID" "$warmup" ;;
+      netty-vt-relay) [ "$API" = responses ] || run netty-vt-relay "$NETTY_VT" "$NETTY_VT_PID" "$warmup" ;;
       netty-relay) run netty-relay "$NETTY" "$NETTY_PID" "$warmup" ;;
       stackwatch) run stackwatch "$STACKWATCH" "$STACKWATCH_PID" "$warmup" ;;
       compare) run compare "$COMPARE" "$COMPARE_PID" "$warmup" ;;

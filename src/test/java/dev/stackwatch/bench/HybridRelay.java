@@ -2,103 +2,60 @@ package dev.stackwatch.bench;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
-import io.netty.bootstrap.Bootstrap;
+import io.helidon.webserver.http.ServerResponse;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Half of each relay core, measured by {@code scripts/proxy-overhead.sh} as the path "hybrid-relay" (issue 21):
  * Helidon's server on virtual threads, as in {@link BareRelay}, with a Netty client on its own event loop instead of
- * HttpClient 5. The event loop hands each socket read's worth of the answer to the request's thread at once, so the
- * thread writes every piece that came in one read and flushes once, when it has nothing left to write: what
- * HttpClient 5's classic API cannot tell it (its body stream hands over one HTTP chunk at a time and cannot say
- * whether the next is already buffered). Says what replacing only the upstream client would give.
+ * HttpClient 5 ({@link PooledUpstream}). The event loop hands each socket read's worth of the answer to the request's
+ * thread at once, so the thread writes every piece that came in one read and flushes once, when it has nothing left
+ * to write: what HttpClient 5's classic API cannot tell it (its body stream hands over one HTTP chunk at a time and
+ * cannot say whether the next is already buffered). Says what replacing only the upstream client would give.
  * Usage: {@code HybridRelay PORT UPSTREAM_BASE_URL}.
  */
 public final class HybridRelay {
-    /** Marks the end of one socket read's pieces in a request's queue. */
-    private static final Object READ_END = new Object();
-    /** Marks the upstream connection's end (closed or failed) in a request's queue. */
-    private static final Object CLOSED = new Object();
-
     private HybridRelay() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
-        URI upstream = URI.create(args[1]);
+        URI uri = URI.create(args[1]);
         NettyTransport transport = NettyTransport.best();
-        Bootstrap client = transport.client(transport.loops(1), new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-                channel.pipeline().addLast(new HttpClientCodec(), new Exchange());
-            }
-        });
-        ConcurrentLinkedQueue<Channel> idle = new ConcurrentLinkedQueue<>();
+        PooledUpstream upstream = new PooledUpstream(uri, transport, transport.loops(1));
         WebServer.builder().host("127.0.0.1").port(port)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(routing -> routing.post("/v1/chat/completions", (req, res) -> {
-                    Channel channel = idle.poll();
-                    if (channel == null || !channel.isActive()) {
-                        channel = client.connect(upstream.getHost(), upstream.getPort()).sync().channel();
-                    }
-                    BlockingQueue<Object> parts = new LinkedBlockingQueue<>();
-                    channel.pipeline().get(Exchange.class).parts = parts;
-                    byte[] body = req.content().as(byte[].class);
-                    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                            "/v1/chat/completions", Unpooled.wrappedBuffer(body));
-                    request.headers().set(HttpHeaderNames.HOST, upstream.getAuthority())
-                            .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                    channel.writeAndFlush(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                    PooledUpstream.Answer answer = upstream.post("/v1/chat/completions",
+                            req.content().as(byte[].class));
                     try {
-                        relay(parts, res);
+                        relay(answer, res);
                     } catch (IOException | RuntimeException e) {
-                        channel.close();   // mid-answer: the connection cannot carry another request
+                        answer.abandon();
                         throw e;
                     }
-                    idle.add(channel);
+                    answer.done();
                 }))
                 .build()
                 .start();
-        System.out.println("hybrid relay on " + port + " (" + transport + ") to " + upstream);
+        System.out.println("hybrid relay on " + port + " (" + transport + ") to " + uri);
         Thread.currentThread().join();
     }
 
-    private static void relay(BlockingQueue<Object> parts, io.helidon.webserver.http.ServerResponse res)
+    private static void relay(PooledUpstream.Answer answer, ServerResponse res)
             throws InterruptedException, IOException {
-        Object first = next(parts);
-        while (first == READ_END) {   // the end of the previous answer's last read, on a reused connection
-            first = next(parts);
-        }
-        HttpResponse head = (HttpResponse) first;
-        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        String type = answer.head().headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CONTENT_TYPE, type);
         if (!type.startsWith("text/event-stream")) {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
-            for (Object part = next(parts); ; part = next(parts)) {
+            for (Object part = answer.next(); ; part = answer.next()) {
                 if (part instanceof HttpContent content) {
                     copy(content, whole);
                     if (content instanceof LastHttpContent) {
@@ -109,9 +66,9 @@ public final class HybridRelay {
             }
         }
         try (OutputStream out = res.outputStream()) {
-            for (Object part = next(parts); ; part = next(parts)) {
-                if (part == READ_END) {
-                    if (parts.isEmpty()) {
+            for (Object part = answer.next(); ; part = answer.next()) {
+                if (part == PooledUpstream.READ_END) {
+                    if (answer.drained()) {
                         out.flush();
                     }
                     continue;
@@ -125,52 +82,12 @@ public final class HybridRelay {
         }
     }
 
-    /** The next piece of the answer; an upstream connection that ended before the answer did fails the request. */
-    private static Object next(BlockingQueue<Object> parts) throws InterruptedException, IOException {
-        Object part = parts.take();
-        if (part == CLOSED) {
-            throw new IOException("the upstream connection ended before its answer did");
-        }
-        return part;
-    }
-
     private static void copy(HttpContent content, OutputStream out) throws IOException {
         ByteBuf bytes = content.content();
         try {
             bytes.readBytes(out, bytes.readableBytes());
         } finally {
             content.release();
-        }
-    }
-
-    /** Passes an answer's pieces to the waiting request, each socket read's worth followed by {@link #READ_END}. */
-    private static final class Exchange extends ChannelInboundHandlerAdapter {
-        private volatile BlockingQueue<Object> parts;
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object part) {
-            parts.add(part);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            BlockingQueue<Object> waiting = parts;
-            if (waiting != null) {
-                waiting.add(READ_END);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            BlockingQueue<Object> waiting = parts;
-            if (waiting != null) {
-                waiting.add(CLOSED);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();   // channelInactive tells the waiting request
         }
     }
 }
