@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CPU flame graphs of the relay: Stackwatch (remote::openai, all telemetry on), the bare relay (the stack's floor),
-# the hybrid relay (Helidon with a Netty client) and the Netty relay (an event-loop core) in front of `stackwatch
-# simulate`, with scripts/proxy-overhead.sh's set-up and load, for whole and streamed chat completions, and the hybrid
-# relay and Stackwatch for streams that arrive a token per read. async-profiler (tools.profiler:async-profiler from
+# the hybrid relay (Helidon with a Netty client), the Netty + virtual thread relay (Netty's server, each request
+# handled on a virtual thread) and the Netty relay (an event-loop core) in front of `stackwatch simulate`, with
+# scripts/proxy-overhead.sh's set-up and load, for whole and streamed chat completions, and the hybrid relay and
+# Stackwatch for streams that arrive a token per read. async-profiler (tools.profiler:async-profiler from
 # Maven Central) samples each proxy's CPU every millisecond over one measured run after the warm-up. Writes
 # docs/profiles/<path>-<whole|streamed|streamed-per-token>.html and docs/profiles/top-frames.txt: per profile, the
 # share of samples in the JIT compiler, the share of each library (by the innermost frame of a known library in each
@@ -17,7 +18,7 @@ DURATION=${2:-20}
 RAW=target/profiles
 OUT=docs/profiles
 rm -rf "$RAW" && mkdir -p "$RAW" "$OUT"
-export PATHS=${PATHS:-bare-relay hybrid-relay netty-relay stackwatch} WARMUP=${WARMUP:-60} ROUNDS=1 PROFILE=$RAW
+export PATHS=${PATHS:-bare-relay hybrid-relay netty-vt-relay netty-relay stackwatch} WARMUP=${WARMUP:-60} ROUNDS=1 PROFILE=$RAW
 STREAM=0 NO_BUILD=${NO_BUILD:-0} scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 STREAM=1 NO_BUILD=1 scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 # Streams as a model server sends them, a token per read 2 ms apart (<path>-streamed-per-token): each answer lasts
