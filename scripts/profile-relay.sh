@@ -18,7 +18,8 @@ DURATION=${2:-20}
 RAW=target/profiles
 OUT=docs/profiles
 rm -rf "$RAW" && mkdir -p "$RAW" "$OUT"
-export PATHS=${PATHS:-bare-relay hybrid-relay netty-vt-relay netty-relay stackwatch} WARMUP=${WARMUP:-60} ROUNDS=1 PROFILE=$RAW
+export PATHS=${PATHS:-bare-relay hybrid-relay netty-vt-relay netty-relay stackwatch}
+export WARMUP=${WARMUP:-60} ROUNDS=1 PROFILE=$RAW
 STREAM=0 NO_BUILD=${NO_BUILD:-0} scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 STREAM=1 NO_BUILD=1 scripts/proxy-overhead.sh "$RATE" "$DURATION" 20
 # Streams as a model server sends them, a token per read 2 ms apart (<path>-streamed-per-token): each answer lasts
